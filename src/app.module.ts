@@ -1,0 +1,57 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule, ConfigType } from '@nestjs/config';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { join } from 'node:path';
+import { AuthController } from './auth/auth.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthService } from './auth/auth.service';
+import { signingSecret } from './auth/signing-key';
+import { Clock, SystemClock } from './common/clock';
+import { ProblemFilter } from './common/problem.filter';
+import { Transactions } from './common/transactions';
+import { appConfig, authConfig, CONFIG_NAMESPACES, databaseConfig } from './config/configuration';
+import { dataSourceOptions, ENTITIES } from './config/data-source-options';
+import { EServicesController, TasksController } from './eservices/eservices.controller';
+import { EServicesService } from './eservices/eservices.service';
+import { ProcessingService } from './eservices/processing/processing.service';
+import { HealthController } from './health/health.controller';
+import { DataImportService } from './registry/data-import.service';
+import { RegistryController } from './registry/registry.controller';
+import { RegistryService } from './registry/registry.service';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: CONFIG_NAMESPACES }),
+    TypeOrmModule.forRootAsync({
+      inject: [databaseConfig.KEY],
+      // Migrations, never synchronize: the schema is what the migrations say, on SQLite and PostgreSQL alike.
+      useFactory: (db: ConfigType<typeof databaseConfig>) => ({ ...dataSourceOptions(db.url), migrationsRun: true }),
+    }),
+    TypeOrmModule.forFeature(ENTITIES),
+    JwtModule.registerAsync({
+      inject: [authConfig.KEY, appConfig.KEY],
+      useFactory: (auth: ConfigType<typeof authConfig>, app: ConfigType<typeof appConfig>) => ({
+        secret: signingSecret(auth.jwtSecret, join(app.varDir, 'jwt-secret')),
+        signOptions: { expiresIn: auth.accessTokenTtlSeconds, algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+    }),
+    TerminusModule,
+  ],
+  controllers: [AuthController, EServicesController, TasksController, RegistryController, HealthController],
+  providers: [
+    { provide: Clock, useClass: SystemClock },
+    Transactions,
+    AuthService,
+    RegistryService,
+    DataImportService,
+    ProcessingService,
+    EServicesService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_FILTER, useClass: ProblemFilter },
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,47 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ProblemFilter, sendProblem, toProblem } from './common/problem.filter';
+import { strictValidationPipe } from './common/validation';
+import { AppModule } from './app.module';
+import { appConfig } from './config/configuration';
+
+/** Routes live under /api/v1; health and the docs sit beside it (SPEC §9). */
+export const API_PREFIX = 'api/v1';
+
+/** Everything that makes the HTTP app what clients see; main.ts and the e2e tests share it. */
+export async function configureApp(app: NestFastifyApplication): Promise<NestFastifyApplication> {
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['api/health'] });
+  app.useGlobalPipes(strictValidationPipe());
+  app.useGlobalFilters(new ProblemFilter());
+  app.enableShutdownHooks();
+  const fastify = app.getHttpAdapter().getInstance();
+  // Errors Fastify raises before Nest sees the request (malformed JSON, body too large).
+  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, request.url)));
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Client Connect eServices: DA3 and DA4')
+      .setDescription(
+        'Maker-checker workflow of the CCASS/CCMS Delegated Administrator (DA3) and User Account (DA4) eServices. ' +
+          'Every refusal is application/problem+json with a stable `code` and field-level `errors`.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  await app.init();
+  return app;
+}
+
+export async function createApp(): Promise<NestFastifyApplication> {
+  const bodyLimit = appConfig().bodyLimit;
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter({ bodyLimit }), {
+    bufferLogs: false,
+  });
+  return configureApp(app);
+}
+
+export type App = INestApplication;

@@ -1,0 +1,24 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { RIGHT_USER_MAINTENANCE, UserKind } from './app-user.entity';
+
+/** The authenticated user of a request, as every service sees it. */
+export interface Caller {
+  id: string;
+  kind: UserKind;
+  name: string;
+  email: string;
+  phone: string | null;
+  companyId: string | null;
+  rights: readonly string[];
+}
+
+export const canMaintainUsers = (caller: Caller): boolean =>
+  caller.kind === 'participant' && caller.rights.includes(RIGHT_USER_MAINTENANCE);
+
+export const IS_PUBLIC = 'isPublic';
+/** Marks a route that needs no bearer token (login, health, docs). */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
+
+export const CurrentCaller = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): Caller => ctx.switchToHttp().getRequest<{ caller: Caller }>().caller,
+);

@@ -1,0 +1,46 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSourceOptions } from 'typeorm';
+import { Company } from '../registry/company.entity';
+import { Participantship } from '../registry/participantship.entity';
+import { UserProfile } from '../registry/user-profile.entity';
+import { AppUser } from '../auth/app-user.entity';
+import { EServiceForm } from '../eservices/eservice-form.entity';
+import { FormHistory } from '../eservices/form-history.entity';
+import { ReferenceCounter } from '../eservices/reference-counter.entity';
+import { BillingRecord } from '../eservices/billing-record.entity';
+import { InitialSchema1763800000000 } from '../common/migrations/1763800000000-initial-schema';
+import { parseDatabaseUrl } from './database-url';
+
+export const ENTITIES = [
+  Company,
+  Participantship,
+  UserProfile,
+  AppUser,
+  EServiceForm,
+  FormHistory,
+  ReferenceCounter,
+  BillingRecord,
+];
+export const MIGRATIONS = [InitialSchema1763800000000];
+
+/** SQLite durability: WAL with synchronous=FULL, so a committed transition survives a power cut. */
+export const SQLITE_SYNCHRONOUS = 'FULL';
+
+/** The one definition of how the service reaches its database; ormconfig.ts and the app both use it. */
+export function dataSourceOptions(databaseUrl?: string): DataSourceOptions {
+  const target = parseDatabaseUrl(databaseUrl);
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: false, synchronize: false };
+  if (target.kind === 'postgres') return { type: 'postgres', url: target.url, ...common };
+  mkdirSync(dirname(target.file), { recursive: true });
+  return {
+    type: 'better-sqlite3',
+    database: target.file,
+    enableWAL: true,
+    prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+      db.pragma(`synchronous = ${SQLITE_SYNCHRONOUS}`);
+      db.pragma('busy_timeout = 5000');
+    },
+    ...common,
+  };
+}

@@ -1,0 +1,123 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { CLEARING_HOUSES, ClearingHouse } from '../../registry/user-id';
+import {
+  DA_ROLES,
+  DaRole,
+  MAX_ACCOUNTS,
+  MAX_LINES,
+  MAX_REMARKS,
+  REQUEST_TYPES,
+  RequestType,
+} from '../forms/form-content';
+import { FORM_TYPES, FormType } from '../workflow/status';
+
+/**
+ * What a client may write on a form. A draft may be incomplete, so every content field is
+ * optional here; types, lengths and formats are still checked (400). Completeness and the
+ * rules of SPEC §4 are checked at submit.
+ */
+const nullable = ValidateIf((_, v) => v !== null);
+
+export class ContactDto {
+  @ApiPropertyOptional({ example: 'AAA', maxLength: 200 })
+  @IsOptional() @IsString() @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'aaa@bank.com.hk', maxLength: 254 })
+  @IsOptional() @IsEmail() @MaxLength(254)
+  email?: string;
+
+  @ApiPropertyOptional({ example: '29797111', maxLength: 40 })
+  @IsOptional() @IsString() @MaxLength(40)
+  phone?: string;
+}
+
+export class Da3LineDto {
+  @ApiPropertyOptional({ example: 'B01234X1', description: '8 letters or digits; stored upper-case' })
+  @IsOptional() @nullable @IsString() @Matches(/^[A-Za-z0-9]{8}$/, { message: 'userId must be 8 letters or digits' })
+  userId?: string | null;
+
+  @ApiPropertyOptional({ example: 'ABC@bank.com.hk', maxLength: 254 })
+  @IsOptional() @nullable @IsEmail() @MaxLength(254)
+  email?: string | null;
+
+  @ApiPropertyOptional({ example: 'CHAN', maxLength: 100 })
+  @IsOptional() @nullable @IsString() @MaxLength(100)
+  surname?: string | null;
+
+  @ApiPropertyOptional({ example: 'TAI MAN', maxLength: 100 })
+  @IsOptional() @nullable @IsString() @MaxLength(100)
+  otherNames?: string | null;
+
+  @ApiPropertyOptional({ enum: DA_ROLES })
+  @IsOptional() @nullable @IsIn(DA_ROLES)
+  daRole?: DaRole | null;
+}
+
+export class FormContentDto {
+  @ApiPropertyOptional({ maxLength: MAX_REMARKS, nullable: true })
+  @IsOptional() @nullable @IsString() @MaxLength(MAX_REMARKS)
+  remarks?: string | null;
+
+  @ApiPropertyOptional({ description: 'The declaration of SPEC §4; must be true to submit' })
+  @IsOptional() @IsBoolean()
+  declarationAccepted?: boolean;
+
+  @ApiPropertyOptional({ type: [ContactDto], description: 'Prefilled from the maker when omitted at create' })
+  @IsOptional() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => ContactDto)
+  contacts?: ContactDto[];
+
+  @ApiPropertyOptional({ enum: REQUEST_TYPES, nullable: true, description: 'DA3 only' })
+  @IsOptional() @nullable @IsIn(REQUEST_TYPES)
+  requestType?: RequestType | null;
+
+  @ApiPropertyOptional({ type: [Da3LineDto], maxItems: MAX_LINES, description: 'DA3 only' })
+  @IsOptional() @ArrayMaxSize(MAX_LINES) @ValidateNested({ each: true }) @Type(() => Da3LineDto)
+  lines?: Da3LineDto[];
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_ACCOUNTS, nullable: true, description: 'DA4 only' })
+  @IsOptional() @nullable @IsInt() @Min(1) @Max(MAX_ACCOUNTS)
+  accounts?: number | null;
+}
+
+export class CreateFormDto extends FormContentDto {
+  @ApiProperty({ enum: FORM_TYPES })
+  @IsIn(FORM_TYPES)
+  formType!: FormType;
+
+  @ApiProperty({ enum: CLEARING_HOUSES, example: 'HKSCC' })
+  @IsIn(CLEARING_HOUSES)
+  clearingHouse!: ClearingHouse;
+
+  @ApiProperty({ example: 'B01234' })
+  @IsString() @Matches(/^[A-Za-z0-9]{1,10}$/, { message: 'participantId must be 1 to 10 letters or digits' })
+  participantId!: string;
+}
+
+export class UpdateFormDto extends FormContentDto {}
+
+export class ActionDto {
+  @ApiPropertyOptional({ maxLength: 500, description: 'To the next step\'s user; required to return' })
+  @IsOptional() @nullable @IsString() @MaxLength(500)
+  message?: string | null;
+
+  @ApiPropertyOptional({ maxLength: 500, description: 'Required to reject' })
+  @IsOptional() @nullable @IsString() @MaxLength(500)
+  reason?: string | null;
+}

@@ -1,0 +1,103 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { IdColumn, TimestampColumn } from '../common/columns';
+import { ClearingHouse } from '../registry/user-id';
+import { FieldError } from '../common/errors';
+import { Contact, Da3Line, RequestType } from './forms/form-content';
+import { FormStatus, FormType } from './workflow/status';
+
+/** The result of the HKEX arrival check, attached to the form for the operator (SPEC §6). */
+export interface ArrivalCheck {
+  checkedAt: string;
+  ok: boolean;
+  problems: FieldError[];
+}
+
+/** A DA3 or DA4 eService form: its content and its place in the workflow. */
+@Entity('eservice_form')
+@Index(['companyId', 'status', 'updatedAt'])
+@Index(['status', 'updatedAt'])
+export class EServiceForm {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 3 })
+  formType!: FormType;
+
+  @IdColumn()
+  companyId!: string;
+
+  @IdColumn()
+  participantshipId!: string;
+
+  @Column({ type: 'varchar', length: 5 })
+  clearingHouse!: ClearingHouse;
+
+  @Column({ type: 'varchar', length: 10 })
+  participantId!: string;
+
+  /** Written only through the transition table (workflow/transition-table.ts). */
+  @Column({ type: 'varchar', length: 14 })
+  status!: FormStatus;
+
+  @Column({ type: 'varchar', length: 12, nullable: true, unique: true })
+  referenceNumber!: string | null;
+
+  @Column({ type: 'integer' })
+  version!: number;
+
+  @IdColumn()
+  createdById!: string;
+
+  @IdColumn({ nullable: true })
+  submittedById!: string | null;
+
+  /** Creator, editors and submitters: none of them may check the form. */
+  @Column({ type: 'simple-json' })
+  contributorIds!: string[];
+
+  @IdColumn({ nullable: true })
+  claimedById!: string | null;
+
+  @TimestampColumn({ nullable: true })
+  claimedAt!: Date | null;
+
+  @IdColumn({ nullable: true })
+  confirmedById!: string | null;
+
+  /** Returned to the maker by a checker and not yet submitted again. */
+  @Column({ type: 'boolean' })
+  returned!: boolean;
+
+  @Column({ type: 'text', nullable: true })
+  remarks!: string | null;
+
+  @Column({ type: 'boolean' })
+  declarationAccepted!: boolean;
+
+  @Column({ type: 'simple-json' })
+  contacts!: Contact[];
+
+  @Column({ type: 'varchar', length: 7, nullable: true })
+  requestType!: RequestType | null;
+
+  @Column({ type: 'simple-json' })
+  lines!: Da3Line[];
+
+  @Column({ type: 'integer', nullable: true })
+  accounts!: number | null;
+
+  @Column({ type: 'simple-json', nullable: true })
+  arrivalCheck!: ArrivalCheck | null;
+
+  @Column({ type: 'text', nullable: true })
+  rejectionReason!: string | null;
+
+  @IdColumn({ nullable: true })
+  clonedFromId!: string | null;
+
+  @TimestampColumn()
+  createdAt!: Date;
+
+  @TimestampColumn()
+  updatedAt!: Date;
+}

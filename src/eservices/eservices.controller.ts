@@ -1,0 +1,137 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseEnumPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiPreconditionFailedResponse,
+  ApiProduces,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Caller, CurrentCaller } from '../auth/caller';
+import { DomainError } from '../common/errors';
+import { ActionDto, CreateFormDto, UpdateFormDto } from './dto/form.dto';
+import { ListFormsQueryDto, TasksQueryDto } from './dto/query.dto';
+import { EServicesService, HistoryEntry, Page, TaskRow, URL_ACTIONS, UrlAction } from './eservices.service';
+import { FormView } from './form-view';
+
+const etag = (reply: FastifyReply, form: FormView): FormView => {
+  void reply.header('ETag', `"${form.version}"`);
+  return form;
+};
+
+@ApiTags('eServices')
+@ApiBearerAuth()
+@ApiForbiddenResponse({ description: 'Not allowed for this actor (problem+json)' })
+@ApiNotFoundResponse({ description: 'No such form, or another company\'s (problem+json)' })
+@Controller('eservices')
+export class EServicesController {
+  constructor(private readonly eservices: EServicesService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a DA3 or DA4 draft (maker)' })
+  @ApiCreatedResponse({ type: FormView })
+  async create(
+    @CurrentCaller() caller: Caller,
+    @Body() dto: CreateFormDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<FormView> {
+    const form = await this.eservices.create(caller, dto);
+    void reply.header('Location', `/api/v1/eservices/${form.id}`);
+    return etag(reply, form);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Forms the caller may see, newest change first' })
+  @ApiOkResponse({ description: '{items: FormView[], page, pageSize, total}' })
+  list(@CurrentCaller() caller: Caller, @Query() query: ListFormsQueryDto): Promise<Page<FormView>> {
+    return this.eservices.list(caller, query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One form; ETag is its version' })
+  @ApiOkResponse({ type: FormView })
+  async get(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<FormView> {
+    return etag(reply, await this.eservices.get(caller, id));
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Edit a draft; the fields given replace the stored ones' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The version last seen, e.g. "3"' })
+  @ApiOkResponse({ type: FormView })
+  @ApiConflictResponse({ description: 'Not a draft' })
+  @ApiPreconditionFailedResponse({ description: 'Stale If-Match' })
+  async update(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Body() dto: UpdateFormDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<FormView> {
+    return etag(reply, await this.eservices.update(caller, id, dto, ifMatch));
+  }
+
+  @Get(':id/history')
+  @ApiOperation({ summary: 'The append-only history of a form' })
+  history(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<HistoryEntry[]> {
+    return this.eservices.history(caller, id);
+  }
+
+  @Post(':id/:action')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'A workflow action (SPEC §5)',
+    description:
+      'discard, submit, reclaim (maker); claim, release, return, confirm (checker); claim, release, complete, reject (HKEX operator); clone (maker: answers 201 with the new draft).',
+  })
+  @ApiParam({ name: 'action', enum: URL_ACTIONS })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The version last seen, e.g. "3"' })
+  @ApiOkResponse({ type: FormView })
+  @ApiConflictResponse({ description: 'Wrong state, already claimed, or lost a race' })
+  @ApiPreconditionFailedResponse({ description: 'Stale If-Match' })
+  @ApiUnprocessableEntityResponse({ description: 'A business rule: quota, DA minimum, e-mail mismatch' })
+  @ApiProduces('application/json', 'application/problem+json')
+  async act(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Param('action', new ParseEnumPipe(URL_ACTIONS, { exceptionFactory: () => unknownAction() })) action: UrlAction,
+    @Body() dto: ActionDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<FormView> {
+    const form = await this.eservices.act(caller, id, action, dto ?? {}, ifMatch);
+    if (action === 'clone') void reply.status(201).header('Location', `/api/v1/eservices/${form.id}`);
+    return etag(reply, form);
+  }
+}
+
+const unknownAction = (): DomainError =>
+  new DomainError('NOT_FOUND', `No such action; the actions are ${URL_ACTIONS.join(', ')}.`);
+
+@ApiTags('Tasks')
+@ApiBearerAuth()
+@Controller('tasks')
+export class TasksController {
+  constructor(private readonly eservices: EServicesService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'What waits for the caller',
+    description:
+      'Checkers: Ready to Send to HKEX of their company, not their own. Makers: drafts returned to them. Operators: Sent to HKEX.',
+  })
+  tasks(@CurrentCaller() caller: Caller, @Query() query: TasksQueryDto): Promise<Page<TaskRow>> {
+    return this.eservices.tasks(caller, query);
+  }
+}

@@ -1,0 +1,508 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Brackets, DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import { AppUser } from '../auth/app-user.entity';
+import { Caller, canMaintainUsers } from '../auth/caller';
+import { Clock } from '../common/clock';
+import { DomainError, notFound } from '../common/errors';
+import { formatHktDate } from '../common/hkt';
+import { Transactions } from '../common/transactions';
+import { Company } from '../registry/company.entity';
+import { Participantship } from '../registry/participantship.entity';
+import { RegistryService } from '../registry/registry.service';
+import { normalizeUserId } from '../registry/user-id';
+import { ActionDto, CreateFormDto, FormContentDto, UpdateFormDto } from './dto/form.dto';
+import { ListFormsQueryDto, TasksQueryDto } from './dto/query.dto';
+import { EServiceForm } from './eservice-form.entity';
+import { FormHistory } from './form-history.entity';
+import { contentOf, FormView, toFormView } from './form-view';
+import { Da3Line } from './forms/form-content';
+import { formConcerns } from './forms/registry-effects';
+import { contentProblems } from './forms/submission-rules';
+import { planRegistryEffects } from './forms/registry-effects';
+import { ProcessingService } from './processing/processing.service';
+import { ReferenceCounter } from './reference-counter.entity';
+import { Action, ActorKind, planTransition } from './workflow/transition-table';
+import { FORM_TITLES, FormStatus, OPERATOR_VISIBLE_STATUSES, STATUS_LABELS } from './workflow/status';
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+export interface TaskRow {
+  id: string;
+  classification: string;
+  company: string;
+  participantId: string;
+  clearingHouse: string;
+  formType: string;
+  referenceNumber: string | null;
+  details: string;
+  lastUpdateDate: string;
+  lastUpdate: string;
+  jobStatus: string;
+  status: FormStatus;
+}
+
+export interface HistoryEntry {
+  action: string;
+  fromStatus: FormStatus | null;
+  toStatus: FormStatus;
+  by: { id: string; name: string };
+  at: string;
+  message: string | null;
+}
+
+/** The HTTP-facing actions that `POST /eservices/{id}/{action}` accepts (SPEC §9). */
+export const URL_ACTIONS = [
+  'discard',
+  'submit',
+  'reclaim',
+  'claim',
+  'release',
+  'return',
+  'confirm',
+  'complete',
+  'reject',
+  'clone',
+] as const satisfies readonly Action[];
+export type UrlAction = (typeof URL_ACTIONS)[number];
+
+const DA3_ONLY = ['requestType', 'lines'] as const;
+const DA4_ONLY = ['accounts'] as const;
+
+/**
+ * The forms and their workflow (SPEC §4, §5). Every status change goes through
+ * `planTransition` and one conditional UPDATE whose row count decides a race.
+ */
+@Injectable()
+export class EServicesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tx: Transactions,
+    private readonly registry: RegistryService,
+    private readonly processing: ProcessingService,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(caller: Caller, dto: CreateFormDto): Promise<FormView> {
+    this.actorKind(caller, 'participant');
+    checkFieldsFit(dto.formType, dto);
+    const form = await this.tx.run(async (em) => {
+      const ship = await em.findOneBy(Participantship, {
+        clearingHouse: dto.clearingHouse,
+        participantId: dto.participantId.toUpperCase(),
+        companyId: caller.companyId!,
+      });
+      if (!ship) throw notFound('Participantship');
+      const now = this.clock.now();
+      const created = em.create(EServiceForm, {
+        id: randomUUID(),
+        formType: dto.formType,
+        companyId: ship.companyId,
+        participantshipId: ship.id,
+        clearingHouse: ship.clearingHouse,
+        participantId: ship.participantId,
+        status: 'DRAFT',
+        referenceNumber: null,
+        version: 1,
+        createdById: caller.id,
+        submittedById: null,
+        contributorIds: [caller.id],
+        claimedById: null,
+        claimedAt: null,
+        confirmedById: null,
+        returned: false,
+        remarks: dto.remarks ?? null,
+        declarationAccepted: dto.declarationAccepted ?? false,
+        contacts: dto.contacts?.map(contact) ?? [
+          { name: caller.name, email: caller.email, phone: caller.phone ?? '' },
+        ],
+        requestType: dto.requestType ?? null,
+        lines: dto.lines?.map(line) ?? [],
+        accounts: dto.accounts ?? null,
+        arrivalCheck: null,
+        rejectionReason: null,
+        clonedFromId: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await em.insert(EServiceForm, created);
+      await this.record(em, created, 'create', null, caller, null, now);
+      return created;
+    });
+    return this.view(form);
+  }
+
+  async list(caller: Caller, q: ListFormsQueryDto): Promise<Page<FormView>> {
+    const qb = this.visibleForms(caller);
+    if (q.status) qb.andWhere('f.status = :status', { status: q.status });
+    if (q.formType) qb.andWhere('f.formType = :formType', { formType: q.formType });
+    if (q.participantId) qb.andWhere('f.participantId = :pid', { pid: q.participantId.toUpperCase() });
+    qb.orderBy('f.updatedAt', 'DESC').addOrderBy('f.id', 'DESC');
+    const { page, pageSize } = paging(q);
+    const [forms, total] = await qb.skip((page - 1) * pageSize).take(pageSize).getManyAndCount();
+    return { items: await this.views(forms), page, pageSize, total };
+  }
+
+  async get(caller: Caller, id: string): Promise<FormView> {
+    return this.view(await this.loadVisible(this.dataSource.manager, caller, id));
+  }
+
+  async history(caller: Caller, id: string): Promise<HistoryEntry[]> {
+    await this.loadVisible(this.dataSource.manager, caller, id);
+    const rows = await this.dataSource.manager.find(FormHistory, { where: { formId: id }, order: { id: 'ASC' } });
+    return rows.map((h) => ({
+      action: h.action,
+      fromStatus: h.fromStatus,
+      toStatus: h.toStatus,
+      by: { id: h.actorId, name: h.actorName },
+      at: h.at.toISOString(),
+      message: h.message,
+    }));
+  }
+
+  /** Edits a draft: the fields given replace the stored ones (SPEC §5 "create / save / edit"). */
+  async update(caller: Caller, id: string, dto: UpdateFormDto, ifMatch?: string): Promise<FormView> {
+    const form = await this.tx.run(async (em) => {
+      const current = await this.loadVisible(em, caller, id);
+      checkIfMatch(current, ifMatch);
+      this.plan('edit', current, caller, false, null);
+      checkFieldsFit(current.formType, dto);
+      const changes: Partial<EServiceForm> = { contributorIds: withContributor(current, caller) };
+      if (dto.remarks !== undefined) changes.remarks = dto.remarks;
+      if (dto.declarationAccepted !== undefined) changes.declarationAccepted = dto.declarationAccepted;
+      if (dto.contacts !== undefined) changes.contacts = dto.contacts.map(contact);
+      if (dto.requestType !== undefined) changes.requestType = dto.requestType;
+      if (dto.lines !== undefined) changes.lines = dto.lines.map(line);
+      if (dto.accounts !== undefined) changes.accounts = dto.accounts;
+      const now = this.clock.now();
+      const saved = await this.write(em, current, changes, now);
+      await this.record(em, saved, 'edit', 'DRAFT', caller, null, now);
+      return saved;
+    });
+    return this.view(form);
+  }
+
+  /** One workflow action of SPEC §5 on one form. */
+  async act(caller: Caller, id: string, action: UrlAction, dto: ActionDto, ifMatch?: string): Promise<FormView> {
+    const form = await this.tx.run(async (em) => {
+      const current = await this.loadVisible(em, caller, id);
+      checkIfMatch(current, ifMatch);
+      const now = this.clock.now();
+      const concerns =
+        action === 'confirm' && current.formType === 'DA3'
+          ? formConcerns(contentOf(current), caller.email, await this.registry.snapshot(em, current.participantshipId))
+          : false;
+      const plan = this.plan(action, current, caller, concerns, dto);
+      if (action === 'clone') return this.cloneOf(em, current, caller, now);
+
+      const changes: Partial<EServiceForm> = {
+        status: plan.to,
+        claimedById: plan.claimedById,
+        claimedAt: plan.claimedById === null ? null : plan.claimedById === current.claimedById ? current.claimedAt : now,
+      };
+      switch (action) {
+        case 'submit':
+          await this.checkSubmittable(em, current);
+          changes.referenceNumber = current.referenceNumber ?? (await this.nextReferenceNumber(em, current));
+          changes.submittedById = caller.id;
+          changes.contributorIds = withContributor(current, caller);
+          changes.returned = false;
+          break;
+        case 'return':
+          changes.returned = true;
+          break;
+        case 'confirm':
+          changes.confirmedById = caller.id;
+          changes.arrivalCheck = await this.processing.arrivalCheck(em, current, now);
+          break;
+        case 'complete':
+          changes.lines = await this.processing.applyCompletion(em, current, now);
+          break;
+        case 'reject':
+          changes.rejectionReason = dto.reason!.trim();
+          break;
+      }
+      const saved = await this.write(em, current, changes, now);
+      const message = (action === 'reject' ? dto.reason : dto.message)?.trim() || null;
+      await this.record(em, saved, action, current.status, caller, message, now);
+      return saved;
+    });
+    return this.view(form);
+  }
+
+  /** What waits for the caller (SPEC §5 "Tasks"). */
+  async tasks(caller: Caller, q: TasksQueryDto): Promise<Page<TaskRow>> {
+    const kind = this.actorKind(caller);
+    const qb = this.dataSource.manager.createQueryBuilder(EServiceForm, 'f');
+    if (kind === 'operator') {
+      qb.where('f.status = :sent', { sent: 'SENT_TO_HKEX' }).andWhere(
+        new Brackets((w) => w.where('f.claimedById IS NULL').orWhere('f.claimedById = :me')),
+      );
+    } else {
+      qb.where('f.companyId = :company', { company: caller.companyId }).andWhere(
+        new Brackets((w) =>
+          w
+            .where(
+              new Brackets((c) =>
+                c
+                  .where('f.status = :ready', { ready: 'READY_TO_SEND' })
+                  // contributorIds is a JSON array of UUIDs: a quoted-substring match is exact.
+                  .andWhere('f.contributorIds NOT LIKE :meQuoted')
+                  .andWhere(new Brackets((x) => x.where('f.claimedById IS NULL').orWhere('f.claimedById = :me'))),
+              ),
+            )
+            .orWhere(
+              new Brackets((m) =>
+                m
+                  .where('f.status = :draft', { draft: 'DRAFT' })
+                  .andWhere('f.returned = :returned', { returned: true })
+                  .andWhere(new Brackets((x) => x.where('f.createdById = :me').orWhere('f.submittedById = :me'))),
+              ),
+            ),
+        ),
+      );
+    }
+    qb.setParameters({ me: caller.id, meQuoted: `%"${caller.id}"%` });
+    if (q.status) qb.andWhere('f.status = :status', { status: q.status });
+    if (q.formType) qb.andWhere('f.formType = :formType', { formType: q.formType });
+    if (q.participantId) qb.andWhere('f.participantId = :pid', { pid: q.participantId.toUpperCase() });
+    const sort = q.sort ?? '-lastUpdate';
+    const direction = sort.startsWith('-') ? 'DESC' : 'ASC';
+    qb.orderBy(sort.endsWith('referenceNumber') ? 'f.referenceNumber' : 'f.updatedAt', direction).addOrderBy(
+      'f.id',
+      direction,
+    );
+    const { page, pageSize } = paging(q);
+    const [forms, total] = await qb.skip((page - 1) * pageSize).take(pageSize).getManyAndCount();
+    const companies = await this.companyNames(forms);
+    const items = forms.map((f) => ({
+      id: f.id,
+      classification: 'User Maintenance CC',
+      company: companies.get(f.companyId) ?? '',
+      participantId: f.participantId,
+      clearingHouse: f.clearingHouse,
+      formType: f.formType,
+      referenceNumber: f.referenceNumber,
+      details: `${f.referenceNumber ?? '(draft)'} - ${FORM_TITLES[f.formType]}`,
+      lastUpdateDate: formatHktDate(f.updatedAt),
+      lastUpdate: f.updatedAt.toISOString(),
+      jobStatus: STATUS_LABELS[f.status],
+      status: f.status,
+    }));
+    return { items, page, pageSize, total };
+  }
+
+  // --- the rules' plumbing -------------------------------------------------------------
+
+  /** Which kind of actor the caller is for eServices, or 403 for users without the access right. */
+  private actorKind(caller: Caller, only?: ActorKind): ActorKind {
+    const kind: ActorKind | null = canMaintainUsers(caller) ? 'participant' : caller.kind === 'operator' ? 'operator' : null;
+    if (!kind) throw new DomainError('FORBIDDEN', 'eServices need the access right EU_UserMaintenance.');
+    if (only && kind !== only) throw new DomainError('ACTION_NOT_ALLOWED', 'Only a participant\'s maker can do this.');
+    return kind;
+  }
+
+  private plan(action: Action, form: EServiceForm, caller: Caller, concernsActor: boolean, dto: ActionDto | null) {
+    return planTransition(action, {
+      status: form.status,
+      actorKind: this.actorKind(caller),
+      actorId: caller.id,
+      claimedById: form.claimedById,
+      contributorIds: form.contributorIds,
+      submittedById: form.submittedById,
+      concernsActor,
+      message: dto?.message,
+      reason: dto?.reason,
+    });
+  }
+
+  /** Forms the caller may see: their company's, or for HKEX staff those sent to HKEX. */
+  private visibleForms(caller: Caller, em: EntityManager = this.dataSource.manager): SelectQueryBuilder<EServiceForm> {
+    const kind = this.actorKind(caller);
+    const qb = em.createQueryBuilder(EServiceForm, 'f');
+    return kind === 'operator'
+      ? qb.where('f.status IN (:...visible)', { visible: OPERATOR_VISIBLE_STATUSES })
+      : qb.where('f.companyId = :company', { company: caller.companyId });
+  }
+
+  /** A form the caller may see, or 404: another company's form is never admitted to exist. */
+  private async loadVisible(em: EntityManager, caller: Caller, id: string): Promise<EServiceForm> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound();
+    const form = await this.visibleForms(caller, em).andWhere('f.id = :id', { id }).getOne();
+    if (!form) throw notFound();
+    return form;
+  }
+
+  private async checkSubmittable(em: EntityManager, form: EServiceForm): Promise<void> {
+    const snapshot = await this.registry.snapshot(em, form.participantshipId);
+    const content = contentOf(form);
+    const invalid = contentProblems(content, snapshot.userIdPrefix);
+    if (invalid.length)
+      throw new DomainError('FORM_INVALID', 'The form is incomplete or invalid.', undefined, invalid);
+    const { problems } = planRegistryEffects(content, snapshot);
+    if (problems.length)
+      throw new DomainError('BUSINESS_RULE', 'The form breaks a rule of the registry.', undefined, problems);
+  }
+
+  /** `DA3_00013361`: per form type, 8 digits, taken once from a counter that only grows. */
+  private async nextReferenceNumber(em: EntityManager, form: EServiceForm): Promise<string> {
+    await em
+      .createQueryBuilder()
+      .update(ReferenceCounter)
+      .set({ lastValue: () => '"lastValue" + 1' })
+      .where('formType = :t', { t: form.formType })
+      .execute();
+    const counter = await em.findOneByOrFail(ReferenceCounter, { formType: form.formType });
+    return `${form.formType}_${String(counter.lastValue).padStart(8, '0')}`;
+  }
+
+  private async cloneOf(em: EntityManager, source: EServiceForm, caller: Caller, now: Date): Promise<EServiceForm> {
+    const clone = em.create(EServiceForm, {
+      ...source,
+      id: randomUUID(),
+      status: 'DRAFT',
+      referenceNumber: null,
+      version: 1,
+      createdById: caller.id,
+      submittedById: null,
+      contributorIds: [caller.id],
+      claimedById: null,
+      claimedAt: null,
+      confirmedById: null,
+      returned: false,
+      lines: source.lines.map(({ assignedUserId: _assigned, ...rest }) => rest),
+      arrivalCheck: null,
+      rejectionReason: null,
+      clonedFromId: source.id,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await em.insert(EServiceForm, clone);
+    const from = source.referenceNumber ?? 'a draft';
+    await this.record(em, clone, 'clone', null, caller, `Cloned from ${from}`, now);
+    return clone;
+  }
+
+  /**
+   * The one write of a form: `UPDATE … WHERE id = ? AND version = ?`. Zero rows means
+   * someone else acted first: 409 naming the form's state now.
+   */
+  private async write(
+    em: EntityManager,
+    form: EServiceForm,
+    changes: Partial<EServiceForm>,
+    now: Date,
+  ): Promise<EServiceForm> {
+    const next = { ...changes, version: form.version + 1, updatedAt: now };
+    const result = await em
+      .createQueryBuilder()
+      .update(EServiceForm)
+      .set(next)
+      .where('id = :id AND version = :version', { id: form.id, version: form.version })
+      .execute();
+    if (result.affected !== 1) {
+      const now_ = await em.findOneBy(EServiceForm, { id: form.id });
+      throw new DomainError('CONFLICT', 'Someone else changed the form at the same time; reload it.', {
+        status: now_?.status,
+        statusLabel: now_ ? STATUS_LABELS[now_.status] : undefined,
+        version: now_?.version,
+      });
+    }
+    return Object.assign(new EServiceForm(), form, next);
+  }
+
+  private async record(
+    em: EntityManager,
+    form: EServiceForm,
+    action: string,
+    from: FormStatus | null,
+    caller: Caller,
+    message: string | null,
+    at: Date,
+  ): Promise<void> {
+    await em.insert(FormHistory, {
+      formId: form.id,
+      action,
+      fromStatus: from,
+      toStatus: form.status,
+      actorId: caller.id,
+      actorName: caller.name,
+      message,
+      at,
+    });
+  }
+
+  private async view(form: EServiceForm): Promise<FormView> {
+    return (await this.views([form]))[0];
+  }
+
+  private async views(forms: EServiceForm[]): Promise<FormView[]> {
+    const ids = new Set<string>();
+    for (const f of forms) for (const id of [f.createdById, f.submittedById, f.claimedById]) if (id) ids.add(id);
+    const [users, companies] = await Promise.all([
+      ids.size ? this.dataSource.manager.find(AppUser, { where: { id: In([...ids]) } }) : [],
+      this.companyNames(forms),
+    ]);
+    const names = new Map(users.map((u) => [u.id, u.name]));
+    return forms.map((f) => toFormView(f, companies.get(f.companyId) ?? '', (id) => names.get(id) ?? 'unknown user'));
+  }
+
+  private async companyNames(forms: EServiceForm[]): Promise<Map<string, string>> {
+    const ids = [...new Set(forms.map((f) => f.companyId))];
+    if (!ids.length) return new Map();
+    const rows = await this.dataSource.manager.find(Company, { where: { id: In(ids) } });
+    return new Map(rows.map((c) => [c.id, c.name]));
+  }
+}
+
+function paging(q: { page?: number; pageSize?: number }): { page: number; pageSize: number } {
+  return { page: q.page ?? 1, pageSize: q.pageSize ?? 20 };
+}
+
+/** `If-Match` (SPEC §9): the version the client last saw; a different one is 412. */
+function checkIfMatch(form: EServiceForm, ifMatch?: string): void {
+  if (ifMatch === undefined || ifMatch.trim() === '*') return;
+  const seen = ifMatch.replace(/^W\//, '').replace(/"/g, '').trim();
+  if (seen !== String(form.version))
+    throw new DomainError('STALE_VERSION', `The form has changed since version ${seen}; it is now version ${form.version}.`, {
+      version: form.version,
+      status: form.status,
+    });
+}
+
+/** DA3 fields on a DA4 form, or the other way round, are refused rather than ignored. */
+function checkFieldsFit(formType: 'DA3' | 'DA4', dto: FormContentDto): void {
+  const foreign = formType === 'DA3' ? DA4_ONLY : DA3_ONLY;
+  const present = foreign.filter((k) => dto[k] !== undefined && dto[k] !== null);
+  if (present.length)
+    throw new DomainError(
+      'VALIDATION',
+      `These fields are not part of a ${formType} form.`,
+      undefined,
+      present.map((field) => ({ field, message: `not part of a ${formType} form` })),
+    );
+}
+
+const withContributor = (form: EServiceForm, caller: Caller): string[] =>
+  form.contributorIds.includes(caller.id) ? form.contributorIds : [...form.contributorIds, caller.id];
+
+const contact = (c: { name?: string; email?: string; phone?: string }) => ({
+  name: c.name?.trim() ?? '',
+  email: c.email?.trim() ?? '',
+  phone: c.phone?.trim() ?? '',
+});
+
+const line = (l: Da3Line): Da3Line => {
+  const out: Da3Line = {};
+  if (l.userId) out.userId = normalizeUserId(l.userId);
+  if (l.email) out.email = l.email.trim();
+  if (l.surname) out.surname = l.surname.trim();
+  if (l.otherNames) out.otherNames = l.otherNames.trim();
+  if (l.daRole) out.daRole = l.daRole;
+  return out;
+};

@@ -1,0 +1,35 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { IdColumn, TimestampColumn } from '../common/columns';
+import { FormStatus } from './workflow/status';
+
+/** One step of a form's life: append-only (nothing updates or deletes these rows). */
+@Entity('form_history')
+@Index(['formId', 'id'])
+export class FormHistory {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @IdColumn()
+  formId!: string;
+
+  @Column({ type: 'varchar', length: 12 })
+  action!: string;
+
+  @Column({ type: 'varchar', length: 14, nullable: true })
+  fromStatus!: FormStatus | null;
+
+  @Column({ type: 'varchar', length: 14 })
+  toStatus!: FormStatus;
+
+  @IdColumn()
+  actorId!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  actorName!: string;
+
+  @Column({ type: 'text', nullable: true })
+  message!: string | null;
+
+  @TimestampColumn()
+  at!: Date;
+}

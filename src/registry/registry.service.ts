@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { Caller, canMaintainUsers } from '../auth/caller';
+import { notFound } from '../common/errors';
+import { countUsers, RegistrySnapshot } from '../eservices/forms/registry-effects';
+import { Company } from './company.entity';
+import { Participantship } from './participantship.entity';
+import { UserProfile } from './user-profile.entity';
+import { ClearingHouse } from './user-id';
+
+export interface ProfileListing {
+  clearingHouse: ClearingHouse;
+  participantId: string;
+  company: string;
+  userIdPrefix: string;
+  totals: {
+    maxUsers: number;
+    totalUsers: number;
+    totalDelegatedAdministrators: number;
+    totalUsersExceptDelegatedAdministrators: number;
+  };
+  profiles: Omit<UserProfile, 'id' | 'participantshipId'>[];
+}
+
+@Injectable()
+export class RegistryService {
+  constructor(
+    @InjectRepository(Company) private readonly companies: Repository<Company>,
+    @InjectRepository(Participantship) private readonly participantships: Repository<Participantship>,
+    @InjectRepository(UserProfile) private readonly profiles: Repository<UserProfile>,
+  ) {}
+
+  companyOf(id: string): Promise<Company | null> {
+    return this.companies.findOneBy({ id });
+  }
+
+  participantshipsOf(companyId: string): Promise<Participantship[]> {
+    return this.participantships.find({ where: { companyId }, order: { clearingHouse: 'ASC', participantId: 'ASC' } });
+  }
+
+  /** A participantship the caller may see: their company's, or any for HKEX staff; else 404. */
+  async visibleParticipantship(caller: Caller, clearingHouse: string, participantId: string): Promise<Participantship> {
+    const p = await this.participantships.findOneBy({
+      clearingHouse: clearingHouse.toUpperCase() as ClearingHouse,
+      participantId: participantId.toUpperCase(),
+    });
+    const visible = p && (caller.kind !== 'participant' || (canMaintainUsers(caller) && p.companyId === caller.companyId));
+    if (!p || !visible) throw notFound('Participantship');
+    return p;
+  }
+
+  /** The DMS User Profile Listing with its totals (SPEC §3). */
+  async listing(caller: Caller, clearingHouse: string, participantId: string): Promise<ProfileListing> {
+    const p = await this.visibleParticipantship(caller, clearingHouse, participantId);
+    const [company, profiles] = await Promise.all([
+      this.companies.findOneByOrFail({ id: p.companyId }),
+      this.profiles.find({ where: { participantshipId: p.id }, order: { userId: 'ASC' } }),
+    ]);
+    const counts = countUsers(profiles);
+    return {
+      clearingHouse: p.clearingHouse,
+      participantId: p.participantId,
+      company: company.name,
+      userIdPrefix: p.userIdPrefix,
+      totals: {
+        maxUsers: p.maxUsers,
+        totalUsers: counts.total,
+        totalDelegatedAdministrators: counts.das,
+        totalUsersExceptDelegatedAdministrators: counts.total - counts.das,
+      },
+      profiles: profiles.map(({ id: _id, participantshipId: _p, ...rest }) => rest),
+    };
+  }
+
+  /** What the form rules need of one participantship, read inside the caller's transaction. */
+  async snapshot(em: EntityManager, participantshipId: string): Promise<RegistrySnapshot & { participantship: Participantship }> {
+    const participantship = await em.findOneByOrFail(Participantship, { id: participantshipId });
+    const profiles = await em.find(UserProfile, { where: { participantshipId } });
+    return { participantship, userIdPrefix: participantship.userIdPrefix, maxUsers: participantship.maxUsers, profiles };
+  }
+}
