@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { ProblemFilter, sendProblem, toProblem } from './common/problem.filter';
+import { ProblemFilter } from './common/problem.filter';
 import { strictValidationPipe } from './common/validation';
 import { AppModule } from './app.module';
 import { appConfig } from './config/configuration';
@@ -16,9 +16,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
-  const fastify = app.getHttpAdapter().getInstance();
-  // Errors Fastify raises before Nest sees the request (malformed JSON, body too large).
-  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, request.url)));
+  // JSON only: a text/plain body would otherwise reach the validators as a string.
+  app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -1,0 +1,171 @@
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { configureApp } from '../../src/app';
+import { AppModule } from '../../src/app.module';
+import { Clock, FixedClock } from '../../src/common/clock';
+import { DataFile, LoadReport } from '../../src/registry/data-loader';
+import { DataImportService } from '../../src/registry/data-import.service';
+import { DEMO_DATA, DEMO_PASSWORD } from '../../src/registry/demo-data';
+
+export { DEMO_PASSWORD };
+
+/** 07-Feb-2023 10:43 HKT, the time of the DA guideline's walkthrough. */
+export const WALKTHROUGH_TIME = new Date('2023-02-07T02:43:00Z');
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  clock: FixedClock;
+  dir: string;
+  /** Loads a data file (SPEC §10) into the app's database. */
+  load(file: DataFile): Promise<LoadReport>;
+  /** An HTTP client logged in as `username` (demo password), or anonymous. */
+  as(username?: string): Promise<Api>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real service on a real SQLite file in a fresh temporary folder, with the demo data
+ * loaded unless `data` says otherwise, and a clock the test moves.
+ */
+export async function startTestApp(options: { data?: DataFile | null; bodyLimit?: number } = {}): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'eservices-test-'));
+  process.env.DATABASE_URL = `sqlite://${join(dir, 'eservices.sqlite')}`;
+  process.env.VAR_DIR = dir;
+  process.env.JWT_SECRET = 'test-secret-not-for-production-0123456789';
+  const clock = new FixedClock(WALKTHROUGH_TIME);
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(Clock)
+    .useValue(clock)
+    .compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(
+    new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 64 * 1024 }),
+    { logger: ['error', 'warn'] },
+  );
+  await configureApp(app);
+  await app.getHttpAdapter().getInstance().ready();
+  const importer = app.get(DataImportService);
+  const load = (file: DataFile) => importer.load(file);
+  if (options.data !== null) await load(options.data ?? DEMO_DATA);
+  const tokens = new Map<string, string>();
+  return {
+    app,
+    clock,
+    dir,
+    load,
+    async as(username?: string) {
+      if (!username) return new Api(app);
+      let token = tokens.get(username);
+      if (!token) {
+        const res = await request(app.getHttpServer())
+          .post('/api/v1/auth/login')
+          .send({ username, password: DEMO_PASSWORD });
+        if (res.status !== 200) throw new Error(`login of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+        token = res.body.accessToken as string;
+        tokens.set(username, token);
+      }
+      return new Api(app, token);
+    },
+    async close() {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A thin HTTP client over the real server: every call goes through Fastify, guards, pipes and filters. */
+export class Api {
+  constructor(
+    private readonly app: NestFastifyApplication,
+    readonly token?: string,
+  ) {}
+
+  private auth(test: request.Test): request.Test {
+    return this.token ? test.set('Authorization', `Bearer ${this.token}`) : test;
+  }
+
+  get(path: string): request.Test {
+    return this.auth(request(this.app.getHttpServer()).get(`/api/v1${path}`));
+  }
+
+  post(path: string, body?: object | string): request.Test {
+    const test = this.auth(request(this.app.getHttpServer()).post(`/api/v1${path}`));
+    return body === undefined ? test : test.send(body);
+  }
+
+  patch(path: string, body: object | string): request.Test {
+    return this.auth(request(this.app.getHttpServer()).patch(`/api/v1${path}`)).send(body);
+  }
+
+  /** Creates a draft and returns its JSON (throws unless 201). */
+  async createForm(body: object): Promise<FormJson> {
+    const res = await this.post('/eservices', body);
+    if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as FormJson;
+  }
+
+  /** Takes an action and returns the response (any status). */
+  act(id: string, action: string, body: object = {}): request.Test {
+    return this.post(`/eservices/${id}/${action}`, body);
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type FormJson = Record<string, any> & { id: string; status: string; version: number };
+
+/** Demo users (src/registry/demo-data.ts). */
+export const USERS = {
+  maker: 'aaa@bank.com.hk',
+  checker: 'dwong@bank.com.hk',
+  checker2: 'elee@bank.com.hk',
+  noRight: 'viewer@bank.com.hk',
+  otherMaker: 'maker@xyz.com.hk',
+  otherChecker: 'checker@xyz.com.hk',
+  operator: 'ops1@hkex.com.hk',
+  admin: 'admin@hkex.com.hk',
+} as const;
+
+/** A complete DA3 body for the demo's HKSCC participantship B01234, with overrides. */
+export const da3 = (overrides: object = {}): object => ({
+  formType: 'DA3',
+  clearingHouse: 'HKSCC',
+  participantId: 'B01234',
+  requestType: 'CHANGE',
+  lines: [{ userId: 'B01234X1', email: 'ABC@bank.com.hk' }],
+  declarationAccepted: true,
+  ...overrides,
+});
+
+export const da4 = (overrides: object = {}): object => ({
+  formType: 'DA4',
+  clearingHouse: 'HKSCC',
+  participantId: 'B01234',
+  accounts: 2,
+  declarationAccepted: true,
+  ...overrides,
+});
+
+/**
+ * Takes a form from draft to Sent to HKEX (maker submits, checker claims and confirms);
+ * returns the form as the checker's confirm answered it.
+ */
+export async function sendToHkex(t: TestApp, body: object, checker: string = USERS.checker): Promise<FormJson> {
+  const maker = await t.as(USERS.maker);
+  const form = await maker.createForm(body);
+  await expectStatus(maker.act(form.id, 'submit'), 200);
+  const c = await t.as(checker);
+  await expectStatus(c.act(form.id, 'claim'), 200);
+  return (await expectStatus(c.act(form.id, 'confirm'), 200)).body as FormJson;
+}
+
+/** Awaits a response and fails with its body when the status is not the expected one. */
+export async function expectStatus(test: request.Test | Promise<request.Response>, status: number): Promise<request.Response> {
+  const res = await test;
+  if (res.status !== status) {
+    throw new Error(`expected HTTP ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
+  }
+  return res;
+}
