@@ -1,6 +1,8 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseEnumPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiUnauthorizedResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
@@ -19,7 +21,9 @@ import { Caller, CurrentCaller } from '../auth/caller';
 import { DomainError } from '../common/errors';
 import { ActionDto, CreateFormDto, UpdateFormDto } from './dto/form.dto';
 import { ListFormsQueryDto, TasksQueryDto } from './dto/query.dto';
-import { EServicesService, HistoryEntry, Page, TaskRow, URL_ACTIONS, UrlAction } from './eservices.service';
+import { EServicesService, URL_ACTIONS, UrlAction } from './eservices.service';
+import { FormPage, HistoryEntry, TaskPage } from './dto/views';
+import { ProblemView } from '../common/problem.view';
 import { FormView } from './form-view';
 
 const etag = (reply: FastifyReply, form: FormView): FormView => {
@@ -29,8 +33,10 @@ const etag = (reply: FastifyReply, form: FormView): FormView => {
 
 @ApiTags('eServices')
 @ApiBearerAuth()
-@ApiForbiddenResponse({ description: 'Not allowed for this actor (problem+json)' })
-@ApiNotFoundResponse({ description: 'No such form, or another company\'s (problem+json)' })
+@ApiBadRequestResponse({ type: ProblemView, description: 'Invalid input, with field-level errors' })
+@ApiUnauthorizedResponse({ type: ProblemView, description: 'Not logged in' })
+@ApiForbiddenResponse({ type: ProblemView, description: 'Not allowed for this actor' })
+@ApiNotFoundResponse({ type: ProblemView, description: 'No such form, or another company\'s' })
 @Controller('eservices')
 export class EServicesController {
   constructor(private readonly eservices: EServicesService) {}
@@ -50,8 +56,8 @@ export class EServicesController {
 
   @Get()
   @ApiOperation({ summary: 'Forms the caller may see, newest change first' })
-  @ApiOkResponse({ description: '{items: FormView[], page, pageSize, total}' })
-  list(@CurrentCaller() caller: Caller, @Query() query: ListFormsQueryDto): Promise<Page<FormView>> {
+  @ApiOkResponse({ type: FormPage })
+  list(@CurrentCaller() caller: Caller, @Query() query: ListFormsQueryDto): Promise<FormPage> {
     return this.eservices.list(caller, query);
   }
 
@@ -70,8 +76,8 @@ export class EServicesController {
   @ApiOperation({ summary: 'Edit a draft; the fields given replace the stored ones' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The version last seen, e.g. "3"' })
   @ApiOkResponse({ type: FormView })
-  @ApiConflictResponse({ description: 'Not a draft' })
-  @ApiPreconditionFailedResponse({ description: 'Stale If-Match' })
+  @ApiConflictResponse({ type: ProblemView, description: 'Not a draft' })
+  @ApiPreconditionFailedResponse({ type: ProblemView, description: 'Stale If-Match' })
   async update(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
@@ -84,6 +90,7 @@ export class EServicesController {
 
   @Get(':id/history')
   @ApiOperation({ summary: 'The append-only history of a form' })
+  @ApiOkResponse({ type: [HistoryEntry] })
   history(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<HistoryEntry[]> {
     return this.eservices.history(caller, id);
   }
@@ -98,9 +105,9 @@ export class EServicesController {
   @ApiParam({ name: 'action', enum: URL_ACTIONS })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The version last seen, e.g. "3"' })
   @ApiOkResponse({ type: FormView })
-  @ApiConflictResponse({ description: 'Wrong state, already claimed, or lost a race' })
-  @ApiPreconditionFailedResponse({ description: 'Stale If-Match' })
-  @ApiUnprocessableEntityResponse({ description: 'A business rule: quota, DA minimum, e-mail mismatch' })
+  @ApiConflictResponse({ type: ProblemView, description: 'Wrong state, already claimed, or lost a race' })
+  @ApiPreconditionFailedResponse({ type: ProblemView, description: 'Stale If-Match' })
+  @ApiUnprocessableEntityResponse({ type: ProblemView, description: 'A business rule: quota, DA minimum, e-mail mismatch' })
   @ApiProduces('application/json', 'application/problem+json')
   async act(
     @CurrentCaller() caller: Caller,
@@ -131,7 +138,8 @@ export class TasksController {
     description:
       'Checkers: Ready to Send to HKEX of their company, not their own. Makers: drafts returned to them. Operators: Sent to HKEX.',
   })
-  tasks(@CurrentCaller() caller: Caller, @Query() query: TasksQueryDto): Promise<Page<TaskRow>> {
+  @ApiOkResponse({ type: TaskPage })
+  tasks(@CurrentCaller() caller: Caller, @Query() query: TasksQueryDto): Promise<TaskPage> {
     return this.eservices.tasks(caller, query);
   }
 }

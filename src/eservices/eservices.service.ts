@@ -13,6 +13,7 @@ import { RegistryService } from '../registry/registry.service';
 import { normalizeUserId } from '../registry/user-id';
 import { ActionDto, CreateFormDto, FormContentDto, UpdateFormDto } from './dto/form.dto';
 import { ListFormsQueryDto, TasksQueryDto } from './dto/query.dto';
+import { FormPage, HistoryEntry, TaskPage } from './dto/views';
 import { EServiceForm } from './eservice-form.entity';
 import { FormHistory } from './form-history.entity';
 import { contentOf, FormView, toFormView } from './form-view';
@@ -24,37 +25,6 @@ import { ProcessingService } from './processing/processing.service';
 import { ReferenceCounter } from './reference-counter.entity';
 import { Action, ActorKind, planTransition } from './workflow/transition-table';
 import { FORM_TITLES, FormStatus, OPERATOR_VISIBLE_STATUSES, STATUS_LABELS } from './workflow/status';
-
-export interface Page<T> {
-  items: T[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
-
-export interface TaskRow {
-  id: string;
-  classification: string;
-  company: string;
-  participantId: string;
-  clearingHouse: string;
-  formType: string;
-  referenceNumber: string | null;
-  details: string;
-  lastUpdateDate: string;
-  lastUpdate: string;
-  jobStatus: string;
-  status: FormStatus;
-}
-
-export interface HistoryEntry {
-  action: string;
-  fromStatus: FormStatus | null;
-  toStatus: FormStatus;
-  by: { id: string; name: string };
-  at: string;
-  message: string | null;
-}
 
 /** The HTTP-facing actions that `POST /eservices/{id}/{action}` accepts (SPEC §9). */
 export const URL_ACTIONS = [
@@ -137,7 +107,7 @@ export class EServicesService {
     return this.view(form);
   }
 
-  async list(caller: Caller, q: ListFormsQueryDto): Promise<Page<FormView>> {
+  async list(caller: Caller, q: ListFormsQueryDto): Promise<FormPage> {
     const qb = this.visibleForms(caller);
     if (q.status) qb.andWhere('f.status = :status', { status: q.status });
     if (q.formType) qb.andWhere('f.formType = :formType', { formType: q.formType });
@@ -236,7 +206,7 @@ export class EServicesService {
   }
 
   /** What waits for the caller (SPEC §5 "Tasks"). */
-  async tasks(caller: Caller, q: TasksQueryDto): Promise<Page<TaskRow>> {
+  async tasks(caller: Caller, q: TasksQueryDto): Promise<TaskPage> {
     const kind = this.actorKind(caller);
     const qb = this.dataSource.manager.createQueryBuilder(EServiceForm, 'f');
     if (kind === 'operator') {

@@ -30,30 +30,38 @@ export function splitCsvLine(line: string): string[] {
   let quoted = false;
   for (let i = 0; i < line.length; i++) {
     const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') cells.push(cell), (cell = '');
-    else cell += ch;
+    if (quoted && ch === '"' && line[i + 1] === '"') {
+      cell += '"';
+      i++;
+    } else if (ch === '"') {
+      quoted = !quoted;
+    } else if (ch === ',' && !quoted) {
+      cells.push(cell);
+      cell = '';
+    } else {
+      cell += ch;
+    }
   }
   cells.push(cell);
   return cells.map((c) => c.trim());
 }
 
-export function csvToDataFile(text: string): DataFile {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length === 0) return { companies: [] };
-  const header = splitCsvLine(lines[0]);
+/** The data file, and for each profile's path in it the CSV line it came from (for the rejection report). */
+export function csvToDataFile(text: string): { file: DataFile; lineOf: Map<string, number> } {
+  const lines = text.split(/\r?\n/).map((l, i) => ({ l, n: i + 1 })).filter(({ l }) => l.trim() !== '');
+  const lineOf = new Map<string, number>();
+  if (lines.length === 0) return { file: { companies: [] }, lineOf };
+  const header = splitCsvLine(lines[0].l);
   const missing = CSV_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length) throw new Error(`the CSV header lacks: ${missing.join(', ')}`);
   const companies = new Map<string, { name: string; participantships: Map<string, Record<string, unknown>> }>();
-  for (const line of lines.slice(1)) {
+  const companyIndex = new Map<string, number>();
+  for (const { l: line, n } of lines.slice(1)) {
     const cells = splitCsvLine(line);
     const row = Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']));
     const company = companies.get(row.company) ?? { name: row.company, participantships: new Map() };
     companies.set(row.company, company);
+    if (!companyIndex.has(row.company)) companyIndex.set(row.company, companyIndex.size);
     const key = `${row.clearingHouse}/${row.participantId}`;
     const ship = company.participantships.get(key) ?? {
       clearingHouse: row.clearingHouse,
@@ -64,7 +72,10 @@ export function csvToDataFile(text: string): DataFile {
       profiles: [] as unknown[],
     };
     company.participantships.set(key, ship);
-    (ship.profiles as unknown[]).push({
+    const shipIndex = [...company.participantships.keys()].indexOf(key);
+    const profiles = ship.profiles as unknown[];
+    lineOf.set(`companies[${companyIndex.get(row.company)}].participantships[${shipIndex}].profiles[${profiles.length}]`, n);
+    profiles.push({
       userId: row.userId,
       surname: row.surname,
       otherNames: row.otherNames,
@@ -76,7 +87,8 @@ export function csvToDataFile(text: string): DataFile {
       otpEnabled: /^(true|yes|1)$/i.test(row.otpEnabled),
     });
   }
-  return {
+  const file = {
     companies: [...companies.values()].map((c) => ({ name: c.name, participantships: [...c.participantships.values()] })),
   };
+  return { file, lineOf };
 }

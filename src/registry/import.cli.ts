@@ -19,9 +19,11 @@ async function main(): Promise<number> {
     return 1;
   }
   let file: DataFile;
+  let lineOf = new Map<string, number>();
   try {
     const text = readFileSync(path, 'utf8');
-    file = path.toLowerCase().endsWith('.csv') ? csvToDataFile(text) : (JSON.parse(text) as DataFile);
+    if (path.toLowerCase().endsWith('.csv')) ({ file, lineOf } = csvToDataFile(text));
+    else file = JSON.parse(text) as DataFile;
   } catch (e) {
     console.error(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
@@ -31,12 +33,18 @@ async function main(): Promise<number> {
   let started = false;
   try {
     const report = await app.get(DataImportService).load(file, (done, total) => {
-      if (!started) bar.start(total, 0), (started = true);
+      if (!started) {
+        bar.start(total, 0);
+        started = true;
+      }
       bar.update(done);
     });
     if (started) bar.stop();
     console.log(`created ${report.created}, updated ${report.updated}, unchanged ${report.unchanged}, rejected ${report.rejected.length}`);
-    for (const r of report.rejected) console.log(`  rejected ${r.path}: ${r.reason}`);
+    for (const r of report.rejected) {
+      const line = lineOf.get(r.path);
+      console.log(`  rejected ${line ? `line ${line} (${r.path})` : r.path}: ${r.reason}`);
+    }
     return report.rejected.length ? 2 : 0;
   } finally {
     await app.close();

@@ -1,7 +1,9 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ProblemView } from '../common/problem.view';
 import { Caller, CurrentCaller } from '../auth/caller';
-import { ProfileListing, RegistryService } from './registry.service';
+import { RegistryService } from './registry.service';
+import { ProfileListing } from './registry.views';
 
 @ApiTags('Registry')
 @ApiBearerAuth()
@@ -11,7 +13,8 @@ export class RegistryController {
 
   @Get(':clearingHouse/:participantId/user-profiles')
   @ApiOperation({ summary: 'The DMS User Profile Listing with its totals (SPEC §3)' })
-  @ApiNotFoundResponse({ description: 'No such participantship, or another company\'s' })
+  @ApiOkResponse({ type: ProfileListing })
+  @ApiNotFoundResponse({ type: ProblemView, description: 'No such participantship, or another company\'s' })
   listing(
     @CurrentCaller() caller: Caller,
     @Param('clearingHouse') clearingHouse: string,

@@ -8,20 +8,7 @@ import { Company } from './company.entity';
 import { Participantship } from './participantship.entity';
 import { UserProfile } from './user-profile.entity';
 import { ClearingHouse } from './user-id';
-
-export interface ProfileListing {
-  clearingHouse: ClearingHouse;
-  participantId: string;
-  company: string;
-  userIdPrefix: string;
-  totals: {
-    maxUsers: number;
-    totalUsers: number;
-    totalDelegatedAdministrators: number;
-    totalUsersExceptDelegatedAdministrators: number;
-  };
-  profiles: Omit<UserProfile, 'id' | 'participantshipId'>[];
-}
+import { ProfileListing } from './registry.views';
 
 @Injectable()
 export class RegistryService {

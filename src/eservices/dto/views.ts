@@ -1,0 +1,43 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { FormView, PersonRef } from '../form-view';
+import { FORM_STATUSES, FormStatus } from '../workflow/status';
+
+export class FormPage {
+  @ApiProperty({ type: [FormView] }) items!: FormView[];
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
+  @ApiProperty() total!: number;
+}
+
+/** One row of the tasks list, with the columns of SPEC §5. */
+export class TaskRow {
+  @ApiProperty() id!: string;
+  @ApiProperty({ example: 'User Maintenance CC' }) classification!: string;
+  @ApiProperty({ example: 'ABC Company' }) company!: string;
+  @ApiProperty({ example: 'B01234' }) participantId!: string;
+  @ApiProperty({ example: 'HKSCC' }) clearingHouse!: string;
+  @ApiProperty({ example: 'DA3' }) formType!: string;
+  @ApiProperty({ nullable: true, type: String, example: 'DA3_00013361' }) referenceNumber!: string | null;
+  @ApiProperty({ example: 'DA3_00013361 - CCASS/ CCMS Delegated Administrator Application/ Maintenance Form' })
+  details!: string;
+  @ApiProperty({ example: '07-Feb-2023', description: 'Last Update Date, HKT' }) lastUpdateDate!: string;
+  @ApiProperty({ description: 'UTC' }) lastUpdate!: string;
+  @ApiProperty({ example: 'Ready to Send to HKEX' }) jobStatus!: string;
+  @ApiProperty({ enum: FORM_STATUSES }) status!: FormStatus;
+}
+
+export class TaskPage {
+  @ApiProperty({ type: [TaskRow] }) items!: TaskRow[];
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
+  @ApiProperty() total!: number;
+}
+
+export class HistoryEntry {
+  @ApiProperty({ example: 'submit' }) action!: string;
+  @ApiProperty({ enum: FORM_STATUSES, nullable: true }) fromStatus!: FormStatus | null;
+  @ApiProperty({ enum: FORM_STATUSES }) toStatus!: FormStatus;
+  @ApiProperty({ type: PersonRef }) by!: PersonRef;
+  @ApiProperty({ description: 'UTC' }) at!: string;
+  @ApiProperty({ nullable: true, type: String }) message!: string | null;
+}
