@@ -1,8 +1,10 @@
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import request from 'supertest';
 import { configureApp } from '../../src/app';
 import { AppModule } from '../../src/app.module';
@@ -33,7 +35,8 @@ export interface TestApp {
  */
 export async function startTestApp(options: { data?: DataFile | null; bodyLimit?: number } = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'eservices-test-'));
-  process.env.DATABASE_URL = `sqlite://${join(dir, 'eservices.sqlite')}`;
+  const database = await freshDatabase(dir);
+  process.env.DATABASE_URL = database.url;
   process.env.VAR_DIR = dir;
   process.env.JWT_SECRET = 'test-secret-not-for-production-0123456789';
   const clock = new FixedClock(WALKTHROUGH_TIME);
@@ -71,7 +74,35 @@ export async function startTestApp(options: { data?: DataFile | null; bodyLimit?
     },
     async close() {
       await app.close();
+      await database.drop();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A database of the test's own: a SQLite file in its folder, or, when TEST_DATABASE_URL
+ * names a PostgreSQL server, a new database there (test files run in parallel workers).
+ */
+async function freshDatabase(dir: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const server = process.env.TEST_DATABASE_URL;
+  if (!server?.startsWith('postgres')) {
+    return { url: `sqlite://${join(dir, 'eservices.sqlite')}`, drop: async () => undefined };
+  }
+  const name = `eservices_test_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new Client({ connectionString: server });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
     },
   };
 }
