@@ -1,0 +1,508 @@
+import { DomainError, ErrorCode } from '../../src/common/errors';
+import { FORM_STATUSES, FormStatus } from '../../src/eservices/workflow/status';
+import {
+  Action,
+  ACTIONS,
+  planTransition,
+  TransitionFacts,
+  TransitionPlan,
+} from '../../src/eservices/workflow/transition-table';
+
+/**
+ * The workflow of SPEC §5 (and the four-eyes rules of §1) as a specification of
+ * planTransition. The expectations below are written out by hand from the SPEC, not
+ * derived from TRANSITIONS.
+ */
+
+// --- the people ------------------------------------------------------------------------
+
+const MAKER = 'user-maker';
+const CHECKER = 'user-checker';
+const CLAIMER = 'user-claimer';
+const OPERATOR = 'op-operator';
+const OP_CLAIMER = 'op-claimer';
+
+type ActorName = 'maker' | 'checker' | 'claimingChecker' | 'operator' | 'claimingOperator';
+const ACTOR_NAMES: readonly ActorName[] = ['maker', 'checker', 'claimingChecker', 'operator', 'claimingOperator'];
+const ACTOR_ID: Record<ActorName, string> = {
+  maker: MAKER,
+  checker: CHECKER,
+  claimingChecker: CLAIMER,
+  operator: OPERATOR,
+  claimingOperator: OP_CLAIMER,
+};
+
+/**
+ * Each actor's view of the form: the maker (who created and submitted it) and another
+ * checker act on an unclaimed form; the claiming checker and the claiming operator act
+ * on a form they hold; the HKEX operator acts on an unclaimed form.
+ */
+const ACTOR_FACTS: Record<ActorName, Pick<TransitionFacts, 'actorKind' | 'actorId' | 'claimedById'>> = {
+  maker: { actorKind: 'participant', actorId: MAKER, claimedById: null },
+  checker: { actorKind: 'participant', actorId: CHECKER, claimedById: null },
+  claimingChecker: { actorKind: 'participant', actorId: CLAIMER, claimedById: CLAIMER },
+  operator: { actorKind: 'operator', actorId: OPERATOR, claimedById: null },
+  claimingOperator: { actorKind: 'operator', actorId: OP_CLAIMER, claimedById: OP_CLAIMER },
+};
+
+/** A form made and submitted by MAKER, with a message and a reason given, concerning no one. */
+function facts(overrides: Partial<TransitionFacts> = {}): TransitionFacts {
+  return {
+    status: 'READY_TO_SEND',
+    actorKind: 'participant',
+    actorId: CHECKER,
+    claimedById: null,
+    contributorIds: [MAKER],
+    submittedById: MAKER,
+    concernsActor: false,
+    message: 'Please check the e-mail on line 1.',
+    reason: 'The User ID does not exist.',
+    ...overrides,
+  };
+}
+
+/** The refusal planTransition throws, or a failed test when it throws none. */
+function refusal(action: Action, f: TransitionFacts): DomainError {
+  let plan: TransitionPlan | undefined;
+  try {
+    plan = planTransition(action, f);
+  } catch (e) {
+    expect(e).toBeInstanceOf(DomainError);
+    return e as DomainError;
+  }
+  throw new Error(`expected ${action} to be refused, but it was planned: ${JSON.stringify(plan?.to)}`);
+}
+
+// --- the expectation table -------------------------------------------------------------
+
+type Outcome =
+  { kind: 'allowed'; to: FormStatus; claimedBy: ActorName | null } | { kind: 'refused'; code: ErrorCode; http: number };
+
+const to = (status: FormStatus, claimedBy: ActorName | null = null): Outcome => ({
+  kind: 'allowed',
+  to: status,
+  claimedBy,
+});
+const refused = (code: ErrorCode, http: number): Outcome => ({ kind: 'refused', code, http });
+
+const WRONG_STATE = refused('WRONG_STATE', 409);
+const NOT_ALLOWED = refused('ACTION_NOT_ALLOWED', 403);
+const NOT_CLAIMED = refused('NOT_CLAIMED', 409);
+const ALREADY_CLAIMED = refused('ALREADY_CLAIMED', 409);
+const FOUR_EYES = refused('FOUR_EYES', 403);
+const NOT_SUBMITTER = refused('NOT_SUBMITTER', 403);
+
+/** Participant-only action not from this status: wrong state for participants, not an operator's action. */
+const PARTICIPANT_WRONG_STATE: Row = [WRONG_STATE, WRONG_STATE, WRONG_STATE, NOT_ALLOWED, NOT_ALLOWED];
+/** Operator-only action not from this status. */
+const OPERATOR_WRONG_STATE: Row = [NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, WRONG_STATE, WRONG_STATE];
+/** An action both kinds take (claim, release), from neither of their statuses. */
+const ALL_WRONG_STATE: Row = [WRONG_STATE, WRONG_STATE, WRONG_STATE, WRONG_STATE, WRONG_STATE];
+
+/** Columns: maker, checker, claiming checker, HKEX operator, claiming operator. */
+type Row = readonly [Outcome, Outcome, Outcome, Outcome, Outcome];
+
+const EXPECTED: Record<Action, Record<FormStatus, Row>> = {
+  // create / save / edit: maker, Draft → Draft
+  edit: {
+    DRAFT: [to('DRAFT'), to('DRAFT'), to('DRAFT', 'claimingChecker'), NOT_ALLOWED, NOT_ALLOWED],
+    READY_TO_SEND: PARTICIPANT_WRONG_STATE,
+    SENT_TO_HKEX: PARTICIPANT_WRONG_STATE,
+    COMPLETED: PARTICIPANT_WRONG_STATE,
+    REJECTED: PARTICIPANT_WRONG_STATE,
+    DISCARDED: PARTICIPANT_WRONG_STATE,
+  },
+  // discard: maker, Draft → Discarded
+  discard: {
+    DRAFT: [to('DISCARDED'), to('DISCARDED'), to('DISCARDED'), NOT_ALLOWED, NOT_ALLOWED],
+    READY_TO_SEND: PARTICIPANT_WRONG_STATE,
+    SENT_TO_HKEX: PARTICIPANT_WRONG_STATE,
+    COMPLETED: PARTICIPANT_WRONG_STATE,
+    REJECTED: PARTICIPANT_WRONG_STATE,
+    DISCARDED: PARTICIPANT_WRONG_STATE,
+  },
+  // submit: maker, Draft → Ready to Send to HKEX
+  submit: {
+    DRAFT: [to('READY_TO_SEND'), to('READY_TO_SEND'), to('READY_TO_SEND'), NOT_ALLOWED, NOT_ALLOWED],
+    READY_TO_SEND: PARTICIPANT_WRONG_STATE,
+    SENT_TO_HKEX: PARTICIPANT_WRONG_STATE,
+    COMPLETED: PARTICIPANT_WRONG_STATE,
+    REJECTED: PARTICIPANT_WRONG_STATE,
+    DISCARDED: PARTICIPANT_WRONG_STATE,
+  },
+  // reclaim: the maker who submitted, Ready to Send to HKEX and not claimed → Draft
+  reclaim: {
+    DRAFT: PARTICIPANT_WRONG_STATE,
+    READY_TO_SEND: [to('DRAFT'), NOT_SUBMITTER, NOT_SUBMITTER, NOT_ALLOWED, NOT_ALLOWED],
+    SENT_TO_HKEX: PARTICIPANT_WRONG_STATE,
+    COMPLETED: PARTICIPANT_WRONG_STATE,
+    REJECTED: PARTICIPANT_WRONG_STATE,
+    DISCARDED: PARTICIPANT_WRONG_STATE,
+  },
+  // claim: a checker (never the maker) on Ready to Send; an operator on Sent to HKEX
+  claim: {
+    DRAFT: ALL_WRONG_STATE,
+    READY_TO_SEND: [FOUR_EYES, to('READY_TO_SEND', 'checker'), ALREADY_CLAIMED, WRONG_STATE, WRONG_STATE],
+    SENT_TO_HKEX: [WRONG_STATE, WRONG_STATE, WRONG_STATE, to('SENT_TO_HKEX', 'operator'), ALREADY_CLAIMED],
+    COMPLETED: ALL_WRONG_STATE,
+    REJECTED: ALL_WRONG_STATE,
+    DISCARDED: ALL_WRONG_STATE,
+  },
+  // release: only the holder of the claim
+  release: {
+    DRAFT: ALL_WRONG_STATE,
+    READY_TO_SEND: [NOT_CLAIMED, NOT_CLAIMED, to('READY_TO_SEND'), WRONG_STATE, WRONG_STATE],
+    SENT_TO_HKEX: [WRONG_STATE, WRONG_STATE, WRONG_STATE, NOT_CLAIMED, to('SENT_TO_HKEX')],
+    COMPLETED: ALL_WRONG_STATE,
+    REJECTED: ALL_WRONG_STATE,
+    DISCARDED: ALL_WRONG_STATE,
+  },
+  // return: the claiming checker, Ready to Send → Draft, message required
+  return: {
+    DRAFT: PARTICIPANT_WRONG_STATE,
+    READY_TO_SEND: [NOT_CLAIMED, NOT_CLAIMED, to('DRAFT'), NOT_ALLOWED, NOT_ALLOWED],
+    SENT_TO_HKEX: PARTICIPANT_WRONG_STATE,
+    COMPLETED: PARTICIPANT_WRONG_STATE,
+    REJECTED: PARTICIPANT_WRONG_STATE,
+    DISCARDED: PARTICIPANT_WRONG_STATE,
+  },
+  // confirm: the claiming checker, Ready to Send → Sent to HKEX
+  confirm: {
+    DRAFT: PARTICIPANT_WRONG_STATE,
+    READY_TO_SEND: [NOT_CLAIMED, NOT_CLAIMED, to('SENT_TO_HKEX'), NOT_ALLOWED, NOT_ALLOWED],
+    SENT_TO_HKEX: PARTICIPANT_WRONG_STATE,
+    COMPLETED: PARTICIPANT_WRONG_STATE,
+    REJECTED: PARTICIPANT_WRONG_STATE,
+    DISCARDED: PARTICIPANT_WRONG_STATE,
+  },
+  // complete: an HKEX operator (the holder, if claimed), Sent to HKEX → Completed
+  complete: {
+    DRAFT: OPERATOR_WRONG_STATE,
+    READY_TO_SEND: OPERATOR_WRONG_STATE,
+    SENT_TO_HKEX: [NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, to('COMPLETED'), to('COMPLETED')],
+    COMPLETED: OPERATOR_WRONG_STATE,
+    REJECTED: OPERATOR_WRONG_STATE,
+    DISCARDED: OPERATOR_WRONG_STATE,
+  },
+  // reject: an HKEX operator, Sent to HKEX → Rejected, reason required
+  reject: {
+    DRAFT: OPERATOR_WRONG_STATE,
+    READY_TO_SEND: OPERATOR_WRONG_STATE,
+    SENT_TO_HKEX: [NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, to('REJECTED'), to('REJECTED')],
+    COMPLETED: OPERATOR_WRONG_STATE,
+    REJECTED: OPERATOR_WRONG_STATE,
+    DISCARDED: OPERATOR_WRONG_STATE,
+  },
+  // clone: a maker, from any status; the form itself stays as it is
+  clone: {
+    DRAFT: [to('DRAFT'), to('DRAFT'), to('DRAFT', 'claimingChecker'), NOT_ALLOWED, NOT_ALLOWED],
+    READY_TO_SEND: [
+      to('READY_TO_SEND'),
+      to('READY_TO_SEND'),
+      to('READY_TO_SEND', 'claimingChecker'),
+      NOT_ALLOWED,
+      NOT_ALLOWED,
+    ],
+    SENT_TO_HKEX: [
+      to('SENT_TO_HKEX'),
+      to('SENT_TO_HKEX'),
+      to('SENT_TO_HKEX', 'claimingChecker'),
+      NOT_ALLOWED,
+      NOT_ALLOWED,
+    ],
+    COMPLETED: [to('COMPLETED'), to('COMPLETED'), to('COMPLETED', 'claimingChecker'), NOT_ALLOWED, NOT_ALLOWED],
+    REJECTED: [to('REJECTED'), to('REJECTED'), to('REJECTED', 'claimingChecker'), NOT_ALLOWED, NOT_ALLOWED],
+    DISCARDED: [to('DISCARDED'), to('DISCARDED'), to('DISCARDED', 'claimingChecker'), NOT_ALLOWED, NOT_ALLOWED],
+  },
+};
+
+interface Case {
+  status: FormStatus;
+  action: Action;
+  actor: ActorName;
+  expected: Outcome;
+  shown: string;
+}
+
+const CASES: Case[] = FORM_STATUSES.flatMap((status) =>
+  ACTIONS.flatMap((action) =>
+    ACTOR_NAMES.map((actor, column) => {
+      const expected = EXPECTED[action][status][column];
+      const shown =
+        expected.kind === 'allowed'
+          ? `→ ${expected.to}${expected.claimedBy ? ` claimed by ${expected.claimedBy}` : ', unclaimed'}`
+          : `refused ${expected.code} ${expected.http}`;
+      return { status, action, actor, expected, shown };
+    }),
+  ),
+);
+
+// --- the specification -----------------------------------------------------------------
+
+describe('the workflow vocabulary (SPEC §5, §9)', () => {
+  it('has the six statuses of SPEC §9', () => {
+    expect([...FORM_STATUSES].sort()).toEqual(
+      ['DRAFT', 'READY_TO_SEND', 'SENT_TO_HKEX', 'COMPLETED', 'REJECTED', 'DISCARDED'].sort(),
+    );
+  });
+
+  it('has the actions of SPEC §9 plus edit', () => {
+    expect([...ACTIONS].sort()).toEqual(
+      [
+        'edit',
+        'discard',
+        'submit',
+        'reclaim',
+        'claim',
+        'release',
+        'return',
+        'confirm',
+        'complete',
+        'reject',
+        'clone',
+      ].sort(),
+    );
+  });
+
+  it('covers every status × action × actor combination', () => {
+    expect(CASES).toHaveLength(FORM_STATUSES.length * ACTIONS.length * ACTOR_NAMES.length);
+    expect(CASES).toHaveLength(6 * 11 * 5);
+  });
+});
+
+describe('planTransition: every status × action × actor', () => {
+  it.each(CASES)('$status: $action by $actor $shown', ({ status, action, actor, expected }) => {
+    const f = facts({ status, ...ACTOR_FACTS[actor] });
+    if (expected.kind === 'allowed') {
+      const plan = planTransition(action, f);
+      expect(plan.to).toBe(expected.to);
+      expect(plan.statusChanges).toBe(expected.to !== status);
+      expect(plan.claimedById).toBe(expected.claimedBy === null ? null : ACTOR_ID[expected.claimedBy]);
+      expect(plan.rule.action).toBe(action);
+    } else {
+      const e = refusal(action, f);
+      expect({ code: e.code, status: e.status }).toEqual({ code: expected.code, status: expected.http });
+    }
+  });
+});
+
+describe('planTransition: order of refusals', () => {
+  it('refuses an action this kind of actor never takes before looking at the status', () => {
+    const e = refusal('submit', facts({ status: 'READY_TO_SEND', actorKind: 'operator', actorId: OPERATOR }));
+    expect(e.code).toBe('ACTION_NOT_ALLOWED');
+  });
+
+  it('refuses a wrong state before any guard, naming the current state', () => {
+    // The maker is a contributor (FOUR_EYES) but the form is a Draft: the state comes first.
+    const e = refusal('claim', facts({ status: 'DRAFT', actorId: MAKER }));
+    expect(e.code).toBe('WRONG_STATE');
+    expect(e.status).toBe(409);
+    expect(e.details).toEqual({ status: 'DRAFT', statusLabel: 'Draft' });
+    expect(e.message).toContain('Draft');
+  });
+
+  it.each([
+    ['SENT_TO_HKEX', 'Sent to HKEX'],
+    ['READY_TO_SEND', 'Ready to Send to HKEX'],
+    ['COMPLETED', 'Completed'],
+  ] as const)('names %s as "%s" in a WRONG_STATE refusal', (status, label) => {
+    const e = refusal('submit', facts({ status, actorId: MAKER }));
+    expect(e.details).toEqual({ status, statusLabel: label });
+  });
+});
+
+describe('planTransition: guards', () => {
+  describe('ALREADY_CLAIMED (409)', () => {
+    it.each<[string, Action, Partial<TransitionFacts>]>([
+      ['a checker claims a form another checker holds', 'claim', { actorId: CHECKER, claimedById: CLAIMER }],
+      ['the submitter reclaims a claimed form', 'reclaim', { actorId: MAKER, claimedById: CLAIMER }],
+      [
+        'an operator claims a form another operator holds',
+        'claim',
+        { status: 'SENT_TO_HKEX', actorKind: 'operator', actorId: OPERATOR, claimedById: OP_CLAIMER },
+      ],
+    ])('when %s', (_, action, overrides) => {
+      const e = refusal(action, facts(overrides));
+      expect({ code: e.code, status: e.status }).toEqual({ code: 'ALREADY_CLAIMED', status: 409 });
+    });
+
+    it('names who holds the claim', () => {
+      const e = refusal('claim', facts({ actorId: CHECKER, claimedById: CLAIMER }));
+      expect(e.details).toEqual({ claimedById: CLAIMER });
+    });
+  });
+
+  describe('NOT_CLAIMED (409): only the holder of a claim may release, return or confirm', () => {
+    it.each<[Action, Partial<TransitionFacts>]>([
+      ['release', {}],
+      ['return', {}],
+      ['confirm', {}],
+      ['release', { status: 'SENT_TO_HKEX', actorKind: 'operator', actorId: OPERATOR }],
+    ])('%s of an unclaimed form (%j)', (action, overrides) => {
+      const e = refusal(action, facts({ actorId: CHECKER, claimedById: null, ...overrides }));
+      expect({ code: e.code, status: e.status }).toEqual({ code: 'NOT_CLAIMED', status: 409 });
+    });
+  });
+
+  describe('CLAIMED_BY_OTHER (409)', () => {
+    it.each<[Action, Partial<TransitionFacts>]>([
+      ['release', { actorId: CHECKER, claimedById: CLAIMER }],
+      ['return', { actorId: CHECKER, claimedById: CLAIMER }],
+      ['confirm', { actorId: CHECKER, claimedById: CLAIMER }],
+      ['release', { status: 'SENT_TO_HKEX', actorKind: 'operator', actorId: OPERATOR, claimedById: OP_CLAIMER }],
+      ['complete', { status: 'SENT_TO_HKEX', actorKind: 'operator', actorId: OPERATOR, claimedById: OP_CLAIMER }],
+      ['reject', { status: 'SENT_TO_HKEX', actorKind: 'operator', actorId: OPERATOR, claimedById: OP_CLAIMER }],
+    ])('%s while another holds the claim (%j)', (action, overrides) => {
+      const e = refusal(action, facts(overrides));
+      expect({ code: e.code, status: e.status }).toEqual({ code: 'CLAIMED_BY_OTHER', status: 409 });
+      expect(e.details).toEqual({ claimedById: overrides.claimedById });
+    });
+  });
+
+  describe('FOUR_EYES (403): the maker or submitter never checks the form', () => {
+    it.each<[string, Action, Partial<TransitionFacts>]>([
+      ['the maker claims', 'claim', { actorId: MAKER }],
+      ['a co-maker who only edited the draft claims', 'claim', { actorId: CHECKER, contributorIds: [MAKER, CHECKER] }],
+      [
+        'the submitter (not the creator) claims',
+        'claim',
+        { actorId: CHECKER, contributorIds: [MAKER, CHECKER], submittedById: CHECKER },
+      ],
+      [
+        'a contributor holding the claim confirms',
+        'confirm',
+        { actorId: CHECKER, claimedById: CHECKER, contributorIds: [MAKER, CHECKER] },
+      ],
+    ])('when %s', (_, action, overrides) => {
+      const e = refusal(action, facts(overrides));
+      expect({ code: e.code, status: e.status }).toEqual({ code: 'FOUR_EYES', status: 403 });
+    });
+  });
+
+  describe('NOT_SUBMITTER (403): only the maker who submitted reclaims', () => {
+    it.each<[string, Partial<TransitionFacts>]>([
+      ['another checker', { actorId: CHECKER }],
+      ['a co-maker who edited but did not submit', { actorId: CHECKER, contributorIds: [MAKER, CHECKER] }],
+    ])('refuses %s', (_, overrides) => {
+      const e = refusal('reclaim', facts(overrides));
+      expect({ code: e.code, status: e.status }).toEqual({ code: 'NOT_SUBMITTER', status: 403 });
+    });
+
+    it('lets the submitter who is not the creator reclaim', () => {
+      const plan = planTransition(
+        'reclaim',
+        facts({ actorId: CHECKER, contributorIds: [MAKER, CHECKER], submittedById: CHECKER }),
+      );
+      expect(plan.to).toBe('DRAFT');
+    });
+  });
+
+  describe('SELF_CONCERNING (403): no one-handed operation', () => {
+    it('refuses a claiming checker who confirms a form that concerns them', () => {
+      const e = refusal('confirm', facts({ actorId: CLAIMER, claimedById: CLAIMER, concernsActor: true }));
+      expect({ code: e.code, status: e.status }).toEqual({ code: 'SELF_CONCERNING', status: 403 });
+    });
+
+    it.each<Action>(['claim', 'release', 'return'])('does not stop a concerned checker from %s', (action) => {
+      const claimedById = action === 'claim' ? null : CLAIMER;
+      const plan = planTransition(action, facts({ actorId: CLAIMER, claimedById, concernsActor: true }));
+      expect(plan.rule.action).toBe(action);
+    });
+
+    it('confirms the same form when it does not concern the checker', () => {
+      const plan = planTransition('confirm', facts({ actorId: CLAIMER, claimedById: CLAIMER, concernsActor: false }));
+      expect(plan.to).toBe('SENT_TO_HKEX');
+    });
+  });
+
+  describe.each<[Action, 'message' | 'reason', Partial<TransitionFacts>]>([
+    ['return', 'message', { status: 'READY_TO_SEND', actorId: CLAIMER, claimedById: CLAIMER }],
+    ['reject', 'reason', { status: 'SENT_TO_HKEX', actorKind: 'operator', actorId: OPERATOR, claimedById: null }],
+  ])('%s needs a %s (400)', (action, field, overrides) => {
+    it.each<[string, string | null | undefined]>([
+      ['missing', undefined],
+      ['null', null],
+      ['empty', ''],
+      ['blank', '   \n\t'],
+    ])('refuses a %s one', (_, value) => {
+      const e = refusal(action, facts({ ...overrides, [field]: value }));
+      expect({ code: e.code, status: e.status }).toEqual({ code: 'VALIDATION', status: 400 });
+      expect(e.errors).toEqual([{ field, message: expect.any(String) }]);
+    });
+
+    it('accepts one with text', () => {
+      const plan = planTransition(action, facts({ ...overrides, [field]: 'x' }));
+      expect(plan.statusChanges).toBe(true);
+    });
+  });
+
+  it('does not need a message to confirm, nor a reason to complete', () => {
+    expect(planTransition('confirm', facts({ actorId: CLAIMER, claimedById: CLAIMER, message: null })).to).toBe(
+      'SENT_TO_HKEX',
+    );
+    expect(
+      planTransition(
+        'complete',
+        facts({ status: 'SENT_TO_HKEX', actorKind: 'operator', actorId: OPERATOR, reason: null }),
+      ).to,
+    ).toBe('COMPLETED');
+  });
+});
+
+describe('planTransition: the claim', () => {
+  it.each<[string, Action, Partial<TransitionFacts>, FormStatus]>([
+    ['confirm', 'confirm', { actorId: CLAIMER, claimedById: CLAIMER }, 'SENT_TO_HKEX'],
+    ['return', 'return', { actorId: CLAIMER, claimedById: CLAIMER }, 'DRAFT'],
+    [
+      'complete by the holding operator',
+      'complete',
+      { status: 'SENT_TO_HKEX', actorKind: 'operator', actorId: OP_CLAIMER, claimedById: OP_CLAIMER },
+      'COMPLETED',
+    ],
+    [
+      'reject by the holding operator',
+      'reject',
+      { status: 'SENT_TO_HKEX', actorKind: 'operator', actorId: OP_CLAIMER, claimedById: OP_CLAIMER },
+      'REJECTED',
+    ],
+  ])('a status change clears it: %s', (_, action, overrides, expectedTo) => {
+    const plan = planTransition(action, facts(overrides));
+    expect(plan).toMatchObject({ to: expectedTo, statusChanges: true, claimedById: null });
+  });
+
+  it.each<[string, Partial<TransitionFacts>, string]>([
+    ['a checker on Ready to Send to HKEX', { actorId: CHECKER }, CHECKER],
+    ['an operator on Sent to HKEX', { status: 'SENT_TO_HKEX', actorKind: 'operator', actorId: OPERATOR }, OPERATOR],
+  ])('claim takes it: %s', (_, overrides, holder) => {
+    const before = facts({ claimedById: null, ...overrides });
+    const plan = planTransition('claim', before);
+    expect(plan).toMatchObject({ to: before.status, statusChanges: false, claimedById: holder });
+  });
+
+  it.each<[string, Partial<TransitionFacts>]>([
+    ['by the checker', { actorId: CLAIMER, claimedById: CLAIMER }],
+    [
+      'by the operator',
+      { status: 'SENT_TO_HKEX', actorKind: 'operator', actorId: OP_CLAIMER, claimedById: OP_CLAIMER },
+    ],
+  ])('release clears it %s', (_, overrides) => {
+    const before = facts(overrides);
+    const plan = planTransition('release', before);
+    expect(plan).toMatchObject({ to: before.status, statusChanges: false, claimedById: null });
+  });
+
+  it('claim, release, claim again by another checker', () => {
+    const first = planTransition('claim', facts({ actorId: CLAIMER }));
+    const released = planTransition('release', facts({ actorId: CLAIMER, claimedById: first.claimedById }));
+    const second = planTransition('claim', facts({ actorId: CHECKER, claimedById: released.claimedById }));
+    expect([first.claimedById, released.claimedById, second.claimedById]).toEqual([CLAIMER, null, CHECKER]);
+  });
+
+  it('is not taken by an unclaimed operator who completes', () => {
+    const plan = planTransition(
+      'complete',
+      facts({ status: 'SENT_TO_HKEX', actorKind: 'operator', actorId: OPERATOR }),
+    );
+    expect(plan.claimedById).toBeNull();
+  });
+});
