@@ -9,9 +9,9 @@ import { DataImportService } from './registry/data-import.service';
 async function main(): Promise<void> {
   const app = await createApp();
   const config = appConfig();
-  await app.get(DataImportService).seedIfEmpty(() =>
-    config.seedFile ? (JSON.parse(readFileSync(config.seedFile, 'utf8')) as DataFile) : null,
-  );
+  await app
+    .get(DataImportService)
+    .seedIfEmpty(() => (config.seedFile ? (JSON.parse(readFileSync(config.seedFile, 'utf8')) as DataFile) : null));
   await app.listen({ port: config.port, host: config.host });
   const url = `http://localhost:${config.port}`;
   new Logger('Main').log(`Listening on ${url}/api/v1 (docs ${url}/api/docs, health ${url}/api/health)`);

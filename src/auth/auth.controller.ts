@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import { ProblemView } from '../common/problem.view';
 import { RegistryService } from '../registry/registry.service';
@@ -8,11 +15,15 @@ import { Caller, CurrentCaller, Public } from './caller';
 
 export class LoginDto {
   @ApiProperty({ example: 'aaa@bank.com.hk', description: 'User ID or e-mail' })
-  @IsString() @MinLength(1) @MaxLength(254)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(254)
   username!: string;
 
   @ApiProperty({ example: 'Demo!Passw0rd-2026' })
-  @IsString() @MinLength(1) @MaxLength(200)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
   password!: string;
 }
 
@@ -68,7 +79,10 @@ export class AuthController {
   @ApiOkResponse({ type: MeView })
   async me(@CurrentCaller() caller: Caller): Promise<MeView> {
     const [company, participantships] = caller.companyId
-      ? await Promise.all([this.registry.companyOf(caller.companyId), this.registry.participantshipsOf(caller.companyId)])
+      ? await Promise.all([
+          this.registry.companyOf(caller.companyId),
+          this.registry.participantshipsOf(caller.companyId),
+        ])
       : [null, []];
     return {
       id: caller.id,

@@ -14,9 +14,12 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
-    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; caller?: Caller }>();
+    const request = context
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, string | undefined>; caller?: Caller }>();
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    if (!match) throw new DomainError('UNAUTHENTICATED', 'Log in and send the access token as "Authorization: Bearer …".');
+    if (!match)
+      throw new DomainError('UNAUTHENTICATED', 'Log in and send the access token as "Authorization: Bearer …".');
     request.caller = await this.auth.authenticate(match[1]);
     return true;
   }

@@ -52,6 +52,8 @@ const logger = new Logger('Problem');
 export function toProblem(error: unknown, instance?: string): Problem {
   if (error instanceof DomainError) {
     return {
+      // Details first: they can never overwrite the problem's own members.
+      ...(error.details ?? {}),
       type: `urn:eservices:problem:${error.code.toLowerCase()}`,
       title: TITLES[error.status] ?? 'Error',
       status: error.status,
@@ -59,7 +61,6 @@ export function toProblem(error: unknown, instance?: string): Problem {
       code: error.code,
       instance,
       ...(error.errors ? { errors: error.errors } : {}),
-      ...(error.details ?? {}),
     };
   }
   const status = httpStatusOf(error);
@@ -110,4 +111,3 @@ export class ProblemFilter implements ExceptionFilter {
     sendProblem(http.getResponse<FastifyReply>(), toProblem(exception, request?.url));
   }
 }
-

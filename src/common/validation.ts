@@ -4,7 +4,11 @@ import { DomainError, FieldError } from './errors';
 /** `lines.0.userId` as people read it: `lines[0].userId`. */
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {
-    const path = /^\d+$/.test(e.property) ? `${parent}[${e.property}]` : parent ? `${parent}.${e.property}` : e.property;
+    const path = /^\d+$/.test(e.property)
+      ? `${parent}[${e.property}]`
+      : parent
+        ? `${parent}.${e.property}`
+        : e.property;
     const own = Object.values(e.constraints ?? {}).map((message) => ({ field: path, message }));
     return [...own, ...flatten(e.children ?? [], path)];
   });
@@ -22,6 +26,5 @@ export const strictValidationPipe = (): ValidationPipe =>
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) =>
-      new DomainError('VALIDATION', 'The request is invalid.', undefined, flatten(errors)),
+    exceptionFactory: (errors) => new DomainError('VALIDATION', 'The request is invalid.', undefined, flatten(errors)),
   });

@@ -1,4 +1,16 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseEnumPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  ParseEnumPipe,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -36,7 +48,7 @@ const etag = (reply: FastifyReply, form: FormView): FormView => {
 @ApiBadRequestResponse({ type: ProblemView, description: 'Invalid input, with field-level errors' })
 @ApiUnauthorizedResponse({ type: ProblemView, description: 'Not logged in' })
 @ApiForbiddenResponse({ type: ProblemView, description: 'Not allowed for this actor' })
-@ApiNotFoundResponse({ type: ProblemView, description: 'No such form, or another company\'s' })
+@ApiNotFoundResponse({ type: ProblemView, description: "No such form, or another company's" })
 @Controller('eservices')
 export class EServicesController {
   constructor(private readonly eservices: EServicesService) {}
@@ -107,7 +119,10 @@ export class EServicesController {
   @ApiOkResponse({ type: FormView })
   @ApiConflictResponse({ type: ProblemView, description: 'Wrong state, already claimed, or lost a race' })
   @ApiPreconditionFailedResponse({ type: ProblemView, description: 'Stale If-Match' })
-  @ApiUnprocessableEntityResponse({ type: ProblemView, description: 'A business rule: quota, DA minimum, e-mail mismatch' })
+  @ApiUnprocessableEntityResponse({
+    type: ProblemView,
+    description: 'A business rule: quota, DA minimum, e-mail mismatch',
+  })
   @ApiProduces('application/json', 'application/problem+json')
   async act(
     @CurrentCaller() caller: Caller,

@@ -88,9 +88,7 @@ export class EServicesService {
         returned: false,
         remarks: dto.remarks ?? null,
         declarationAccepted: dto.declarationAccepted ?? false,
-        contacts: dto.contacts?.map(contact) ?? [
-          { name: caller.name, email: caller.email, phone: caller.phone ?? '' },
-        ],
+        contacts: dto.contacts?.map(contact) ?? [{ name: caller.name, email: caller.email, phone: caller.phone ?? '' }],
         requestType: dto.requestType ?? null,
         lines: dto.lines?.map(line) ?? [],
         accounts: dto.accounts ?? null,
@@ -114,7 +112,10 @@ export class EServicesService {
     if (q.participantId) qb.andWhere('f.participantId = :pid', { pid: q.participantId.toUpperCase() });
     qb.orderBy('f.updatedAt', 'DESC').addOrderBy('f.id', 'DESC');
     const { page, pageSize } = paging(q);
-    const [forms, total] = await qb.skip((page - 1) * pageSize).take(pageSize).getManyAndCount();
+    const [forms, total] = await qb
+      .skip((page - 1) * pageSize)
+      .take(pageSize)
+      .getManyAndCount();
     return { items: await this.views(forms), page, pageSize, total };
   }
 
@@ -173,7 +174,8 @@ export class EServicesService {
       const changes: Partial<EServiceForm> = {
         status: plan.to,
         claimedById: plan.claimedById,
-        claimedAt: plan.claimedById === null ? null : plan.claimedById === current.claimedById ? current.claimedAt : now,
+        claimedAt:
+          plan.claimedById === null ? null : plan.claimedById === current.claimedById ? current.claimedAt : now,
       };
       switch (action) {
         case 'submit':
@@ -248,7 +250,10 @@ export class EServicesService {
       direction,
     );
     const { page, pageSize } = paging(q);
-    const [forms, total] = await qb.skip((page - 1) * pageSize).take(pageSize).getManyAndCount();
+    const [forms, total] = await qb
+      .skip((page - 1) * pageSize)
+      .take(pageSize)
+      .getManyAndCount();
     const companies = await this.companyNames(forms);
     const items = forms.map((f) => ({
       id: f.id,
@@ -271,9 +276,13 @@ export class EServicesService {
 
   /** Which kind of actor the caller is for eServices, or 403 for users without the access right. */
   private actorKind(caller: Caller, only?: ActorKind): ActorKind {
-    const kind: ActorKind | null = canMaintainUsers(caller) ? 'participant' : caller.kind === 'operator' ? 'operator' : null;
+    const kind: ActorKind | null = canMaintainUsers(caller)
+      ? 'participant'
+      : caller.kind === 'operator'
+        ? 'operator'
+        : null;
     if (!kind) throw new DomainError('FORBIDDEN', 'eServices need the access right EU_UserMaintenance.');
-    if (only && kind !== only) throw new DomainError('ACTION_NOT_ALLOWED', 'Only a participant\'s maker can do this.');
+    if (only && kind !== only) throw new DomainError('ACTION_NOT_ALLOWED', "Only a participant's maker can do this.");
     return kind;
   }
 
@@ -312,8 +321,7 @@ export class EServicesService {
     const snapshot = await this.registry.snapshot(em, form.participantshipId);
     const content = contentOf(form);
     const invalid = contentProblems(content, snapshot.userIdPrefix);
-    if (invalid.length)
-      throw new DomainError('FORM_INVALID', 'The form is incomplete or invalid.', undefined, invalid);
+    if (invalid.length) throw new DomainError('FORM_INVALID', 'The form is incomplete or invalid.', undefined, invalid);
     const { problems } = planRegistryEffects(content, snapshot);
     if (problems.length)
       throw new DomainError('BUSINESS_RULE', 'The form breaks a rule of the registry.', undefined, problems);
@@ -378,9 +386,9 @@ export class EServicesService {
     if (result.affected !== 1) {
       const now_ = await em.findOneBy(EServiceForm, { id: form.id });
       throw new DomainError('CONFLICT', 'Someone else changed the form at the same time; reload it.', {
-        status: now_?.status,
-        statusLabel: now_ ? STATUS_LABELS[now_.status] : undefined,
-        version: now_?.version,
+        currentStatus: now_?.status,
+        currentStatusLabel: now_ ? STATUS_LABELS[now_.status] : undefined,
+        currentVersion: now_?.version,
       });
     }
     return Object.assign(new EServiceForm(), form, next);
@@ -439,10 +447,14 @@ function checkIfMatch(form: EServiceForm, ifMatch?: string): void {
   if (ifMatch === undefined || ifMatch.trim() === '*') return;
   const seen = ifMatch.replace(/^W\//, '').replace(/"/g, '').trim();
   if (seen !== String(form.version))
-    throw new DomainError('STALE_VERSION', `The form has changed since version ${seen}; it is now version ${form.version}.`, {
-      version: form.version,
-      status: form.status,
-    });
+    throw new DomainError(
+      'STALE_VERSION',
+      `The form has changed since version ${seen}; it is now version ${form.version}.`,
+      {
+        currentVersion: form.version,
+        currentStatus: form.status,
+      },
+    );
 }
 
 /** DA3 fields on a DA4 form, or the other way round, are refused rather than ignored. */

@@ -47,7 +47,12 @@ export class FormView {
   @ApiPropertyOptional({ type: FeeView, description: 'Computed by the service: HK$250 per account' }) fee?: FeeView;
   @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Non-blocking notes (free-mail domains)' })
   warnings!: FieldError[];
-  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, description: 'HKEX arrival check, for the operator' })
+  @ApiProperty({
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+    description: 'HKEX arrival check, for the operator',
+  })
   arrivalCheck!: ArrivalCheck | null;
   @ApiProperty({ nullable: true, type: String }) rejectionReason!: string | null;
   @ApiProperty({ nullable: true, type: String }) clonedFromId!: string | null;

@@ -48,7 +48,10 @@ export function splitCsvLine(line: string): string[] {
 
 /** The data file, and for each profile's path in it the CSV line it came from (for the rejection report). */
 export function csvToDataFile(text: string): { file: DataFile; lineOf: Map<string, number> } {
-  const lines = text.split(/\r?\n/).map((l, i) => ({ l, n: i + 1 })).filter(({ l }) => l.trim() !== '');
+  const lines = text
+    .split(/\r?\n/)
+    .map((l, i) => ({ l, n: i + 1 }))
+    .filter(({ l }) => l.trim() !== '');
   const lineOf = new Map<string, number>();
   if (lines.length === 0) return { file: { companies: [] }, lineOf };
   const header = splitCsvLine(lines[0].l);
@@ -74,7 +77,10 @@ export function csvToDataFile(text: string): { file: DataFile; lineOf: Map<strin
     company.participantships.set(key, ship);
     const shipIndex = [...company.participantships.keys()].indexOf(key);
     const profiles = ship.profiles as unknown[];
-    lineOf.set(`companies[${companyIndex.get(row.company)}].participantships[${shipIndex}].profiles[${profiles.length}]`, n);
+    lineOf.set(
+      `companies[${companyIndex.get(row.company)}].participantships[${shipIndex}].profiles[${profiles.length}]`,
+      n,
+    );
     profiles.push({
       userId: row.userId,
       surname: row.surname,
@@ -88,7 +94,10 @@ export function csvToDataFile(text: string): { file: DataFile; lineOf: Map<strin
     });
   }
   const file = {
-    companies: [...companies.values()].map((c) => ({ name: c.name, participantships: [...c.participantships.values()] })),
+    companies: [...companies.values()].map((c) => ({
+      name: c.name,
+      participantships: [...c.participantships.values()],
+    })),
   };
   return { file, lineOf };
 }

@@ -42,7 +42,8 @@ export type Progress = (done: number, total: number) => void;
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const str = (o: Obj, key: string): string | undefined => (typeof o[key] === 'string' ? (o[key] as string).trim() : undefined);
+const str = (o: Obj, key: string): string | undefined =>
+  typeof o[key] === 'string' ? (o[key] as string).trim() : undefined;
 
 class RowError extends Error {}
 const reject = (reason: string): never => {
@@ -289,7 +290,8 @@ async function upsertUser(
 export async function hashPasswordsOf(file: DataFile): Promise<Map<string, string>> {
   const passwords = new Set<string>();
   const collect = (list: unknown): void => {
-    for (const u of Array.isArray(list) ? list : []) if (isObj(u) && typeof u.password === 'string') passwords.add(u.password);
+    for (const u of Array.isArray(list) ? list : [])
+      if (isObj(u) && typeof u.password === 'string') passwords.add(u.password);
   };
   for (const c of file.companies ?? []) if (isObj(c)) collect(c.users);
   collect(file.operators);
@@ -304,4 +306,3 @@ function sameValues(existing: object, values: object): boolean {
     ([k, v]) => JSON.stringify((existing as Record<string, unknown>)[k]) === JSON.stringify(v),
   );
 }
-

@@ -97,7 +97,13 @@ export const DEMO_DATA: DataFile = {
       ],
       users: [
         { username: 'maker@xyz.com.hk', name: 'X Maker', phone: '28401111', password: DEMO_PASSWORD, rights: RIGHTS },
-        { username: 'checker@xyz.com.hk', name: 'X Checker', phone: '28401112', password: DEMO_PASSWORD, rights: RIGHTS },
+        {
+          username: 'checker@xyz.com.hk',
+          name: 'X Checker',
+          phone: '28401112',
+          password: DEMO_PASSWORD,
+          rights: RIGHTS,
+        },
       ],
     },
   ],

@@ -29,7 +29,10 @@ async function main(): Promise<number> {
     return 1;
   }
   const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
-  const bar = new SingleBar({ format: 'importing [{bar}] {percentage}% | {value}/{total} rows', hideCursor: true }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: 'importing [{bar}] {percentage}% | {value}/{total} rows', hideCursor: true },
+    Presets.shades_classic,
+  );
   let started = false;
   try {
     const report = await app.get(DataImportService).load(file, (done, total) => {
@@ -40,7 +43,9 @@ async function main(): Promise<number> {
       bar.update(done);
     });
     if (started) bar.stop();
-    console.log(`created ${report.created}, updated ${report.updated}, unchanged ${report.unchanged}, rejected ${report.rejected.length}`);
+    console.log(
+      `created ${report.created}, updated ${report.updated}, unchanged ${report.unchanged}, rejected ${report.rejected.length}`,
+    );
     for (const r of report.rejected) {
       const line = lineOf.get(r.path);
       console.log(`  rejected ${line ? `line ${line} (${r.path})` : r.path}: ${r.reason}`);

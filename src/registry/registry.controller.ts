@@ -14,7 +14,7 @@ export class RegistryController {
   @Get(':clearingHouse/:participantId/user-profiles')
   @ApiOperation({ summary: 'The DMS User Profile Listing with its totals (SPEC §3)' })
   @ApiOkResponse({ type: ProfileListing })
-  @ApiNotFoundResponse({ type: ProblemView, description: 'No such participantship, or another company\'s' })
+  @ApiNotFoundResponse({ type: ProblemView, description: "No such participantship, or another company's" })
   listing(
     @CurrentCaller() caller: Caller,
     @Param('clearingHouse') clearingHouse: string,

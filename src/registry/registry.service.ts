@@ -32,7 +32,8 @@ export class RegistryService {
       clearingHouse: clearingHouse.toUpperCase() as ClearingHouse,
       participantId: participantId.toUpperCase(),
     });
-    const visible = p && (caller.kind !== 'participant' || (canMaintainUsers(caller) && p.companyId === caller.companyId));
+    const visible =
+      p && (caller.kind !== 'participant' || (canMaintainUsers(caller) && p.companyId === caller.companyId));
     if (!p || !visible) throw notFound('Participantship');
     return p;
   }
@@ -61,9 +62,17 @@ export class RegistryService {
   }
 
   /** What the form rules need of one participantship, read inside the caller's transaction. */
-  async snapshot(em: EntityManager, participantshipId: string): Promise<RegistrySnapshot & { participantship: Participantship }> {
+  async snapshot(
+    em: EntityManager,
+    participantshipId: string,
+  ): Promise<RegistrySnapshot & { participantship: Participantship }> {
     const participantship = await em.findOneByOrFail(Participantship, { id: participantshipId });
     const profiles = await em.find(UserProfile, { where: { participantshipId } });
-    return { participantship, userIdPrefix: participantship.userIdPrefix, maxUsers: participantship.maxUsers, profiles };
+    return {
+      participantship,
+      userIdPrefix: participantship.userIdPrefix,
+      maxUsers: participantship.maxUsers,
+      profiles,
+    };
   }
 }

@@ -46,7 +46,13 @@ describe('The DA guideline walkthrough (seeds: DA e-mail registration)', () => {
     expect(listing.profiles.find((p: { userId: string }) => p.userId === 'B01234X1').email).toBe('ABC@bank.com.hk');
 
     const history = (await expectStatus(maker.get(`/eservices/${draft.id}/history`), 200)).body;
-    expect(history.map((h: { action: string }) => h.action)).toEqual(['create', 'submit', 'claim', 'confirm', 'complete']);
+    expect(history.map((h: { action: string }) => h.action)).toEqual([
+      'create',
+      'submit',
+      'claim',
+      'confirm',
+      'complete',
+    ]);
     expect(history[1]).toMatchObject({ fromStatus: 'DRAFT', toStatus: 'READY_TO_SEND', message: 'Please check' });
   });
 });

@@ -58,7 +58,12 @@ export interface HistoryJson {
   message: string | null;
 }
 
-export const daProfile = (userId: string, daRole: DaRole, email: string, overrides: Partial<ProfileRow> = {}): ProfileRow => ({
+export const daProfile = (
+  userId: string,
+  daRole: DaRole,
+  email: string,
+  overrides: Partial<ProfileRow> = {},
+): ProfileRow => ({
   userId,
   surname: `SURNAME ${userId}`,
   otherNames: `NAMES ${userId}`,
@@ -160,9 +165,27 @@ export async function loadCompany(t: TestApp, options: CompanyOptions = {}): Pro
           profiles: profilesOf(pid),
         })),
         users: [
-          { username: maker, name: names.maker, phone: '21110000', password: DEMO_PASSWORD, rights: ['EU_UserMaintenance'] },
-          { username: checker, name: names.checker, phone: '21110001', password: DEMO_PASSWORD, rights: ['EU_UserMaintenance'] },
-          { username: checker2, name: names.checker2, phone: '21110002', password: DEMO_PASSWORD, rights: ['EU_UserMaintenance'] },
+          {
+            username: maker,
+            name: names.maker,
+            phone: '21110000',
+            password: DEMO_PASSWORD,
+            rights: ['EU_UserMaintenance'],
+          },
+          {
+            username: checker,
+            name: names.checker,
+            phone: '21110001',
+            password: DEMO_PASSWORD,
+            rights: ['EU_UserMaintenance'],
+          },
+          {
+            username: checker2,
+            name: names.checker2,
+            phone: '21110002',
+            password: DEMO_PASSWORD,
+            rights: ['EU_UserMaintenance'],
+          },
         ],
       },
     ],
@@ -217,7 +240,11 @@ export interface Crew {
 }
 
 export const DEMO_CREW: Crew = { maker: USERS.maker, checker: USERS.checker, operator: USERS.operator };
-export const crewOf = (co: CompanyFixture): Crew => ({ maker: co.maker, checker: co.checker2, operator: USERS.operator });
+export const crewOf = (co: CompanyFixture): Crew => ({
+  maker: co.maker,
+  checker: co.checker2,
+  operator: USERS.operator,
+});
 
 /** Creates and submits a form; returns it Ready to Send to HKEX. */
 export async function submitted(t: TestApp, body: object, crew: Crew = DEMO_CREW): Promise<FormJson> {

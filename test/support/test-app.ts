@@ -66,7 +66,8 @@ export async function startTestApp(options: { data?: DataFile | null; bodyLimit?
         const res = await request(app.getHttpServer())
           .post('/api/v1/auth/login')
           .send({ username, password: DEMO_PASSWORD });
-        if (res.status !== 200) throw new Error(`login of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+        if (res.status !== 200)
+          throw new Error(`login of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
         token = res.body.accessToken as string;
         tokens.set(username, token);
       }
@@ -193,7 +194,10 @@ export async function sendToHkex(t: TestApp, body: object, checker: string = USE
 }
 
 /** Awaits a response and fails with its body when the status is not the expected one. */
-export async function expectStatus(test: request.Test | Promise<request.Response>, status: number): Promise<request.Response> {
+export async function expectStatus(
+  test: request.Test | Promise<request.Response>,
+  status: number,
+): Promise<request.Response> {
   const res = await test;
   if (res.status !== status) {
     throw new Error(`expected HTTP ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);

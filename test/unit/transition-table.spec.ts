@@ -166,10 +166,10 @@ const EXPECTED: Record<Action, Record<FormStatus, Row>> = {
     REJECTED: PARTICIPANT_WRONG_STATE,
     DISCARDED: PARTICIPANT_WRONG_STATE,
   },
-  // confirm: the claiming checker, Ready to Send → Sent to HKEX
+  // confirm: the claiming checker, Ready to Send → Sent to HKEX; the maker is refused by four-eyes before anything else
   confirm: {
     DRAFT: PARTICIPANT_WRONG_STATE,
-    READY_TO_SEND: [NOT_CLAIMED, NOT_CLAIMED, to('SENT_TO_HKEX'), NOT_ALLOWED, NOT_ALLOWED],
+    READY_TO_SEND: [FOUR_EYES, NOT_CLAIMED, to('SENT_TO_HKEX'), NOT_ALLOWED, NOT_ALLOWED],
     SENT_TO_HKEX: PARTICIPANT_WRONG_STATE,
     COMPLETED: PARTICIPANT_WRONG_STATE,
     REJECTED: PARTICIPANT_WRONG_STATE,
@@ -297,7 +297,7 @@ describe('planTransition: order of refusals', () => {
     const e = refusal('claim', facts({ status: 'DRAFT', actorId: MAKER }));
     expect(e.code).toBe('WRONG_STATE');
     expect(e.status).toBe(409);
-    expect(e.details).toEqual({ status: 'DRAFT', statusLabel: 'Draft' });
+    expect(e.details).toEqual({ currentStatus: 'DRAFT', currentStatusLabel: 'Draft' });
     expect(e.message).toContain('Draft');
   });
 
@@ -307,7 +307,7 @@ describe('planTransition: order of refusals', () => {
     ['COMPLETED', 'Completed'],
   ] as const)('names %s as "%s" in a WRONG_STATE refusal', (status, label) => {
     const e = refusal('submit', facts({ status, actorId: MAKER }));
-    expect(e.details).toEqual({ status, statusLabel: label });
+    expect(e.details).toEqual({ currentStatus: status, currentStatusLabel: label });
   });
 });
 

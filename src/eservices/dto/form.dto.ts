@@ -36,63 +36,99 @@ const nullable = ValidateIf((_, v) => v !== null);
 
 export class ContactDto {
   @ApiPropertyOptional({ example: 'AAA', maxLength: 200 })
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ example: 'aaa@bank.com.hk', maxLength: 254 })
-  @IsOptional() @IsEmail() @MaxLength(254)
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(254)
   email?: string;
 
   @ApiPropertyOptional({ example: '29797111', maxLength: 40 })
-  @IsOptional() @IsString() @MaxLength(40)
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
   phone?: string;
 }
 
 export class Da3LineDto {
   @ApiPropertyOptional({ example: 'B01234X1', description: '8 letters or digits; stored upper-case' })
-  @IsOptional() @nullable @IsString() @Matches(/^[A-Za-z0-9]{8}$/, { message: 'userId must be 8 letters or digits' })
+  @IsOptional()
+  @nullable
+  @IsString()
+  @Matches(/^[A-Za-z0-9]{8}$/, { message: 'userId must be 8 letters or digits' })
   userId?: string | null;
 
   @ApiPropertyOptional({ example: 'ABC@bank.com.hk', maxLength: 254 })
-  @IsOptional() @nullable @IsEmail() @MaxLength(254)
+  @IsOptional()
+  @nullable
+  @IsEmail()
+  @MaxLength(254)
   email?: string | null;
 
   @ApiPropertyOptional({ example: 'CHAN', maxLength: 100 })
-  @IsOptional() @nullable @IsString() @MaxLength(100)
+  @IsOptional()
+  @nullable
+  @IsString()
+  @MaxLength(100)
   surname?: string | null;
 
   @ApiPropertyOptional({ example: 'TAI MAN', maxLength: 100 })
-  @IsOptional() @nullable @IsString() @MaxLength(100)
+  @IsOptional()
+  @nullable
+  @IsString()
+  @MaxLength(100)
   otherNames?: string | null;
 
   @ApiPropertyOptional({ enum: DA_ROLES })
-  @IsOptional() @nullable @IsIn(DA_ROLES)
+  @IsOptional()
+  @nullable
+  @IsIn(DA_ROLES)
   daRole?: DaRole | null;
 }
 
 export class FormContentDto {
   @ApiPropertyOptional({ maxLength: MAX_REMARKS, nullable: true })
-  @IsOptional() @nullable @IsString() @MaxLength(MAX_REMARKS)
+  @IsOptional()
+  @nullable
+  @IsString()
+  @MaxLength(MAX_REMARKS)
   remarks?: string | null;
 
   @ApiPropertyOptional({ description: 'The declaration of SPEC §4; must be true to submit' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   declarationAccepted?: boolean;
 
   @ApiPropertyOptional({ type: [ContactDto], description: 'Prefilled from the maker when omitted at create' })
-  @IsOptional() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => ContactDto)
+  @IsOptional()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => ContactDto)
   contacts?: ContactDto[];
 
   @ApiPropertyOptional({ enum: REQUEST_TYPES, nullable: true, description: 'DA3 only' })
-  @IsOptional() @nullable @IsIn(REQUEST_TYPES)
+  @IsOptional()
+  @nullable
+  @IsIn(REQUEST_TYPES)
   requestType?: RequestType | null;
 
   @ApiPropertyOptional({ type: [Da3LineDto], maxItems: MAX_LINES, description: 'DA3 only' })
-  @IsOptional() @ArrayMaxSize(MAX_LINES) @ValidateNested({ each: true }) @Type(() => Da3LineDto)
+  @IsOptional()
+  @ArrayMaxSize(MAX_LINES)
+  @ValidateNested({ each: true })
+  @Type(() => Da3LineDto)
   lines?: Da3LineDto[];
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_ACCOUNTS, nullable: true, description: 'DA4 only' })
-  @IsOptional() @nullable @IsInt() @Min(1) @Max(MAX_ACCOUNTS)
+  @IsOptional()
+  @nullable
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ACCOUNTS)
   accounts?: number | null;
 }
 
@@ -106,18 +142,25 @@ export class CreateFormDto extends FormContentDto {
   clearingHouse!: ClearingHouse;
 
   @ApiProperty({ example: 'B01234' })
-  @IsString() @Matches(/^[A-Za-z0-9]{1,10}$/, { message: 'participantId must be 1 to 10 letters or digits' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9]{1,10}$/, { message: 'participantId must be 1 to 10 letters or digits' })
   participantId!: string;
 }
 
 export class UpdateFormDto extends FormContentDto {}
 
 export class ActionDto {
-  @ApiPropertyOptional({ maxLength: 500, description: 'To the next step\'s user; required to return' })
-  @IsOptional() @nullable @IsString() @MaxLength(500)
+  @ApiPropertyOptional({ maxLength: 500, description: "To the next step's user; required to return" })
+  @IsOptional()
+  @nullable
+  @IsString()
+  @MaxLength(500)
   message?: string | null;
 
   @ApiPropertyOptional({ maxLength: 500, description: 'Required to reject' })
-  @IsOptional() @nullable @IsString() @MaxLength(500)
+  @IsOptional()
+  @nullable
+  @IsString()
+  @MaxLength(500)
   reason?: string | null;
 }

@@ -7,25 +7,36 @@ const toInt = Transform(({ value }) => (typeof value === 'string' && /^\d+$/.tes
 
 export class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional() @toInt @IsInt() @Min(1) @Max(1_000_000)
+  @IsOptional()
+  @toInt
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   page?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional() @toInt @IsInt() @Min(1) @Max(100)
+  @IsOptional()
+  @toInt
+  @IsInt()
+  @Min(1)
+  @Max(100)
   pageSize?: number;
 }
 
 export class ListFormsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: FORM_STATUSES })
-  @IsOptional() @IsIn(FORM_STATUSES)
+  @IsOptional()
+  @IsIn(FORM_STATUSES)
   status?: FormStatus;
 
   @ApiPropertyOptional({ enum: FORM_TYPES })
-  @IsOptional() @IsIn(FORM_TYPES)
+  @IsOptional()
+  @IsIn(FORM_TYPES)
   formType?: FormType;
 
   @ApiPropertyOptional({ example: 'B01234' })
-  @IsOptional() @Matches(/^[A-Za-z0-9]{1,10}$/)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9]{1,10}$/)
   participantId?: string;
 }
 
@@ -34,6 +45,7 @@ export type TaskSort = (typeof TASK_SORTS)[number];
 
 export class TasksQueryDto extends ListFormsQueryDto {
   @ApiPropertyOptional({ enum: TASK_SORTS, default: '-lastUpdate' })
-  @IsOptional() @IsIn(TASK_SORTS)
+  @IsOptional()
+  @IsIn(TASK_SORTS)
   sort?: TaskSort;
 }

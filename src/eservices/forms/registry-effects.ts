@@ -112,7 +112,8 @@ export function planRegistryEffects(form: FormContent, registry: RegistrySnapsho
     }
 
     if (!userId) return; // a content problem, reported by contentProblems
-    if (!profile || !profile.isDa) return fail('userId', `no Delegated Administrator ${userId} in this participantship`);
+    if (!profile || !profile.isDa)
+      return fail('userId', `no Delegated Administrator ${userId} in this participantship`);
     if (form.requestType === 'CHANGE') {
       profile.email = line.email ?? profile.email;
       changes.push({ kind: 'update', userId, set: { email: profile.email } });

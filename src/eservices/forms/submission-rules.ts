@@ -66,7 +66,7 @@ function lineProblems(type: RequestType, line: FormContent['lines'][number], pre
       // Giving the DA role to an existing user: the line names that user only.
       const problem = userIdProblem(line.userId, prefix, 'user');
       if (problem) add('userId', problem);
-      if (line.surname || line.otherNames) add('userId', 'name an existing user or give a new DA\'s name, not both');
+      if (line.surname || line.otherNames) add('userId', "name an existing user or give a new DA's name, not both");
     } else {
       if (!line.surname?.trim()) add('surname', 'the surname is required');
       if (!line.otherNames?.trim()) add('otherNames', 'the other names are required');

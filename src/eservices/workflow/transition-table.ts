@@ -151,7 +151,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     from: ['READY_TO_SEND'],
     to: 'SENT_TO_HKEX',
     claim: 'keep',
-    guards: [claimedByActor, notContributor, notConcerned],
+    guards: [notContributor, claimedByActor, notConcerned],
   },
   { action: 'claim', by: 'operator', from: ['SENT_TO_HKEX'], to: 'same', claim: 'take', guards: [notClaimed] },
   {
@@ -196,11 +196,10 @@ export function planTransition(action: Action, facts: TransitionFacts): Transiti
   }
   const rule = forActor.find((r) => r.from.includes(facts.status));
   if (!rule) {
-    throw new DomainError(
-      'WRONG_STATE',
-      `Cannot ${action} a form that is ${STATUS_LABELS[facts.status]}.`,
-      { status: facts.status, statusLabel: STATUS_LABELS[facts.status] },
-    );
+    throw new DomainError('WRONG_STATE', `Cannot ${action} a form that is ${STATUS_LABELS[facts.status]}.`, {
+      currentStatus: facts.status,
+      currentStatusLabel: STATUS_LABELS[facts.status],
+    });
   }
   for (const guard of rule.guards) {
     const refusal = guard(facts);
