@@ -119,10 +119,7 @@ export class InitialSchema1763800000000 implements MigrationInterface {
           time('updatedAt'),
         ],
         foreignKeys: [fk('companyId', 'company'), fk('participantshipId', 'participantship')],
-        indices: [
-          { columnNames: ['companyId', 'status', 'updatedAt'] },
-          { columnNames: ['status', 'updatedAt'] },
-        ],
+        indices: [{ columnNames: ['companyId', 'status', 'updatedAt'] }, { columnNames: ['status', 'updatedAt'] }],
       }),
     );
     await q.createTable(

@@ -1,12 +1,5 @@
 /** Form statuses of SPEC §5, as stored and as shown to people. */
-export const FORM_STATUSES = [
-  'DRAFT',
-  'READY_TO_SEND',
-  'SENT_TO_HKEX',
-  'COMPLETED',
-  'REJECTED',
-  'DISCARDED',
-] as const;
+export const FORM_STATUSES = ['DRAFT', 'READY_TO_SEND', 'SENT_TO_HKEX', 'COMPLETED', 'REJECTED', 'DISCARDED'] as const;
 export type FormStatus = (typeof FORM_STATUSES)[number];
 
 export const STATUS_LABELS: Record<FormStatus, string> = {
