@@ -23,7 +23,10 @@ fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages (native addons build from source: about 2 minutes)"
-  npm ci --no-audit --no-fund --loglevel=error
+  # npm install, not npm ci: the registry here does not list other platforms' optional
+  # binaries (@swc/core-darwin-*, …), which npm ci insists on finding in the lock file.
+  # The lock file still pins every version.
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 # Build when dist/ is missing or older than any source file.
