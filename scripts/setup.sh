@@ -11,14 +11,17 @@ node -e '
     process.exit(1);
   }'
 
-# Native addons (better-sqlite3, argon2) compile from source: they need python3, make and g++.
+# Debian packages: build tools for the native addons (better-sqlite3, argon2 compile from
+# source) and redis-server, which the service starts for itself when REDIS_URL is unset.
 missing=()
-for tool in python3 make g++; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+for pair in python3:python3 make:make g++:g++ redis-server:redis-server; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair##*:}")
+done
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup: installing build tools (${missing[*]})"
-  apt_pkgs=(python3 make g++)
-  if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq "${apt_pkgs[@]}" >/dev/null
-  else sudo apt-get update -qq && sudo apt-get install -y -qq "${apt_pkgs[@]}" >/dev/null; fi
+  echo "setup: installing ${missing[*]}"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -31,11 +31,26 @@ curl -sf "$API/tasks" -H "authorization: Bearer $CHECKER" | json items.0.details
 curl -sf -X POST "$API/eservices/$ID/claim" -H "authorization: Bearer $CHECKER" | json statusLine | sed 's/^/   /'
 curl -sf -X POST "$API/eservices/$ID/confirm" -H "authorization: Bearer $CHECKER" | json statusLabel | sed 's/^/   /'
 
-echo "4. The HKEX operator completes it"
-curl -sf -X POST "$API/eservices/$ID/complete" -H "authorization: Bearer $OPERATOR" | json statusLabel | sed 's/^/   /'
+echo "4. The HKEX operator completes it (202: a worker applies it)"
+curl -sf -X POST "$API/eservices/$ID/complete" -H "authorization: Bearer $OPERATOR" | json completionRequested.label | sed 's/^/   /'
+for _ in $(seq 50); do
+  STATUS=$(curl -sf "$API/eservices/$ID" -H "authorization: Bearer $OPERATOR" | json statusLabel)
+  [ "$STATUS" = Completed ] && break
+  sleep 0.1
+done
+echo "   $STATUS"
 
 echo "5. The registry listing shows the new e-mail"
 curl -sf "$API/participantships/HKSCC/B01234/user-profiles" -H "authorization: Bearer $MAKER" \
   | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const l=JSON.parse(s);
       for (const p of l.profiles) console.log(`   ${p.userId}  ${p.surname.padEnd(7)} ${p.email.padEnd(24)} ${p.isDa ? "DA " + p.daRole : "user"}`);
       console.log("   totals", JSON.stringify(l.totals))})'
+
+if [ -n "${OUTBOX:-}" ]; then
+  echo "6. The e-mails in $OUTBOX"
+  sleep 1
+  for f in "$OUTBOX"/*.eml; do
+    printf '   %s  To: %s\n' "$(basename "$f" | cut -c1-18)" "$(grep -m1 '^To:' "$f" | cut -c5-)"
+    grep -m1 '^Subject:' "$f" | sed 's/^/      /'
+  done
+fi

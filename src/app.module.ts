@@ -12,7 +12,7 @@ import { signingSecret } from './auth/signing-key';
 import { Clock, SystemClock } from './common/clock';
 import { ProblemFilter } from './common/problem.filter';
 import { Transactions } from './common/transactions';
-import { appConfig, authConfig, CONFIG_NAMESPACES, databaseConfig } from './config/configuration';
+import { appConfig, authConfig, CONFIG_NAMESPACES, databaseConfig, mailConfig } from './config/configuration';
 import { dataSourceOptions, ENTITIES } from './config/data-source-options';
 import { EServicesController, TasksController } from './eservices/eservices.controller';
 import { EServicesService } from './eservices/eservices.service';
@@ -21,6 +21,16 @@ import { HealthController } from './health/health.controller';
 import { DataImportService } from './registry/data-import.service';
 import { RegistryController } from './registry/registry.controller';
 import { RegistryService } from './registry/registry.service';
+import { HkexJobs } from './eservices/processing/hkex-jobs';
+import { RedisHealthIndicator } from './health/redis.health';
+import { DeliveriesController } from './notifications/deliveries.controller';
+import { EmailRenderer } from './notifications/email-renderer';
+import { MailTransport, OutboxFolderTransport, SmtpTransport } from './notifications/mail-transport';
+import { NotificationsService } from './notifications/notifications.service';
+import { BackgroundService } from './queue/background.service';
+import { OutboxService } from './queue/outbox.service';
+import { RedisConnections } from './queue/redis-connections';
+import { WorkersService } from './queue/workers.service';
 
 @Module({
   imports: [
@@ -41,7 +51,14 @@ import { RegistryService } from './registry/registry.service';
     }),
     TerminusModule,
   ],
-  controllers: [AuthController, EServicesController, TasksController, RegistryController, HealthController],
+  controllers: [
+    AuthController,
+    EServicesController,
+    TasksController,
+    RegistryController,
+    DeliveriesController,
+    HealthController,
+  ],
   providers: [
     { provide: Clock, useClass: SystemClock },
     Transactions,
@@ -50,6 +67,20 @@ import { RegistryService } from './registry/registry.service';
     DataImportService,
     ProcessingService,
     EServicesService,
+    HkexJobs,
+    RedisConnections,
+    OutboxService,
+    NotificationsService,
+    WorkersService,
+    BackgroundService,
+    RedisHealthIndicator,
+    { provide: EmailRenderer, useValue: new EmailRenderer() },
+    {
+      provide: MailTransport,
+      inject: [mailConfig.KEY, Clock],
+      useFactory: (mail: ConfigType<typeof mailConfig>, clock: Clock): MailTransport =>
+        mail.smtpUrl ? new SmtpTransport(mail.smtpUrl) : new OutboxFolderTransport(mail.outboxDir, clock),
+    },
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },
   ],

@@ -13,13 +13,15 @@ const intFrom = (name: string, fallback: number, min = 1, max = 65535): number =
   return n;
 };
 
+const varDir = (): string => process.env.VAR_DIR ?? 'var';
+
 export const appConfig = registerAs('app', () => ({
   port: intFrom('PORT', 3000, 0),
   host: process.env.HOST ?? '0.0.0.0',
   /** Largest request body accepted, in bytes. */
   bodyLimit: intFrom('BODY_LIMIT', 64 * 1024, 1024, 10 * 1024 * 1024),
   seedFile: process.env.SEED_FILE || null,
-  varDir: process.env.VAR_DIR ?? 'var',
+  varDir: varDir(),
 }));
 
 export const databaseConfig = registerAs('database', () => ({
@@ -32,4 +34,25 @@ export const authConfig = registerAs('auth', () => ({
   accessTokenTtlSeconds: intFrom('ACCESS_TOKEN_TTL_SECONDS', 15 * 60, 30, 24 * 3600),
 }));
 
-export const CONFIG_NAMESPACES = [appConfig, databaseConfig, authConfig];
+export const queueConfig = registerAs('queue', () => ({
+  /** Unset: the service starts its own redis-server on a unix socket under var/redis. */
+  redisUrl: process.env.REDIS_URL || null,
+  embeddedRedisDir: `${varDir()}/redis`,
+  /** WORKERS=off: this process serves HTTP only (run `npm run worker` beside it). */
+  workers: (process.env.WORKERS ?? 'on') !== 'off',
+  workerConcurrency: intFrom('WORKER_CONCURRENCY', 20, 1, 500),
+  /** How long a job may run before another worker takes it over (a killed worker's jobs come back after this). */
+  lockDurationMs: intFrom('JOB_LOCK_MS', 30_000, 1000, 600_000),
+  relayIntervalMs: intFrom('OUTBOX_RELAY_MS', 250, 10, 60_000),
+  /** A row published this long ago and still not done is published again (Redis may have lost it). */
+  republishAfterMs: intFrom('OUTBOX_REPUBLISH_MS', 120_000, 1000, 86_400_000),
+}));
+
+export const mailConfig = registerAs('mail', () => ({
+  /** Unset: e-mails are written as .eml files to outboxDir. */
+  smtpUrl: process.env.SMTP_URL || null,
+  outboxDir: process.env.MAIL_OUTBOX_DIR || `${varDir()}/outbox`,
+  from: process.env.MAIL_FROM || 'HKEX Client Connect <noreply_connect@hkex.com.hk>',
+}));
+
+export const CONFIG_NAMESPACES = [appConfig, databaseConfig, authConfig, queueConfig, mailConfig];

@@ -10,6 +10,9 @@ import { FormHistory } from '../eservices/form-history.entity';
 import { ReferenceCounter } from '../eservices/reference-counter.entity';
 import { BillingRecord } from '../eservices/billing-record.entity';
 import { InitialSchema1763800000000 } from '../common/migrations/1763800000000-initial-schema';
+import { OutboxAndDeliveries1763900000000 } from '../common/migrations/1763900000000-outbox-and-deliveries';
+import { OutboxMessage } from '../queue/outbox-message.entity';
+import { Delivery } from '../notifications/delivery.entity';
 import { parseDatabaseUrl } from './database-url';
 
 export const ENTITIES = [
@@ -21,8 +24,10 @@ export const ENTITIES = [
   FormHistory,
   ReferenceCounter,
   BillingRecord,
+  OutboxMessage,
+  Delivery,
 ];
-export const MIGRATIONS = [InitialSchema1763800000000];
+export const MIGRATIONS = [InitialSchema1763800000000, OutboxAndDeliveries1763900000000];
 
 /** SQLite durability: WAL with synchronous=FULL, so a committed transition survives a power cut. */
 export const SQLITE_SYNCHRONOUS = 'FULL';

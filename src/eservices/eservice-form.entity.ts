@@ -95,6 +95,17 @@ export class EServiceForm {
   @IdColumn({ nullable: true })
   clonedFromId!: string | null;
 
+  /** An operator asked to complete; a worker applies it (SPEC §9: complete may answer 202). */
+  @IdColumn({ nullable: true })
+  completionRequestedById!: string | null;
+
+  @TimestampColumn({ nullable: true })
+  completionRequestedAt!: Date | null;
+
+  /** Why the last requested completion could not be applied (the registry changed since). */
+  @Column({ type: 'simple-json', nullable: true })
+  completionProblems!: FieldError[] | null;
+
   @TimestampColumn()
   createdAt!: Date;
 

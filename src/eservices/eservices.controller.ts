@@ -134,6 +134,8 @@ export class EServicesController {
   ): Promise<FormView> {
     const form = await this.eservices.act(caller, id, action, dto ?? {}, ifMatch);
     if (action === 'clone') void reply.status(201).header('Location', `/api/v1/eservices/${form.id}`);
+    // A worker applies the completion: the form reaches COMPLETED when it commits.
+    if (action === 'complete') void reply.status(202);
     return etag(reply, form);
   }
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Brackets, DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { AppUser } from '../auth/app-user.entity';
 import { Caller, canMaintainUsers } from '../auth/caller';
+import { toCaller } from '../auth/auth.service';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/errors';
 import { formatHktDate } from '../common/hkt';
@@ -22,6 +23,8 @@ import { formConcerns } from './forms/registry-effects';
 import { contentProblems } from './forms/submission-rules';
 import { planRegistryEffects } from './forms/registry-effects';
 import { ProcessingService } from './processing/processing.service';
+import { OutboxService } from '../queue/outbox.service';
+import { NotificationsService } from '../notifications/notifications.service';
 import { ReferenceCounter } from './reference-counter.entity';
 import { Action, ActorKind, planTransition } from './workflow/transition-table';
 import { FORM_TITLES, FormStatus, OPERATOR_VISIBLE_STATUSES, STATUS_LABELS } from './workflow/status';
@@ -55,6 +58,8 @@ export class EServicesService {
     private readonly tx: Transactions,
     private readonly registry: RegistryService,
     private readonly processing: ProcessingService,
+    private readonly outbox: OutboxService,
+    private readonly notifications: NotificationsService,
     private readonly clock: Clock,
   ) {}
 
@@ -95,6 +100,9 @@ export class EServicesService {
         arrivalCheck: null,
         rejectionReason: null,
         clonedFromId: null,
+        completionRequestedById: null,
+        completionRequestedAt: null,
+        completionProblems: null,
         createdAt: now,
         updatedAt: now,
       });
@@ -158,53 +166,121 @@ export class EServicesService {
     return this.view(form);
   }
 
-  /** One workflow action of SPEC §5 on one form. */
+  /**
+   * One workflow action of SPEC §5 on one form. `complete` is only requested here (202):
+   * a worker applies it, so the registry change, the status, the history and the e-mails
+   * commit together wherever the work runs.
+   */
   async act(caller: Caller, id: string, action: UrlAction, dto: ActionDto, ifMatch?: string): Promise<FormView> {
     const form = await this.tx.run(async (em) => {
       const current = await this.loadVisible(em, caller, id);
       checkIfMatch(current, ifMatch);
-      const now = this.clock.now();
-      const concerns =
-        action === 'confirm' && current.formType === 'DA3'
-          ? formConcerns(contentOf(current), caller.email, await this.registry.snapshot(em, current.participantshipId))
-          : false;
-      const plan = this.plan(action, current, caller, concerns, dto);
-      if (action === 'clone') return this.cloneOf(em, current, caller, now);
-
-      const changes: Partial<EServiceForm> = {
-        status: plan.to,
-        claimedById: plan.claimedById,
-        claimedAt:
-          plan.claimedById === null ? null : plan.claimedById === current.claimedById ? current.claimedAt : now,
-      };
-      switch (action) {
-        case 'submit':
-          await this.checkSubmittable(em, current);
-          changes.referenceNumber = current.referenceNumber ?? (await this.nextReferenceNumber(em, current));
-          changes.submittedById = caller.id;
-          changes.contributorIds = withContributor(current, caller);
-          changes.returned = false;
-          break;
-        case 'return':
-          changes.returned = true;
-          break;
-        case 'confirm':
-          changes.confirmedById = caller.id;
-          changes.arrivalCheck = await this.processing.arrivalCheck(em, current, now);
-          break;
-        case 'complete':
-          changes.lines = await this.processing.applyCompletion(em, current, now);
-          break;
-        case 'reject':
-          changes.rejectionReason = dto.reason!.trim();
-          break;
-      }
-      const saved = await this.write(em, current, changes, now);
-      const message = (action === 'reject' ? dto.reason : dto.message)?.trim() || null;
-      await this.record(em, saved, action, current.status, caller, message, now);
-      return saved;
+      return action === 'complete'
+        ? this.requestCompletion(em, current, caller)
+        : this.transition(em, current, caller, action, dto);
     });
+    this.outbox.nudge();
     return this.view(form);
+  }
+
+  /** The worker's half of `complete`: applies a requested completion once, or records why it cannot. */
+  async applyRequestedCompletion(formId: string, outboxId: number): Promise<void> {
+    await this.tx.run(async (em) => {
+      const form = await em.findOneBy(EServiceForm, { id: formId });
+      if (form?.status === 'SENT_TO_HKEX' && form.completionRequestedById) {
+        const operator = await em.findOneByOrFail(AppUser, { id: form.completionRequestedById });
+        try {
+          await this.transition(em, form, toCaller(operator), 'complete', {}, true);
+        } catch (e) {
+          // The registry changed since the request (or the claim did): nothing was written yet,
+          // so the form stays Sent to HKEX with the reasons for the operator.
+          if (!(e instanceof DomainError) || e.status >= 500) throw e;
+          await this.write(
+            em,
+            form,
+            {
+              completionRequestedById: null,
+              completionRequestedAt: null,
+              completionProblems: e.errors ?? [{ field: '', message: e.message }],
+            },
+            this.clock.now(),
+          );
+        }
+      }
+      await this.outbox.markDone(em, outboxId);
+    });
+    this.outbox.nudge();
+  }
+
+  /**
+   * The request half of `complete`: checked now against the registry as it is (422 at
+   * once when it cannot be applied), applied by a worker, which checks again.
+   */
+  private async requestCompletion(em: EntityManager, current: EServiceForm, caller: Caller): Promise<EServiceForm> {
+    this.plan('complete', current, caller, false, null);
+    await this.processing.checkCompletable(em, current);
+    const saved = await this.write(
+      em,
+      current,
+      { completionRequestedById: caller.id, completionRequestedAt: this.clock.now(), completionProblems: null },
+      this.clock.now(),
+    );
+    await this.outbox.add(em, 'complete', { formId: current.id });
+    return saved;
+  }
+
+  /** Decides, writes and records one action, with what it causes (e-mails, HKEX jobs), in the caller's transaction. */
+  private async transition(
+    em: EntityManager,
+    current: EServiceForm,
+    caller: Caller,
+    action: Action,
+    dto: ActionDto,
+    applyingRequestedCompletion = false,
+  ): Promise<EServiceForm> {
+    const now = this.clock.now();
+    const concerns =
+      action === 'confirm' && current.formType === 'DA3'
+        ? formConcerns(contentOf(current), caller.email, await this.registry.snapshot(em, current.participantshipId))
+        : false;
+    const plan = this.plan(action, current, caller, concerns, dto, applyingRequestedCompletion);
+    if (action === 'clone') return this.cloneOf(em, current, caller, now);
+
+    const changes: Partial<EServiceForm> = {
+      status: plan.to,
+      claimedById: plan.claimedById,
+      claimedAt: plan.claimedById === null ? null : plan.claimedById === current.claimedById ? current.claimedAt : now,
+    };
+    switch (action) {
+      case 'submit':
+        await this.checkSubmittable(em, current);
+        changes.referenceNumber = current.referenceNumber ?? (await this.nextReferenceNumber(em, current));
+        changes.submittedById = caller.id;
+        changes.contributorIds = withContributor(current, caller);
+        changes.returned = false;
+        break;
+      case 'return':
+        changes.returned = true;
+        break;
+      case 'confirm':
+        changes.confirmedById = caller.id;
+        break;
+      case 'complete':
+        changes.lines = await this.processing.applyCompletion(em, current, now);
+        changes.completionRequestedById = null;
+        changes.completionProblems = null;
+        break;
+      case 'reject':
+        changes.rejectionReason = dto.reason!.trim();
+        changes.completionRequestedById = null;
+        break;
+    }
+    const saved = await this.write(em, current, changes, now);
+    const message = (action === 'reject' ? dto.reason : dto.message)?.trim() || null;
+    const step = await this.record(em, saved, action, current.status, caller, message, now);
+    await this.notifications.plan(em, saved, step);
+    if (action === 'confirm') await this.outbox.add(em, 'arrival-check', { formId: saved.id });
+    return saved;
   }
 
   /** What waits for the caller (SPEC §5 "Tasks"). */
@@ -286,8 +362,16 @@ export class EServicesService {
     return kind;
   }
 
-  private plan(action: Action, form: EServiceForm, caller: Caller, concernsActor: boolean, dto: ActionDto | null) {
+  private plan(
+    action: Action,
+    form: EServiceForm,
+    caller: Caller,
+    concernsActor: boolean,
+    dto: ActionDto | null,
+    applyingRequestedCompletion = false,
+  ) {
     return planTransition(action, {
+      completionPending: form.completionRequestedById !== null && !applyingRequestedCompletion,
       status: form.status,
       actorKind: this.actorKind(caller),
       actorId: caller.id,
@@ -357,6 +441,9 @@ export class EServicesService {
       arrivalCheck: null,
       rejectionReason: null,
       clonedFromId: source.id,
+      completionRequestedById: null,
+      completionRequestedAt: null,
+      completionProblems: null,
       createdAt: now,
       updatedAt: now,
     });
@@ -402,8 +489,8 @@ export class EServicesService {
     caller: Caller,
     message: string | null,
     at: Date,
-  ): Promise<void> {
-    await em.insert(FormHistory, {
+  ): Promise<FormHistory> {
+    const step = em.create(FormHistory, {
       formId: form.id,
       action,
       fromStatus: from,
@@ -413,6 +500,9 @@ export class EServicesService {
       message,
       at,
     });
+    const result = await em.insert(FormHistory, step);
+    step.id = (result.identifiers[0] as { id: number }).id;
+    return step;
   }
 
   private async view(form: EServiceForm): Promise<FormView> {
@@ -421,7 +511,8 @@ export class EServicesService {
 
   private async views(forms: EServiceForm[]): Promise<FormView[]> {
     const ids = new Set<string>();
-    for (const f of forms) for (const id of [f.createdById, f.submittedById, f.claimedById]) if (id) ids.add(id);
+    for (const f of forms)
+      for (const id of [f.createdById, f.submittedById, f.claimedById, f.completionRequestedById]) if (id) ids.add(id);
     const [users, companies] = await Promise.all([
       ids.size ? this.dataSource.manager.find(AppUser, { where: { id: In([...ids]) } }) : [],
       this.companyNames(forms),

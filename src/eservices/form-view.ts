@@ -55,6 +55,19 @@ export class FormView {
   })
   arrivalCheck!: ArrivalCheck | null;
   @ApiProperty({ nullable: true, type: String }) rejectionReason!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: ClaimView,
+    description: 'An operator asked to complete; a worker is applying it',
+  })
+  completionRequested!: ClaimView | null;
+  @ApiProperty({
+    nullable: true,
+    type: 'array',
+    items: { type: 'object' },
+    description: 'Why the last requested completion was not applied',
+  })
+  completionProblems!: FieldError[] | null;
   @ApiProperty({ nullable: true, type: String }) clonedFromId!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
@@ -105,6 +118,16 @@ export function toFormView(f: EServiceForm, company: string, nameOf: NameOf): Fo
     warnings: contentWarnings(contentOf(f)),
     arrivalCheck: f.arrivalCheck,
     rejectionReason: f.rejectionReason,
+    completionRequested:
+      f.completionRequestedById && f.completionRequestedAt
+        ? {
+            id: f.completionRequestedById,
+            name: nameOf(f.completionRequestedById),
+            at: f.completionRequestedAt.toISOString(),
+            label: `Completion requested by ${nameOf(f.completionRequestedById)} on ${formatHkt(f.completionRequestedAt)}`,
+          }
+        : null,
+    completionProblems: f.completionProblems,
     clonedFromId: f.clonedFromId,
     createdAt: f.createdAt.toISOString(),
     updatedAt: f.updatedAt.toISOString(),

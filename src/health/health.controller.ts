@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/caller';
+import { RedisHealthIndicator } from './redis.health';
 
 @ApiTags('Health')
 @Controller('api/health')
@@ -9,13 +10,14 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
   ) {}
 
   @Public()
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Liveness and readiness: the database answers' })
+  @ApiOperation({ summary: 'Readiness: the database and Redis answer (503 when one does not)' })
   check() {
-    return this.health.check([() => this.db.pingCheck('database')]);
+    return this.health.check([() => this.db.pingCheck('database'), () => this.redis.isHealthy()]);
   }
 }

@@ -14,7 +14,17 @@ import {
   sentToHkex,
   submitted,
 } from '../support/fixtures';
-import { Api, da3, expectStatus, FormJson, startTestApp, TestApp, USERS } from '../support/test-app';
+import {
+  Api,
+  completionSettled,
+  da3,
+  expectStatus,
+  FormJson,
+  startTestApp,
+  TestApp,
+  USERS,
+  waitForForm,
+} from '../support/test-app';
 
 /**
  * SPEC §1 (four eyes, company isolation), §8 (bad input changes nothing, problem+json, no
@@ -321,7 +331,7 @@ describe('Refusals', () => {
       expect(actionsOf(history, 'submit')).toBe(1);
     });
 
-    it('the operator completes an ADD twice at once: one 200, one 409, and only one new DA in the registry', async () => {
+    it('the operator completes an ADD twice at once: one 202, one 409, and only one new DA in the registry', async () => {
       const co = await loadCompany(t);
       const sent = await sentToHkex(
         t,
@@ -336,7 +346,8 @@ describe('Refusals', () => {
 
       const results = await Promise.all([operator.act(sent.id, 'complete'), operator.act(sent.id, 'complete')]);
 
-      expect(statuses(results)).toEqual([200, 409]);
+      expect(statuses(results)).toEqual([202, 409]);
+      expect((await waitForForm(operator, sent.id, completionSettled)).status).toBe('COMPLETED');
       const after = await listingOf(coMaker, co.listingPath());
       expect(after.totals.totalUsers).toBe(before.totals.totalUsers + 1);
       expect(after.profiles.filter((p) => p.surname === 'TSE')).toHaveLength(1);
@@ -358,7 +369,11 @@ describe('Refusals', () => {
         operator.act(sent.id, 'complete'),
         operator.act(sent.id, 'reject', { reason: 'duplicate request' }),
       ]);
-      expect(statuses(results)).toEqual([200, 409]);
+      // complete answers 202 (a worker applies it), reject 200: whichever came first wins.
+      const [complete, reject] = results.map((r) => r.status);
+      expect([complete, reject].sort()).toEqual(complete === 202 ? [202, 409] : [200, 409]);
+      const settled = await waitForForm(operator, sent.id, completionSettled);
+      expect(settled.status).toBe(complete === 202 ? 'COMPLETED' : 'REJECTED');
       const history = await historyOf(maker, sent.id);
       expect(actionsOf(history, 'complete') + actionsOf(history, 'reject')).toBe(1);
     });

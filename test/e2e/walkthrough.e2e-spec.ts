@@ -1,4 +1,13 @@
-import { da3, expectStatus, startTestApp, TestApp, USERS } from '../support/test-app';
+import {
+  arrivedAtHkex,
+  completionSettled,
+  da3,
+  expectStatus,
+  startTestApp,
+  TestApp,
+  USERS,
+  waitForForm,
+} from '../support/test-app';
 
 describe('The DA guideline walkthrough (seeds: DA e-mail registration)', () => {
   let t: TestApp;
@@ -36,10 +45,13 @@ describe('The DA guideline walkthrough (seeds: DA e-mail registration)', () => {
     expect(claimed.claimedBy.label).toBe('Claimed By D Wong on 07-Feb-2023 10:45 HKT');
     const sent = (await expectStatus(checker.act(draft.id, 'confirm'), 200)).body;
     expect(sent.status).toBe('SENT_TO_HKEX');
-    expect(sent.arrivalCheck).toMatchObject({ ok: true, problems: [] });
-
     const operator = await t.as(USERS.operator);
-    const completed = (await expectStatus(operator.act(draft.id, 'complete'), 200)).body;
+    const arrived = await waitForForm(operator, draft.id, arrivedAtHkex);
+    expect(arrived.arrivalCheck).toMatchObject({ ok: true, problems: [] });
+
+    const requested = (await expectStatus(operator.act(draft.id, 'complete'), 202)).body;
+    expect(requested.completionRequested.name).toBe('HKEX Operator 1');
+    const completed = await waitForForm(operator, draft.id, completionSettled);
     expect(completed.status).toBe('COMPLETED');
 
     const listing = (await expectStatus(maker.get('/participantships/HKSCC/B01234/user-profiles'), 200)).body;

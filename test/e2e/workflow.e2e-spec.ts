@@ -14,7 +14,16 @@ import {
   sentToHkex,
   submitted,
 } from '../support/fixtures';
-import { Api, expectStatus, FormJson, startTestApp, TestApp, USERS } from '../support/test-app';
+import {
+  Api,
+  completionSettled,
+  expectStatus,
+  FormJson,
+  startTestApp,
+  TestApp,
+  USERS,
+  waitForForm,
+} from '../support/test-app';
 
 /**
  * SPEC §5: the actions beyond the happy path (reclaim, return, release, reject, discard,
@@ -343,8 +352,9 @@ describe('Workflow', () => {
       await expectUnchanged(maker, sent.id, before);
 
       await expectStatus(operator.act(sent.id, 'release'), 200);
-      const done = await expectStatus(ops2.act(sent.id, 'complete'), 200);
-      expect(done.body.status).toBe('COMPLETED');
+      await expectStatus(ops2.act(sent.id, 'complete'), 202);
+      const done = await waitForForm(ops2, sent.id, completionSettled);
+      expect(done.status).toBe('COMPLETED');
       const history = await historyOf(maker, sent.id);
       expect(history[history.length - 1]).toMatchObject({ action: 'complete', by: { name: 'HKEX Operator 2' } });
     });
@@ -353,7 +363,9 @@ describe('Workflow', () => {
       const { co } = await company();
       const sent = await sentToHkex(t, co.da3(), crewOf(co));
       await expectStatus(operator.act(sent.id, 'claim'), 200);
-      const done = (await expectStatus(operator.act(sent.id, 'complete'), 200)).body;
+      const requested = (await expectStatus(operator.act(sent.id, 'complete'), 202)).body;
+      expect(requested).toMatchObject({ status: 'SENT_TO_HKEX', completionRequested: { name: 'HKEX Operator 1' } });
+      const done = await waitForForm(operator, sent.id, completionSettled);
       expect(done).toMatchObject({ status: 'COMPLETED', claimedBy: null });
     });
 

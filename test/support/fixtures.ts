@@ -1,5 +1,15 @@
 import request from 'supertest';
-import { Api, DEMO_PASSWORD, expectStatus, FormJson, TestApp, USERS } from './test-app';
+import {
+  Api,
+  arrivedAtHkex,
+  completionSettled,
+  DEMO_PASSWORD,
+  expectStatus,
+  FormJson,
+  TestApp,
+  USERS,
+  waitForForm,
+} from './test-app';
 
 /**
  * Builders for e2e fixtures beyond the demo data: a fresh company per test (loaded with
@@ -258,7 +268,8 @@ export async function sentToHkex(t: TestApp, body: object, crew: Crew = DEMO_CRE
   const form = await submitted(t, body, crew);
   const checker = await t.as(crew.checker);
   await expectStatus(checker.act(form.id, 'claim'), 200);
-  return (await expectStatus(checker.act(form.id, 'confirm'), 200)).body as FormJson;
+  await expectStatus(checker.act(form.id, 'confirm'), 200);
+  return waitForForm(checker, form.id, arrivedAtHkex);
 }
 
 /**
@@ -267,19 +278,8 @@ export async function sentToHkex(t: TestApp, body: object, crew: Crew = DEMO_CRE
  */
 export async function completeByOperator(t: TestApp, id: string, operator: string = USERS.operator): Promise<FormJson> {
   const op = await t.as(operator);
-  const res = await op.act(id, 'complete');
-  if (res.status !== 200 && res.status !== 202)
-    throw new Error(`complete answered ${res.status}: ${JSON.stringify(res.body)}`);
-  return waitForStatusChange(op, id, 'SENT_TO_HKEX');
-}
-
-async function waitForStatusChange(api: Api, id: string, from: string): Promise<FormJson> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const form = (await expectStatus(api.get(`/eservices/${id}`), 200)).body as FormJson;
-    if (form.status !== from || Date.now() > deadline) return form;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await expectStatus(op.act(id, 'complete'), 202);
+  return waitForForm(op, id, completionSettled);
 }
 
 /** Draft → Ready to Send → claimed → Sent to HKEX → Completed; returns the completed form. */

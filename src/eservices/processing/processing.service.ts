@@ -9,7 +9,7 @@ import { BillingRecord } from '../billing-record.entity';
 import { ArrivalCheck, EServiceForm } from '../eservice-form.entity';
 import { contentOf } from '../form-view';
 import { da4Fee, Da3Line } from '../forms/form-content';
-import { planRegistryEffects } from '../forms/registry-effects';
+import { planRegistryEffects, RegistryEffects } from '../forms/registry-effects';
 
 /**
  * HKEX processing (SPEC §6): the check of a form when it arrives at HKEX, and the
@@ -28,12 +28,8 @@ export class ProcessingService {
     return { checkedAt: now.toISOString(), ok: problems.length === 0, problems };
   }
 
-  /**
-   * Applies a completed form to the registry, re-checking every rule on the registry of
-   * this moment (it may have changed since submission). Returns the form's lines with the
-   * User IDs assigned to new DAs. Throws 422 and changes nothing when a rule fails.
-   */
-  async applyCompletion(em: EntityManager, form: EServiceForm, now: Date): Promise<Da3Line[]> {
+  /** The registry effects of completing the form now, or 422 with every rule it would break. */
+  async checkCompletable(em: EntityManager, form: EServiceForm): Promise<RegistryEffects> {
     const snapshot = await this.registry.snapshot(em, form.participantshipId);
     const effects = planRegistryEffects(contentOf(form), snapshot);
     if (effects.problems.length > 0) {
@@ -44,6 +40,16 @@ export class ProcessingService {
         effects.problems,
       );
     }
+    return effects;
+  }
+
+  /**
+   * Applies a completed form to the registry, re-checking every rule on the registry of
+   * this moment (it may have changed since submission). Returns the form's lines with the
+   * User IDs assigned to new DAs. Throws 422 and changes nothing when a rule fails.
+   */
+  async applyCompletion(em: EntityManager, form: EServiceForm, now: Date): Promise<Da3Line[]> {
+    const effects = await this.checkCompletable(em, form);
     const lines = form.lines.map((l) => ({ ...l }));
     for (const change of effects.changes) {
       if (change.kind === 'update') {

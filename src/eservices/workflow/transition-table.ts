@@ -45,6 +45,8 @@ export interface TransitionFacts {
   submittedById: string | null;
   /** A DA3 line names the actor (by a User ID registered with their e-mail, or their e-mail). */
   concernsActor: boolean;
+  /** An operator's completion was requested and a worker has not applied it yet. */
+  completionPending?: boolean;
   message?: string | null;
   reason?: string | null;
 }
@@ -107,6 +109,14 @@ const required =
           { field, message: `${field} is required` },
         ]);
 
+const noCompletionPending: Guard = (f) =>
+  f.completionPending
+    ? new DomainError('CONFLICT', 'A completion of this form is already being applied.', {
+        currentStatus: f.status,
+        currentStatusLabel: STATUS_LABELS[f.status],
+      })
+    : null;
+
 const ANY_STATUS = FORM_STATUSES;
 
 export const TRANSITIONS: readonly TransitionRule[] = [
@@ -168,7 +178,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     from: ['SENT_TO_HKEX'],
     to: 'COMPLETED',
     claim: 'keep',
-    guards: [notClaimedByOther],
+    guards: [notClaimedByOther, noCompletionPending],
   },
   {
     action: 'reject',
@@ -176,7 +186,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     from: ['SENT_TO_HKEX'],
     to: 'REJECTED',
     claim: 'keep',
-    guards: [notClaimedByOther, required('reason')],
+    guards: [notClaimedByOther, noCompletionPending, required('reason')],
   },
   { action: 'clone', by: 'participant', from: ANY_STATUS, to: 'same', claim: 'keep', guards: [] },
 ];

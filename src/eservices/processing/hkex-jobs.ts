@@ -1,0 +1,37 @@
+import { forwardRef, Inject, Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock';
+import { Transactions } from '../../common/transactions';
+import { OutboxService } from '../../queue/outbox.service';
+import { JobData } from '../../queue/queues';
+import { EServiceForm } from '../eservice-form.entity';
+import { EServicesService } from '../eservices.service';
+import { ProcessingService } from './processing.service';
+
+/** The HKEX processing queue's jobs (SPEC §6). Each closes its outbox row in the transaction that does its work. */
+@Injectable()
+export class HkexJobs {
+  constructor(
+    private readonly tx: Transactions,
+    private readonly processing: ProcessingService,
+    private readonly outbox: OutboxService,
+    @Inject(forwardRef(() => EServicesService)) private readonly eservices: EServicesService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A form arrived at HKEX: check it against the registry and attach the result for the operator. */
+  async arrivalCheck({ formId, outboxId }: JobData<'arrival-check'>): Promise<void> {
+    await this.tx.run(async (em) => {
+      const form = await em.findOneBy(EServiceForm, { id: formId });
+      if (form?.status === 'SENT_TO_HKEX') {
+        const check = await this.processing.arrivalCheck(em, form, this.clock.now());
+        await em.update(EServiceForm, { id: formId }, { arrivalCheck: check });
+      }
+      await this.outbox.markDone(em, outboxId);
+    });
+  }
+
+  /** An operator's completion: applied once, with the registry, status, history and e-mails in one transaction. */
+  async complete({ formId, outboxId }: JobData<'complete'>): Promise<void> {
+    await this.eservices.applyRequestedCompletion(formId, outboxId);
+  }
+}

@@ -1,0 +1,70 @@
+import Handlebars from 'handlebars';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { EmailData, NOTIFICATION_EVENTS, NotificationEvent } from './events';
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+type Template = Handlebars.TemplateDelegate<EmailData & { body?: string; subject?: string }>;
+
+interface LocaleTemplates {
+  subject: Template;
+  layout: { html: Template; text: Template };
+  events: Record<NotificationEvent, { html: Template; text: Template }>;
+}
+
+/** The templates folder: `templates/` at the project root (also when running from dist/). */
+export const TEMPLATES_DIR = resolve(__dirname, '..', '..', '..', 'templates', 'emails');
+const templatesDir = (): string =>
+  existsSync(TEMPLATES_DIR) ? TEMPLATES_DIR : resolve(__dirname, '..', '..', 'templates', 'emails');
+
+/**
+ * Renders the e-mails of SPEC §6 from handlebars templates: a shared layout and partials,
+ * an HTML and a text part per event, one folder per locale (`en` now; a `zh-HK` folder
+ * beside it adds Traditional Chinese). Everything is compiled once at start.
+ */
+export class EmailRenderer {
+  private readonly locales = new Map<string, LocaleTemplates>();
+
+  constructor(private readonly root: string = templatesDir()) {}
+
+  render(event: NotificationEvent, data: EmailData, locale = 'en'): RenderedEmail {
+    const t = this.load(locale);
+    const subject = t.subject(data).trim();
+    const parts = t.events[event];
+    return {
+      subject,
+      html: t.layout.html({ ...data, subject, body: parts.html(data) }),
+      text: t.layout.text({ ...data, subject, body: parts.text(data) }),
+    };
+  }
+
+  private load(locale: string): LocaleTemplates {
+    const cached = this.locales.get(locale);
+    if (cached) return cached;
+    const dir = join(this.root, locale);
+    if (!existsSync(dir)) throw new Error(`no e-mail templates for locale ${locale} in ${this.root}`);
+    const read = (file: string): string => readFileSync(join(dir, file), 'utf8');
+    // Two environments: HTML escapes what it inserts, text does not.
+    const html = Handlebars.create();
+    const text = Handlebars.create();
+    html.registerPartial('record', read('partials/record.html.hbs'));
+    text.registerPartial('record', read('partials/record.text.hbs'));
+    const compileHtml = (f: string): Template => html.compile(read(f), { strict: true });
+    const compileText = (f: string): Template => text.compile(read(f), { noEscape: true, strict: true });
+    const events = Object.fromEntries(
+      NOTIFICATION_EVENTS.map((e) => [e, { html: compileHtml(`${e}.html.hbs`), text: compileText(`${e}.text.hbs`) }]),
+    ) as LocaleTemplates['events'];
+    const loaded: LocaleTemplates = {
+      subject: compileText('subject.hbs'),
+      layout: { html: compileHtml('layouts/main.html.hbs'), text: compileText('layouts/main.text.hbs') },
+      events,
+    };
+    this.locales.set(locale, loaded);
+    return loaded;
+  }
+}

@@ -1,0 +1,62 @@
+import { FormStatus } from '../eservices/workflow/status';
+
+/**
+ * The notifications of SPEC §6: which workflow action sends which e-mail, to whom and
+ * of which type. One place: adding an event is one row here and one template set in
+ * templates/emails/<locale>/.
+ */
+export const NOTIFICATION_EVENTS = ['submitted', 'returned', 'sent-to-hkex', 'completed', 'rejected'] as const;
+export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+
+export type Recipients = 'company-checkers' | 'maker' | 'maker-checker-contacts';
+
+export interface EventRule {
+  event: NotificationEvent;
+  /** The workflow action (transition-table.ts) whose commit causes it. */
+  action: string;
+  to: Recipients;
+  type: 'For action' | 'For reference';
+  /** "Require action from" in the e-mail. */
+  requireActionFrom: string;
+}
+
+export const EVENT_RULES: readonly EventRule[] = [
+  { event: 'submitted', action: 'submit', to: 'company-checkers', type: 'For action', requireActionFrom: 'Checker' },
+  { event: 'returned', action: 'return', to: 'maker', type: 'For action', requireActionFrom: 'Maker' },
+  { event: 'sent-to-hkex', action: 'confirm', to: 'maker', type: 'For reference', requireActionFrom: 'HKEX' },
+  {
+    event: 'completed',
+    action: 'complete',
+    to: 'maker-checker-contacts',
+    type: 'For reference',
+    requireActionFrom: 'N/A',
+  },
+  {
+    event: 'rejected',
+    action: 'reject',
+    to: 'maker-checker-contacts',
+    type: 'For reference',
+    requireActionFrom: 'N/A',
+  },
+];
+
+export const eventRuleFor = (action: string): EventRule | undefined => EVENT_RULES.find((r) => r.action === action);
+
+/** What a template sees. */
+export interface EmailData {
+  recipientName: string;
+  formCode: string;
+  formTitle: string;
+  referenceNumber: string;
+  clearingHouse: string;
+  participantId: string;
+  workflowStatus: string;
+  status: FormStatus;
+  notificationType: string;
+  justProcessedBy: string;
+  processedAt: string;
+  requireActionFrom: string;
+  message: string | null;
+  reason: string | null;
+  assignedUserIds: string[];
+}

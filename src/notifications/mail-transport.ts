@@ -1,0 +1,94 @@
+import { mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import nodemailer, { Transporter } from 'nodemailer';
+import { Clock } from '../common/clock';
+
+export interface OutgoingMail {
+  /** The delivery record's id: makes the Message-ID and the outbox file name, so a resend is recognisable. */
+  deliveryId: string;
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** Where e-mails go; also the injection token. */
+export abstract class MailTransport {
+  /** Sends one message; returns its Message-ID. Idempotent per deliveryId where the medium allows it. */
+  abstract send(mail: OutgoingMail): Promise<string>;
+  abstract close(): void;
+}
+
+export const messageIdOf = (deliveryId: string): string => `<${deliveryId}@eservices.connect.hkex.local>`;
+
+/** SMTP_URL set: nodemailer's pooled SMTP transport (connections are reused: ~6× the unpooled rate). */
+export class SmtpTransport extends MailTransport {
+  private readonly transporter: Transporter;
+
+  constructor(url: string) {
+    super();
+    this.transporter = nodemailer.createTransport(url, { pool: true, maxConnections: 5 } as object);
+  }
+
+  async send(mail: OutgoingMail): Promise<string> {
+    const messageId = messageIdOf(mail.deliveryId);
+    await this.transporter.sendMail({
+      from: mail.from,
+      to: mail.to,
+      subject: mail.subject,
+      html: mail.html,
+      text: mail.text,
+      messageId,
+    });
+    return messageId;
+  }
+
+  close(): void {
+    this.transporter.close();
+  }
+}
+
+/**
+ * SMTP_URL unset: each message is written as an .eml file to MAIL_OUTBOX_DIR, named
+ * `<UTC time>-<delivery id>.eml` so the files sort by time. Written to a temporary name
+ * and renamed, so a file is either whole or absent; an existing file for the same
+ * delivery is never written twice.
+ */
+export class OutboxFolderTransport extends MailTransport {
+  private readonly dir: string;
+  private readonly builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+
+  constructor(
+    dir: string,
+    private readonly clock: Clock,
+  ) {
+    super();
+    this.dir = resolve(dir);
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  async send(mail: OutgoingMail): Promise<string> {
+    const messageId = messageIdOf(mail.deliveryId);
+    if (readdirSync(this.dir).some((f) => f.endsWith(`-${mail.deliveryId}.eml`))) return messageId;
+    const info = await this.builder.sendMail({
+      from: mail.from,
+      to: mail.to,
+      subject: mail.subject,
+      html: mail.html,
+      text: mail.text,
+      messageId,
+      date: this.clock.now(),
+    });
+    const stamp = this.clock.now().toISOString().replace(/[-:]/g, '').replace('.', '');
+    const final = join(this.dir, `${stamp}-${mail.deliveryId}.eml`);
+    const temp = `${final}.tmp`;
+    writeFileSync(temp, info.message as Buffer);
+    renameSync(temp, final);
+    return messageId;
+  }
+
+  close(): void {
+    this.builder.close();
+  }
+}

@@ -1,0 +1,211 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, In, LessThan, Not } from 'typeorm';
+import { AppUser, RIGHT_USER_MAINTENANCE } from '../auth/app-user.entity';
+import { Clock } from '../common/clock';
+import { formatHkt } from '../common/hkt';
+import { Transactions } from '../common/transactions';
+import { mailConfig } from '../config/configuration';
+import { EServiceForm } from '../eservices/eservice-form.entity';
+import { FormHistory } from '../eservices/form-history.entity';
+import { FORM_TITLES, STATUS_LABELS } from '../eservices/workflow/status';
+import { OutboxService } from '../queue/outbox.service';
+import { Delivery } from './delivery.entity';
+import { EmailRenderer } from './email-renderer';
+import { eventRuleFor, EventRule, NotificationEvent } from './events';
+import { MailTransport } from './mail-transport';
+
+interface Person {
+  email: string;
+  name: string;
+}
+
+/** Thrown when an earlier e-mail of the same form is still waiting: this one waits too (order per form). */
+export class EarlierDeliveryPending extends Error {}
+
+/**
+ * Notifications of SPEC §6. `plan` runs inside the transaction of the workflow action
+ * and writes one delivery record per person plus the outbox job that sends it; `send`
+ * runs in the worker and is idempotent per delivery record.
+ */
+@Injectable()
+export class NotificationsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tx: Transactions,
+    private readonly outbox: OutboxService,
+    private readonly renderer: EmailRenderer,
+    private readonly transport: MailTransport,
+    private readonly clock: Clock,
+    @Inject(mailConfig.KEY) private readonly config: ConfigType<typeof mailConfig>,
+  ) {}
+
+  /** Inside the action's transaction: the deliveries it causes, if any. */
+  async plan(em: EntityManager, form: EServiceForm, history: FormHistory): Promise<void> {
+    const rule = eventRuleFor(history.action);
+    if (!rule) return;
+    const people = await this.recipients(em, rule, form);
+    for (const person of people) {
+      const id = randomUUID();
+      await em.insert(Delivery, {
+        id,
+        formId: form.id,
+        historyId: history.id,
+        event: rule.event,
+        recipientEmail: person.email,
+        recipientName: person.name,
+        notificationType: rule.type,
+        status: 'PENDING',
+        attempts: 0,
+        lastError: null,
+        messageId: null,
+        createdAt: history.at,
+        sentAt: null,
+      });
+      await this.outbox.add(em, 'send-email', { deliveryId: id });
+    }
+  }
+
+  /** Each person once per event, however many roles they hold on the form (SPEC §6). */
+  private async recipients(em: EntityManager, rule: EventRule, form: EServiceForm): Promise<Person[]> {
+    const users = async (ids: (string | null)[]): Promise<Person[]> => {
+      const wanted = ids.filter((x): x is string => !!x);
+      if (!wanted.length) return [];
+      const found = await em.find(AppUser, { where: { id: In(wanted) } });
+      return wanted.flatMap((id) => found.filter((u) => u.id === id).map((u) => ({ email: u.email, name: u.name })));
+    };
+    const maker = form.submittedById ?? form.createdById;
+    let people: Person[];
+    if (rule.to === 'company-checkers') {
+      const colleagues = await em.find(AppUser, { where: { companyId: form.companyId, kind: 'participant' } });
+      people = colleagues
+        .filter((u) => u.rights.includes(RIGHT_USER_MAINTENANCE) && !form.contributorIds.includes(u.id))
+        .map((u) => ({ email: u.email, name: u.name }));
+    } else if (rule.to === 'maker') {
+      people = await users([maker]);
+    } else {
+      people = [
+        ...(await users([maker, form.confirmedById])),
+        ...form.contacts.filter((c) => c.email).map((c) => ({ email: c.email, name: c.name || c.email })),
+      ];
+    }
+    const seen = new Set<string>();
+    return people.filter((p) => {
+      const key = p.email.trim().toLowerCase();
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+
+  /**
+   * Sends one delivery, once: a delivery already SENT is skipped, and one whose form has
+   * an earlier e-mail still pending waits for it. Marks it SENT and closes its outbox row
+   * in one transaction.
+   */
+  async send(deliveryId: string, outboxId: number): Promise<'sent' | 'already-sent' | 'missing'> {
+    const delivery = await this.tx.run((em) => em.findOneBy(Delivery, { id: deliveryId }));
+    if (!delivery) {
+      await this.tx.run((em) => this.outbox.markDone(em, outboxId));
+      return 'missing';
+    }
+    if (delivery.status === 'SENT') {
+      await this.tx.run((em) => this.outbox.markDone(em, outboxId));
+      return 'already-sent';
+    }
+    const earlier = await this.tx.run((em) =>
+      em.count(Delivery, {
+        where: {
+          formId: delivery.formId,
+          historyId: LessThan(delivery.historyId),
+          status: Not(In(['SENT', 'FAILED'])),
+        },
+      }),
+    );
+    if (earlier > 0) throw new EarlierDeliveryPending(`an earlier e-mail of form ${delivery.formId} is still pending`);
+    const rendered = await this.tx.run((em) => this.render(em, delivery));
+    let messageId: string;
+    try {
+      messageId = await this.transport.send({
+        deliveryId: delivery.id,
+        from: this.config.from,
+        to: `${delivery.recipientName.replace(/[<>"]/g, '')} <${delivery.recipientEmail}>`,
+        ...rendered,
+      });
+    } catch (e) {
+      await this.tx.run((em) =>
+        em.update(
+          Delivery,
+          { id: delivery.id },
+          { attempts: () => '"attempts" + 1', lastError: String((e as Error).message).slice(0, 1000) },
+        ),
+      );
+      throw e;
+    }
+    await this.tx.run(async (em) => {
+      await em.update(
+        Delivery,
+        { id: delivery.id },
+        { status: 'SENT', messageId, sentAt: this.clock.now(), attempts: () => '"attempts" + 1', lastError: null },
+      );
+      await this.outbox.markDone(em, outboxId);
+    });
+    return 'sent';
+  }
+
+  /** After the last retry: the delivery is FAILED (listed for operators) and stops holding back later ones. */
+  async markFailed(deliveryId: string, outboxId: number, error: string): Promise<void> {
+    await this.tx.run(async (em) => {
+      await em.update(
+        Delivery,
+        { id: deliveryId, status: 'PENDING' },
+        { status: 'FAILED', lastError: error.slice(0, 1000) },
+      );
+      await this.outbox.markDone(em, outboxId);
+    });
+  }
+
+  /** Operators: a failed delivery is queued again, through the outbox. */
+  async retry(deliveryId: string): Promise<Delivery | null> {
+    return this.tx.run(async (em) => {
+      const d = await em.findOneBy(Delivery, { id: deliveryId });
+      if (!d || d.status !== 'FAILED') return d;
+      await em.update(Delivery, { id: d.id }, { status: 'PENDING' });
+      await this.outbox.add(em, 'send-email', { deliveryId: d.id });
+      return { ...d, status: 'PENDING' } as Delivery;
+    });
+  }
+
+  private async render(em: EntityManager, d: Delivery) {
+    const form = await em.findOneByOrFail(EServiceForm, { id: d.formId });
+    const step = await em.findOneByOrFail(FormHistory, { id: d.historyId });
+    const rule = eventRuleFor(step.action)!;
+    return this.renderer.render(d.event as NotificationEvent, {
+      recipientName: d.recipientName,
+      formCode: form.formType === 'DA3' ? 'DA 3' : 'DA 4',
+      formTitle: FORM_TITLES[form.formType],
+      referenceNumber: form.referenceNumber ?? '',
+      clearingHouse: form.clearingHouse,
+      participantId: form.participantId,
+      workflowStatus: STATUS_LABELS[step.toStatus],
+      status: step.toStatus,
+      notificationType: d.notificationType,
+      justProcessedBy: step.actorName,
+      processedAt: formatHkt(step.at),
+      requireActionFrom: rule.requireActionFrom,
+      message: step.action === 'reject' ? null : step.message,
+      reason: step.action === 'reject' ? (form.rejectionReason ?? step.message) : null,
+      assignedUserIds: form.lines.map((l) => l.assignedUserId).filter((x): x is string => !!x),
+    });
+  }
+
+  listDeliveries(status?: string, page = 1, pageSize = 50) {
+    return this.dataSource.getRepository(Delivery).findAndCount({
+      where: status ? { status: status as Delivery['status'] } : {},
+      order: { createdAt: 'DESC', id: 'ASC' },
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+    });
+  }
+}

@@ -1,0 +1,51 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { queueConfig } from '../config/configuration';
+import { OutboxService } from './outbox.service';
+import { RedisConnections } from './redis-connections';
+import { WorkersService } from './workers.service';
+
+/**
+ * Starts and stops the background machinery in the one order that loses nothing:
+ * Redis, then the outbox relay and the workers; at shutdown the workers finish the
+ * jobs in hand first, then the relay stops, then Redis.
+ */
+@Injectable()
+export class BackgroundService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('Background');
+
+  constructor(
+    private readonly redis: RedisConnections,
+    private readonly outbox: OutboxService,
+    private readonly workers: WorkersService,
+    @Inject(queueConfig.KEY) private readonly config: ConfigType<typeof queueConfig>,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.redis.start();
+    } catch (e) {
+      // No crash loop: the service answers, readiness says Redis is down, the outbox keeps the work.
+      this.logger.error((e as Error).message);
+      return;
+    }
+    this.outbox.startRelay();
+    if (this.config.workers) this.workers.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.workers.stop();
+    await this.outbox.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.stop();
+  }
+}

@@ -1,0 +1,82 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { DelayedError, Job, Worker } from 'bullmq';
+import { queueConfig } from '../config/configuration';
+import { HkexJobs } from '../eservices/processing/hkex-jobs';
+import { EarlierDeliveryPending, NotificationsService } from '../notifications/notifications.service';
+import { JobData, QUEUE_NAMES } from './queues';
+import { RedisConnections } from './redis-connections';
+
+/** How long a delivery waits before looking again whether the form's earlier e-mails went out. */
+const ORDER_WAIT_MS = 250;
+
+/**
+ * The BullMQ workers: HKEX processing and notifications. They run inside the service
+ * by default (WORKERS=on) and in any number of `npm run worker` processes. Each job is
+ * idempotent, so a job taken over from a killed worker does its work once.
+ */
+@Injectable()
+export class WorkersService {
+  private readonly logger = new Logger('Workers');
+  private workers: Worker[] = [];
+
+  constructor(
+    private readonly redis: RedisConnections,
+    private readonly hkex: HkexJobs,
+    private readonly notifications: NotificationsService,
+    @Inject(queueConfig.KEY) private readonly config: ConfigType<typeof queueConfig>,
+  ) {}
+
+  start(): void {
+    const options = {
+      concurrency: this.config.workerConcurrency,
+      lockDuration: this.config.lockDurationMs,
+      stalledInterval: Math.max(1000, Math.floor(this.config.lockDurationMs / 2)),
+    };
+    const processing = new Worker(
+      QUEUE_NAMES.processing,
+      async (job: Job) => {
+        if (job.name === 'arrival-check') return this.hkex.arrivalCheck(job.data as JobData<'arrival-check'>);
+        if (job.name === 'complete') return this.hkex.complete(job.data as JobData<'complete'>);
+        throw new Error(`unknown job ${job.name}`);
+      },
+      { ...options, connection: this.redis.worker() },
+    );
+    const notifications = new Worker(
+      QUEUE_NAMES.notifications,
+      async (job: Job, token?: string) => {
+        const data = job.data as JobData<'send-email'>;
+        try {
+          return await this.notifications.send(data.deliveryId, data.outboxId);
+        } catch (e) {
+          if (e instanceof EarlierDeliveryPending) {
+            // Not a failure: wait for the form's earlier e-mail without using up an attempt.
+            await job.moveToDelayed(Date.now() + ORDER_WAIT_MS, token);
+            throw new DelayedError();
+          }
+          throw e;
+        }
+      },
+      { ...options, connection: this.redis.worker() },
+    );
+    notifications.on('failed', (job, error) => {
+      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+      const data = job.data as JobData<'send-email'>;
+      this.logger.error(`delivery ${data.deliveryId} failed for good: ${error.message}`);
+      void this.notifications.markFailed(data.deliveryId, data.outboxId, error.message).catch(() => undefined);
+    });
+    processing.on('failed', (job, error) => {
+      if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
+        this.logger.error(`job ${job.name} ${job.id} failed for good: ${error.message}`);
+    });
+    for (const w of [processing, notifications]) w.on('error', () => undefined); // reported by RedisConnections
+    this.workers = [processing, notifications];
+    this.logger.log(`workers started (concurrency ${this.config.workerConcurrency})`);
+  }
+
+  /** Graceful: waits for the jobs in hand to finish; jobs not started stay in the queue. */
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+    this.workers = [];
+  }
+}
