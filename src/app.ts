@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ProblemFilter } from './common/problem.filter';
 import { strictValidationPipe } from './common/validation';
 import { AppModule } from './app.module';
+import { mountQueueDashboard } from './queue/queue-dashboard';
 import { appConfig } from './config/configuration';
 
 /** Routes live under /api/v1; health and the docs sit beside it (SPEC §9). */
@@ -32,6 +33,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   await app.init();
+  mountQueueDashboard(app);
   return app;
 }
 

@@ -38,6 +38,13 @@ export class AuthService implements OnModuleInit {
     return { accessToken, expiresIn: this.config.accessTokenTtlSeconds };
   }
 
+  /** HKEX staff by username and password (the queue dashboard's login), or null. */
+  async verifyStaff(username: string, password: string): Promise<Caller | null> {
+    const user = await this.users.findOneBy({ username: username.trim().toLowerCase() });
+    const ok = await verifyPassword(user?.passwordHash ?? this.dummyHash, password);
+    return user && ok && user.kind !== 'participant' ? toCaller(user) : null;
+  }
+
   /** The caller behind a bearer token, or a 401. */
   async authenticate(token: string): Promise<Caller> {
     let claims: TokenClaims;

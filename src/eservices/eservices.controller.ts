@@ -107,6 +107,21 @@ export class EServicesController {
     return this.eservices.history(caller, id);
   }
 
+  @Get(':id/pdf')
+  @ApiOperation({ summary: 'The PDF record of a completed or rejected form' })
+  @ApiProduces('application/pdf')
+  @ApiOkResponse({ description: 'application/pdf', schema: { type: 'string', format: 'binary' } })
+  @ApiConflictResponse({ type: ProblemView, description: 'Not Completed or Rejected yet' })
+  async pdf(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
+    const { fileName, content } = await this.eservices.pdf(caller, id);
+    void reply.header('Content-Type', 'application/pdf').header('Content-Disposition', `inline; filename="${fileName}"`);
+    return content;
+  }
+
   @Post(':id/:action')
   @HttpCode(200)
   @ApiOperation({

@@ -23,6 +23,7 @@ import { formConcerns } from './forms/registry-effects';
 import { contentProblems } from './forms/submission-rules';
 import { planRegistryEffects } from './forms/registry-effects';
 import { ProcessingService } from './processing/processing.service';
+import { renderFormPdf } from './form-pdf';
 import { OutboxService } from '../queue/outbox.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { ReferenceCounter } from './reference-counter.entity';
@@ -142,6 +143,18 @@ export class EServicesService {
       at: h.at.toISOString(),
       message: h.message,
     }));
+  }
+
+  /** The PDF record of a completed or rejected form (409 before that). */
+  async pdf(caller: Caller, id: string): Promise<{ fileName: string; content: Buffer }> {
+    const form = await this.get(caller, id);
+    if (form.status !== 'COMPLETED' && form.status !== 'REJECTED')
+      throw new DomainError('WRONG_STATE', `The PDF record exists once the form is Completed or Rejected.`, {
+        currentStatus: form.status,
+        currentStatusLabel: form.statusLabel,
+      });
+    const content = await renderFormPdf(form, await this.history(caller, id));
+    return { fileName: `${form.referenceNumber}.pdf`, content };
   }
 
   /** Edits a draft: the fields given replace the stored ones (SPEC §5 "create / save / edit"). */
