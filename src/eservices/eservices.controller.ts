@@ -118,7 +118,9 @@ export class EServicesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Buffer> {
     const { fileName, content } = await this.eservices.pdf(caller, id);
-    void reply.header('Content-Type', 'application/pdf').header('Content-Disposition', `inline; filename="${fileName}"`);
+    void reply
+      .header('Content-Type', 'application/pdf')
+      .header('Content-Disposition', `inline; filename="${fileName}"`);
     return content;
   }
 
