@@ -3,9 +3,11 @@ import { ConfigModule, ConfigType } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { join } from 'node:path';
-import { AuthController } from './auth/auth.controller';
+import { AdminUsersController } from './auth/admin-users.controller';
+import { AuthController, MeController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
 import { signingSecret } from './auth/signing-key';
@@ -50,9 +52,17 @@ import { WorkersService } from './queue/workers.service';
       }),
     }),
     TerminusModule,
+    ThrottlerModule.forRootAsync({
+      inject: [authConfig.KEY],
+      useFactory: (auth: ConfigType<typeof authConfig>) => ({
+        throttlers: [{ name: 'auth', ttl: 60_000, limit: auth.authRateLimitPerMinute }],
+      }),
+    }),
   ],
   controllers: [
     AuthController,
+    MeController,
+    AdminUsersController,
     EServicesController,
     TasksController,
     RegistryController,

@@ -38,8 +38,20 @@ export class AppUser {
   @Column({ type: 'varchar', length: 200 })
   passwordHash!: string;
 
-  @Column({ type: 'varchar', length: 64, nullable: true })
+  /** Base32 secret of the authenticator app; null: OTPs go by e-mail. */
+  @Column({ type: 'varchar', length: 128, nullable: true })
   totpSecret!: string | null;
+
+  /** The last TOTP time step accepted: a code is never accepted twice. */
+  @Column({ type: 'integer', nullable: true })
+  lastTotpStep!: number | null;
+
+  @TimestampColumn()
+  passwordChangedAt!: Date;
+
+  /** Part of every token; raised on logout, password change and lock, which revokes the tokens out there. */
+  @Column({ type: 'integer' })
+  tokenVersion!: number;
 
   @TimestampColumn()
   createdAt!: Date;

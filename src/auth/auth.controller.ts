@@ -1,31 +1,21 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBearerAuth,
+  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProperty,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { IsString, MaxLength, MinLength } from 'class-validator';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import { ProblemView } from '../common/problem.view';
 import { RegistryService } from '../registry/registry.service';
-import { AuthService } from './auth.service';
-import { Caller, CurrentCaller, Public } from './caller';
-
-export class LoginDto {
-  @ApiProperty({ example: 'aaa@bank.com.hk', description: 'User ID or e-mail' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(254)
-  username!: string;
-
-  @ApiProperty({ example: 'Demo!Passw0rd-2026' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  password!: string;
-}
+import { ChangePasswordDto, LoginAnswerView, LoginDto, OtpDto, ResetConfirmDto, ResetRequestDto } from './auth.dto';
+import { AuthService, LoginAnswer, RequestOrigin } from './auth.service';
+import { AllowedWithExpiredPassword, Caller, CurrentCaller, Origin, Public } from './caller';
 
 class CompanyRef {
   @ApiProperty() id!: string;
@@ -50,31 +40,105 @@ export class MeView {
   @ApiProperty({ type: [ParticipantshipRef] }) participantships!: ParticipantshipRef[];
 }
 
-export class TokenView {
-  @ApiProperty() accessToken!: string;
-  @ApiProperty({ description: 'seconds' }) expiresIn!: number;
+class ChallengeView {
+  @ApiProperty() challengeId!: string;
+}
+
+/** Login (SPEC §7, §9): password, then a one-time password; rate-limited per client address. */
+@ApiTags('Auth')
+@UseGuards(ThrottlerGuard)
+@ApiTooManyRequestsResponse({ type: ProblemView, description: 'Too many attempts from this address' })
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Step one: username and password',
+    description:
+      'Answers {otpRequired, challengeId, channel} (totp: the authenticator app; email: a code was e-mailed), or {accessToken} when 2FA is off.',
+  })
+  @ApiOkResponse({ type: LoginAnswerView })
+  @ApiUnauthorizedResponse({ type: ProblemView, description: 'Wrong username or password, or the account is locked' })
+  login(@Body() dto: LoginDto, @Origin() origin: RequestOrigin): Promise<LoginAnswer> {
+    return this.auth.login(dto.username, dto.password, origin);
+  }
+
+  @Public()
+  @Post('otp')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Step two: the one-time password of the challenge' })
+  @ApiOkResponse({ type: LoginAnswerView })
+  @ApiUnauthorizedResponse({ type: ProblemView, description: 'Wrong or expired OTP, or the account is locked' })
+  otp(@Body() dto: OtpDto, @Origin() origin: RequestOrigin): Promise<LoginAnswer> {
+    return this.auth.verifyOtp(dto.challengeId, dto.otp, origin);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @AllowedWithExpiredPassword()
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "Revokes the caller's tokens" })
+  @ApiNoContentResponse()
+  logout(@CurrentCaller() caller: Caller, @Origin() origin: RequestOrigin): Promise<void> {
+    return this.auth.logout(caller, origin);
+  }
+
+  @Post('password')
+  @HttpCode(204)
+  @AllowedWithExpiredPassword()
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Change the password (also when it expired); every token is revoked: log in again' })
+  @ApiNoContentResponse()
+  changePassword(
+    @CurrentCaller() caller: Caller,
+    @Body() dto: ChangePasswordDto,
+    @Origin() origin: RequestOrigin,
+  ): Promise<void> {
+    return this.auth.changePassword(caller, dto.currentPassword, dto.newPassword, dto.confirmPassword, origin);
+  }
+
+  @Public()
+  @Post('password-reset')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Self-service reset, step one (users with an authenticator app): a code is e-mailed',
+    description: 'The answer is the same for every name.',
+  })
+  @ApiAcceptedResponse({ type: ChallengeView })
+  requestReset(@Body() dto: ResetRequestDto, @Origin() origin: RequestOrigin): Promise<ChallengeView> {
+    return this.auth.requestPasswordReset(dto.username, origin);
+  }
+
+  @Public()
+  @Post('password-reset/confirm')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Self-service reset, step two: the e-mailed code, the authenticator code, the new password twice',
+  })
+  @ApiNoContentResponse()
+  confirmReset(@Body() dto: ResetConfirmDto, @Origin() origin: RequestOrigin): Promise<void> {
+    return this.auth.confirmPasswordReset(
+      dto.challengeId,
+      dto.emailOtp,
+      dto.totp,
+      dto.newPassword,
+      dto.confirmPassword,
+      origin,
+    );
+  }
 }
 
 @ApiTags('Auth')
+@ApiBearerAuth()
 @Controller()
-export class AuthController {
-  constructor(
-    private readonly auth: AuthService,
-    private readonly registry: RegistryService,
-  ) {}
-
-  @Public()
-  @Post('auth/login')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Log in with username and password' })
-  @ApiOkResponse({ type: TokenView })
-  @ApiUnauthorizedResponse({ type: ProblemView, description: 'Wrong username or password' })
-  login(@Body() dto: LoginDto): Promise<TokenView> {
-    return this.auth.login(dto.username, dto.password);
-  }
+export class MeController {
+  constructor(private readonly registry: RegistryService) {}
 
   @Get('me')
-  @ApiBearerAuth()
+  @AllowedWithExpiredPassword()
   @ApiOperation({ summary: 'The caller: user, company, participantships, rights' })
   @ApiOkResponse({ type: MeView })
   async me(@CurrentCaller() caller: Caller): Promise<MeView> {

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DomainError } from '../common/errors';
 import { AuthService } from './auth.service';
-import { Caller, IS_PUBLIC } from './caller';
+import { Caller, IS_PUBLIC, PASSWORD_CHANGE_ROUTE } from './caller';
 
 /** Every route needs a bearer token unless marked @Public(). */
 @Injectable()
@@ -13,14 +13,16 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = context
       .switchToHttp()
       .getRequest<{ headers: Record<string, string | undefined>; caller?: Caller }>();
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
     if (!match)
       throw new DomainError('UNAUTHENTICATED', 'Log in and send the access token as "Authorization: Bearer …".');
-    request.caller = await this.auth.authenticate(match[1]);
+    const passwordChangeRoute = !!this.reflector.getAllAndOverride<boolean>(PASSWORD_CHANGE_ROUTE, targets);
+    request.caller = await this.auth.authenticate(match[1], passwordChangeRoute);
     return true;
   }
 }

@@ -1,61 +1,417 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { DataSource, EntityManager, MoreThan } from 'typeorm';
+import { Clock } from '../common/clock';
 import { DomainError } from '../common/errors';
+import { Transactions } from '../common/transactions';
+import { appConfig, authConfig } from '../config/configuration';
+import { OutboxService } from '../queue/outbox.service';
 import { AppUser } from './app-user.entity';
+import { AuditEvent, AuditEventName } from './audit-event.entity';
 import { Caller } from './caller';
+import { LoginChallenge, OtpChannel } from './login-challenge.entity';
+import { afterFailure, LOGIN_POLICY, passwordExpired } from './login-policy';
+import { LoginState } from './login-state.entity';
+import { checkTotp, emailOtpMatches } from './one-time-passwords';
 import { hashPassword, verifyPassword } from './password';
-import { authConfig } from '../config/configuration';
+import { passwordProblems } from './password-policy';
+import { signingSecret } from './signing-key';
 
+/** What a token says: who, which token version (revocation), and what it may do. */
 interface TokenClaims {
   sub: string;
+  tv: number;
+  /** `password`: an expired password; the token only allows changing it (and logging out). */
+  scope: 'full' | 'password';
+}
+
+export type LoginAnswer =
+  | { accessToken: string; expiresIn: number; passwordChangeRequired?: boolean }
+  | { otpRequired: true; challengeId: string; channel: OtpChannel };
+
+/** Where a request came from, for the audit log. */
+export interface RequestOrigin {
+  ip: string | null;
 }
 
 const invalidLogin = (): DomainError => new DomainError('UNAUTHENTICATED', 'The username or password is incorrect.');
+const locked = (): DomainError =>
+  new DomainError(
+    'ACCOUNT_LOCKED',
+    'The account is locked after repeated failed logins. Ask your administrator to unlock it.',
+  );
+const badOtp = (): DomainError =>
+  new DomainError('UNAUTHENTICATED', 'The one-time password is incorrect or has expired.');
 
+/**
+ * Login by the exchange's 2FA policy (SPEC §7): password, then a one-time password from an
+ * authenticator app (TOTP) or by e-mail; lockout after 5 failed logins in 30 minutes (three
+ * wrong OTPs count as one); expiry after 90 days; tokens revoked on logout, password change
+ * and lock. Unknown names are answered, timed and locked exactly like known ones.
+ */
 @Injectable()
 export class AuthService implements OnModuleInit {
-  /** Verified against when the username is unknown, so both answers take the same time. */
   private dummyHash = '';
+  private readonly secret: string;
 
   constructor(
-    @InjectRepository(AppUser) private readonly users: Repository<AppUser>,
+    private readonly dataSource: DataSource,
+    private readonly tx: Transactions,
     private readonly jwt: JwtService,
+    private readonly clock: Clock,
+    private readonly outbox: OutboxService,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
-  ) {}
+    @Inject(appConfig.KEY) app: ConfigType<typeof appConfig>,
+  ) {
+    this.secret = signingSecret(config.jwtSecret, join(app.varDir, 'jwt-secret'));
+  }
 
   async onModuleInit(): Promise<void> {
     this.dummyHash = await hashPassword('not-a-real-password-Aa1!');
   }
 
-  async login(username: string, password: string): Promise<{ accessToken: string; expiresIn: number }> {
-    const user = await this.users.findOneBy({ username: username.trim().toLowerCase() });
+  /** Step one: the password. */
+  async login(username: string, password: string, origin: RequestOrigin): Promise<LoginAnswer> {
+    const name = username.trim().toLowerCase();
+    const user = await this.dataSource.manager.findOneBy(AppUser, { username: name });
+    // Always verify, against a dummy when the name is unknown: the same work, the same time.
     const ok = await verifyPassword(user?.passwordHash ?? this.dummyHash, password);
-    if (!user || !ok) throw invalidLogin();
-    const accessToken = await this.jwt.signAsync({ sub: user.id } satisfies TokenClaims);
-    return { accessToken, expiresIn: this.config.accessTokenTtlSeconds };
+    return this.commitThenAnswer(async (em) => {
+      const state = await em.findOneBy(LoginState, { username: name });
+      if (state?.lockedAt) {
+        await this.audit(em, 'login_failed', name, user, origin, 'account locked');
+        return locked();
+      }
+      if (!user || !ok) {
+        const nowLocked = await this.recordFailure(em, name, user, origin, 'wrong username or password');
+        return nowLocked ? locked() : invalidLogin();
+      }
+      if (!this.config.twoFactor) return this.issue(em, user, origin);
+      const challenge = await this.challenge(em, user, 'login');
+      return { otpRequired: true as const, challengeId: challenge.id, channel: challenge.channel };
+    });
   }
 
-  /** HKEX staff by username and password (the queue dashboard's login), or null. */
+  /** Step two: the one-time password of a challenge. */
+  async verifyOtp(challengeId: string, otp: string, origin: RequestOrigin): Promise<LoginAnswer> {
+    return this.commitThenAnswer(async (em) => {
+      const { challenge, user } = await this.openChallenge(em, challengeId, 'login');
+      const state = await em.findOneBy(LoginState, { username: user.username });
+      if (state?.lockedAt) return locked();
+      if (!(await this.otpMatches(em, challenge, user, otp))) return this.wrongOtp(em, challenge, user, origin);
+      await em.update(LoginChallenge, { id: challenge.id }, { usedAt: this.clock.now() });
+      return this.issue(em, user, origin);
+    });
+  }
+
+  async logout(caller: Caller, origin: RequestOrigin): Promise<void> {
+    await this.tx.run(async (em) => {
+      await em.increment(AppUser, { id: caller.id }, 'tokenVersion', 1);
+      await this.audit(em, 'logout', caller.email, { id: caller.id }, origin, null);
+    });
+  }
+
+  /** The caller changes their password: the rule of the seeds, not the current one; every token is revoked. */
+  async changePassword(caller: Caller, current: string, next: string, confirm: string, origin: RequestOrigin) {
+    const user = await this.dataSource.manager.findOneByOrFail(AppUser, { id: caller.id });
+    if (!(await verifyPassword(user.passwordHash, current)))
+      throw new DomainError('VALIDATION', 'The current password is incorrect.', undefined, [
+        { field: 'currentPassword', message: 'incorrect' },
+      ]);
+    const hash = await this.newPasswordHash(user, next, confirm);
+    await this.tx.run(async (em) => {
+      await em.update(
+        AppUser,
+        { id: user.id },
+        { passwordHash: hash, passwordChangedAt: this.clock.now(), tokenVersion: user.tokenVersion + 1 },
+      );
+      await this.audit(em, 'password_changed', user.username, user, origin, null);
+    });
+  }
+
+  /**
+   * Self-service reset (information package, Appendix C), for users with an authenticator
+   * app only: an e-mailed OTP, then the authenticator's code and the new password twice.
+   * The answer is the same whoever asks, so it tells nothing about which names exist.
+   */
+  async requestPasswordReset(username: string, origin: RequestOrigin): Promise<{ challengeId: string }> {
+    const name = username.trim().toLowerCase();
+    return this.tx.run(async (em) => {
+      const user = await em.findOneBy(AppUser, { username: name });
+      if (!user?.totpSecret) {
+        await this.audit(em, 'password_reset', name, user, origin, 'refused: no authenticator app');
+        return { challengeId: randomUUID() };
+      }
+      const challenge = await this.challenge(em, user, 'reset', 'email');
+      return { challengeId: challenge.id };
+    });
+  }
+
+  async confirmPasswordReset(
+    challengeId: string,
+    emailOtp: string,
+    totp: string,
+    next: string,
+    confirm: string,
+    origin: RequestOrigin,
+  ): Promise<void> {
+    const { user } = await this.tx.run((em) => this.openChallenge(em, challengeId, 'reset'));
+    const hash = await this.newPasswordHash(user, next, confirm);
+    await this.commitThenAnswer(async (em) => {
+      const { challenge } = await this.openChallenge(em, challengeId, 'reset');
+      const step = user.totpSecret ? await checkTotp(user.totpSecret, totp, this.clock.now(), user.lastTotpStep) : null;
+      if (!emailOtpMatches(this.secret, challenge.id, emailOtp) || step === null)
+        return this.wrongOtp(em, challenge, user, origin);
+      await em.update(LoginChallenge, { id: challenge.id }, { usedAt: this.clock.now() });
+      await em.update(
+        AppUser,
+        { id: user.id },
+        {
+          passwordHash: hash,
+          passwordChangedAt: this.clock.now(),
+          tokenVersion: user.tokenVersion + 1,
+          lastTotpStep: step,
+        },
+      );
+      await em.delete(LoginState, { username: user.username });
+      await this.audit(em, 'password_reset', user.username, user, origin, null);
+      return undefined;
+    });
+  }
+
+  /** Administrator: unlocks a login name (known or not). */
+  async unlock(admin: Caller, username: string, origin: RequestOrigin): Promise<void> {
+    const name = username.trim().toLowerCase();
+    await this.tx.run(async (em) => {
+      await em.delete(LoginState, { username: name });
+      await this.audit(em, 'unlocked', name, { id: admin.id }, origin, `by ${admin.email}`);
+    });
+  }
+
+  /** Administrator: resets a user's OTP device registration; until they register again, OTPs go by e-mail. */
+  async resetOtp(admin: Caller, username: string, origin: RequestOrigin): Promise<boolean> {
+    const name = username.trim().toLowerCase();
+    return this.tx.run(async (em) => {
+      const user = await em.findOneBy(AppUser, { username: name });
+      if (!user) return false;
+      await em.update(AppUser, { id: user.id }, { totpSecret: null, lastTotpStep: null });
+      await this.audit(em, 'otp_reset', name, { id: admin.id }, origin, `by ${admin.email}`);
+      return true;
+    });
+  }
+
+  async auditLog(filter: { event?: AuditEventName; username?: string }, page: number, pageSize: number) {
+    return this.dataSource.manager.findAndCount(AuditEvent, {
+      where: {
+        ...(filter.event ? { event: filter.event } : {}),
+        ...(filter.username ? { username: filter.username.toLowerCase() } : {}),
+      },
+      order: { id: 'DESC' },
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+    });
+  }
+
+  /** HKEX staff by username and password (the queue dashboard's login), or null. Locks count here too. */
   async verifyStaff(username: string, password: string): Promise<Caller | null> {
-    const user = await this.users.findOneBy({ username: username.trim().toLowerCase() });
+    const name = username.trim().toLowerCase();
+    const user = await this.dataSource.manager.findOneBy(AppUser, { username: name });
     const ok = await verifyPassword(user?.passwordHash ?? this.dummyHash, password);
-    return user && ok && user.kind !== 'participant' ? toCaller(user) : null;
+    const state = await this.dataSource.manager.findOneBy(LoginState, { username: name });
+    return user && ok && !state?.lockedAt && user.kind !== 'participant' ? toCaller(user) : null;
   }
 
-  /** The caller behind a bearer token, or a 401. */
-  async authenticate(token: string): Promise<Caller> {
+  /** The caller behind a bearer token, or a 401 (expired, revoked, or scope too narrow for the route). */
+  async authenticate(token: string, passwordChangeRoute: boolean): Promise<Caller> {
     let claims: TokenClaims;
     try {
       claims = await this.jwt.verifyAsync<TokenClaims>(token);
     } catch {
       throw new DomainError('UNAUTHENTICATED', 'The access token is invalid or has expired.');
     }
-    const user = await this.users.findOneBy({ id: claims.sub });
-    if (!user) throw new DomainError('UNAUTHENTICATED', 'The access token is invalid or has expired.');
+    const user = await this.dataSource.manager.findOneBy(AppUser, { id: claims.sub });
+    if (!user || user.tokenVersion !== claims.tv)
+      throw new DomainError('UNAUTHENTICATED', 'The access token has been revoked; log in again.');
+    if (claims.scope === 'password' && !passwordChangeRoute)
+      throw new DomainError(
+        'PASSWORD_EXPIRED',
+        'The password has expired: change it first (POST /api/v1/auth/password).',
+      );
     return toCaller(user);
+  }
+
+  // --- the rules' plumbing -------------------------------------------------------------
+
+  private async issue(em: EntityManager, user: AppUser, origin: RequestOrigin): Promise<LoginAnswer> {
+    await em.delete(LoginState, { username: user.username });
+    const expired = passwordExpired(user.passwordChangedAt, this.clock.now());
+    await this.audit(em, 'login_ok', user.username, user, origin, expired ? 'password expired' : null);
+    const claims: TokenClaims = { sub: user.id, tv: user.tokenVersion, scope: expired ? 'password' : 'full' };
+    const accessToken = await this.jwt.signAsync(claims);
+    return {
+      accessToken,
+      expiresIn: this.config.accessTokenTtlSeconds,
+      ...(expired ? { passwordChangeRequired: true } : {}),
+    };
+  }
+
+  /**
+   * A challenge for the user's channel. E-mail: at most one code per 5 minutes, so a
+   * recent live e-mail challenge is answered again instead of sending another code.
+   */
+  private async challenge(
+    em: EntityManager,
+    user: AppUser,
+    purpose: 'login' | 'reset',
+    channel: OtpChannel = user.totpSecret ? 'totp' : 'email',
+  ): Promise<LoginChallenge> {
+    const now = this.clock.now();
+    if (channel === 'email') {
+      const recent = await em.findOne(LoginChallenge, {
+        where: {
+          userId: user.id,
+          channel: 'email',
+          purpose,
+          createdAt: MoreThan(new Date(now.getTime() - LOGIN_POLICY.emailOtpValidMs)),
+        },
+        order: { createdAt: 'DESC' },
+      });
+      if (recent && !recent.usedAt && recent.wrongAttempts < LOGIN_POLICY.wrongOtpsPerFailure) return recent;
+    }
+    const validMs = channel === 'email' ? LOGIN_POLICY.emailOtpValidMs : LOGIN_POLICY.totpChallengeValidMs;
+    const challenge = em.create(LoginChallenge, {
+      id: randomUUID(),
+      userId: user.id,
+      purpose,
+      channel,
+      wrongAttempts: 0,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + validMs),
+      usedAt: null,
+      sentAt: null,
+    });
+    await em.insert(LoginChallenge, challenge);
+    if (channel === 'email') await this.outbox.add(em, 'send-otp', { challengeId: challenge.id });
+    return challenge;
+  }
+
+  private async openChallenge(em: EntityManager, id: string, purpose: 'login' | 'reset') {
+    const challenge = /^[0-9a-f-]{36}$/i.test(id) ? await em.findOneBy(LoginChallenge, { id }) : null;
+    const live =
+      challenge &&
+      challenge.purpose === purpose &&
+      !challenge.usedAt &&
+      challenge.wrongAttempts < LOGIN_POLICY.wrongOtpsPerFailure &&
+      challenge.expiresAt.getTime() > this.clock.now().getTime();
+    if (!challenge || !live) throw badOtp();
+    const user = await em.findOneByOrFail(AppUser, { id: challenge.userId });
+    return { challenge, user };
+  }
+
+  private async otpMatches(em: EntityManager, challenge: LoginChallenge, user: AppUser, otp: string): Promise<boolean> {
+    if (challenge.channel === 'email') return emailOtpMatches(this.secret, challenge.id, otp);
+    if (!user.totpSecret) return false;
+    const step = await checkTotp(user.totpSecret, otp, this.clock.now(), user.lastTotpStep);
+    if (step === null) return false;
+    await em.update(AppUser, { id: user.id }, { lastTotpStep: step });
+    return true;
+  }
+
+  /** A wrong OTP; every third spends the challenge and counts as one failed login. Returns the refusal. */
+  private async wrongOtp(
+    em: EntityManager,
+    challenge: LoginChallenge,
+    user: AppUser,
+    origin: RequestOrigin,
+  ): Promise<DomainError> {
+    const wrong = challenge.wrongAttempts + 1;
+    await em.update(LoginChallenge, { id: challenge.id }, { wrongAttempts: wrong });
+    await this.audit(
+      em,
+      'otp_failed',
+      user.username,
+      user,
+      origin,
+      `wrong OTP ${wrong} of ${LOGIN_POLICY.wrongOtpsPerFailure}`,
+    );
+    if (wrong >= LOGIN_POLICY.wrongOtpsPerFailure) {
+      if (await this.recordFailure(em, user.username, user, origin, 'three wrong one-time passwords')) return locked();
+    }
+    return badOtp();
+  }
+
+  /**
+   * Runs a transaction whose refusals must still be recorded (failed attempts, locks,
+   * audit entries): the work returns its refusal instead of throwing, the transaction
+   * commits, and the refusal is thrown after.
+   */
+  private async commitThenAnswer<T>(work: (em: EntityManager) => Promise<T | DomainError>): Promise<T> {
+    const outcome = await this.tx.run(work);
+    if (outcome instanceof DomainError) throw outcome;
+    return outcome;
+  }
+
+  /** Counts a failed login; returns true when it locked the name (and revoked the user's tokens). */
+  private async recordFailure(
+    em: EntityManager,
+    username: string,
+    user: AppUser | null,
+    origin: RequestOrigin,
+    why: string,
+  ): Promise<boolean> {
+    const now = this.clock.now();
+    const before = (await em.findOneBy(LoginState, { username })) ?? {
+      username,
+      failures: 0,
+      firstFailedAt: null,
+      lockedAt: null,
+    };
+    const after = afterFailure(before, now);
+    await em.save(LoginState, { username, ...after });
+    await this.audit(em, 'login_failed', username, user, origin, why);
+    if (after.lockedAt && !before.lockedAt) {
+      if (user) await em.increment(AppUser, { id: user.id }, 'tokenVersion', 1);
+      await this.audit(em, 'locked', username, user, origin, `${after.failures} failed logins`);
+      return true;
+    }
+    return false;
+  }
+
+  private async newPasswordHash(user: AppUser, next: string, confirm: string): Promise<string> {
+    const problems = passwordProblems(next);
+    const errors = problems.map((p) => ({ field: 'newPassword', message: `needs ${p}` }));
+    if (next !== confirm) errors.push({ field: 'confirmPassword', message: 'does not match the new password' });
+    if (!errors.length && (await verifyPassword(user.passwordHash, next)))
+      errors.push({ field: 'newPassword', message: 'must differ from the current password' });
+    if (errors.length)
+      throw new DomainError('VALIDATION', 'The new password does not meet the password rule.', undefined, errors);
+    return hashPassword(next);
+  }
+
+  private async audit(
+    em: EntityManager,
+    event: AuditEventName,
+    username: string,
+    user: Pick<AppUser, 'id'> | null,
+    origin: RequestOrigin,
+    detail: string | null,
+  ): Promise<void> {
+    await em.insert(AuditEvent, {
+      at: this.clock.now(),
+      event,
+      username,
+      actorId: user?.id ?? null,
+      ip: origin.ip,
+      detail,
+    });
+  }
+
+  /** For the notification worker: the code of an e-mail challenge (derived, never stored). */
+  get serverSecret(): string {
+    return this.secret;
   }
 }
 

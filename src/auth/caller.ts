@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { RIGHT_USER_MAINTENANCE, UserKind } from './app-user.entity';
+import { RequestOrigin } from './auth.service';
 
 /** The authenticated user of a request, as every service sees it. */
 export interface Caller {
@@ -19,6 +20,14 @@ export const IS_PUBLIC = 'isPublic';
 /** Marks a route that needs no bearer token (login, health, docs). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
 
+export const PASSWORD_CHANGE_ROUTE = 'passwordChangeRoute';
+/** A route that a token of an expired password may still call (change the password, log out, who am I). */
+export const AllowedWithExpiredPassword = (): MethodDecorator => SetMetadata(PASSWORD_CHANGE_ROUTE, true);
+
 export const CurrentCaller = createParamDecorator(
   (_: unknown, ctx: ExecutionContext): Caller => ctx.switchToHttp().getRequest<{ caller: Caller }>().caller,
 );
+
+export const Origin = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestOrigin => ({
+  ip: ctx.switchToHttp().getRequest<{ ip?: string }>().ip ?? null,
+}));

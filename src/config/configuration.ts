@@ -32,6 +32,15 @@ export const authConfig = registerAs('auth', () => ({
   /** Unset: a random secret generated into var/ on first start and kept there. */
   jwtSecret: process.env.JWT_SECRET || null,
   accessTokenTtlSeconds: intFrom('ACCESS_TOKEN_TTL_SECONDS', 15 * 60, 30, 24 * 3600),
+  /** The second login step (SPEC §7). TWO_FACTOR=off only for load tests on throwaway data. */
+  twoFactor: (process.env.TWO_FACTOR ?? 'on') !== 'off',
+  /** Requests per minute and client address on the login routes. */
+  authRateLimitPerMinute: intFrom('AUTH_RATE_LIMIT_PER_MINUTE', 30, 1, 1_000_000),
+  /** Browser origins allowed to call the API (comma-separated); none by default. */
+  corsOrigins: (process.env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean),
 }));
 
 export const queueConfig = registerAs('queue', () => ({

@@ -11,6 +11,10 @@ import { ReferenceCounter } from '../eservices/reference-counter.entity';
 import { BillingRecord } from '../eservices/billing-record.entity';
 import { InitialSchema1763800000000 } from '../common/migrations/1763800000000-initial-schema';
 import { OutboxAndDeliveries1763900000000 } from '../common/migrations/1763900000000-outbox-and-deliveries';
+import { LoginSecurity1764000000000 } from '../common/migrations/1764000000000-login-security';
+import { AuditEvent } from '../auth/audit-event.entity';
+import { LoginChallenge } from '../auth/login-challenge.entity';
+import { LoginState } from '../auth/login-state.entity';
 import { OutboxMessage } from '../queue/outbox-message.entity';
 import { Delivery } from '../notifications/delivery.entity';
 import { parseDatabaseUrl } from './database-url';
@@ -26,8 +30,11 @@ export const ENTITIES = [
   BillingRecord,
   OutboxMessage,
   Delivery,
+  LoginState,
+  LoginChallenge,
+  AuditEvent,
 ];
-export const MIGRATIONS = [InitialSchema1763800000000, OutboxAndDeliveries1763900000000];
+export const MIGRATIONS = [InitialSchema1763800000000, OutboxAndDeliveries1763900000000, LoginSecurity1764000000000];
 
 /** SQLite durability: WAL with synchronous=FULL, so a committed transition survives a power cut. */
 export const SQLITE_SYNCHRONOUS = 'FULL';

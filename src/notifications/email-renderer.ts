@@ -11,7 +11,18 @@ export interface RenderedEmail {
 
 type Template = Handlebars.TemplateDelegate<EmailData & { body?: string; subject?: string }>;
 
+interface OtpData {
+  recipientName: string;
+  code: string;
+  validMinutes: number;
+}
+
 interface LocaleTemplates {
+  otp: {
+    subject: Handlebars.TemplateDelegate<OtpData>;
+    html: Handlebars.TemplateDelegate<OtpData>;
+    text: Handlebars.TemplateDelegate<OtpData>;
+  };
   subject: Template;
   layout: { html: Template; text: Template };
   events: Record<NotificationEvent, { html: Template; text: Template }>;
@@ -43,6 +54,12 @@ export class EmailRenderer {
     };
   }
 
+  /** The e-mailed one-time password of a login (SPEC §7): its own short template, no workflow layout. */
+  renderOtp(data: OtpData, locale = 'en'): RenderedEmail {
+    const t = this.load(locale).otp;
+    return { subject: t.subject(data).trim(), html: t.html(data), text: t.text(data) };
+  }
+
   private load(locale: string): LocaleTemplates {
     const cached = this.locales.get(locale);
     if (cached) return cached;
@@ -60,6 +77,11 @@ export class EmailRenderer {
       NOTIFICATION_EVENTS.map((e) => [e, { html: compileHtml(`${e}.html.hbs`), text: compileText(`${e}.text.hbs`) }]),
     ) as LocaleTemplates['events'];
     const loaded: LocaleTemplates = {
+      otp: {
+        subject: text.compile(read('otp.subject.hbs'), { noEscape: true, strict: true }),
+        html: html.compile(read('otp.html.hbs'), { strict: true }),
+        text: text.compile(read('otp.text.hbs'), { noEscape: true, strict: true }),
+      },
       subject: compileText('subject.hbs'),
       layout: { html: compileHtml('layouts/main.html.hbs'), text: compileText('layouts/main.text.hbs') },
       events,

@@ -3,6 +3,10 @@ import { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In, LessThan, Not } from 'typeorm';
 import { AppUser, RIGHT_USER_MAINTENANCE } from '../auth/app-user.entity';
+import { AuthService } from '../auth/auth.service';
+import { LoginChallenge } from '../auth/login-challenge.entity';
+import { LOGIN_POLICY } from '../auth/login-policy';
+import { emailOtpFor } from '../auth/one-time-passwords';
 import { Clock } from '../common/clock';
 import { formatHkt } from '../common/hkt';
 import { Transactions } from '../common/transactions';
@@ -38,6 +42,7 @@ export class NotificationsService {
     private readonly renderer: EmailRenderer,
     private readonly transport: MailTransport,
     private readonly clock: Clock,
+    private readonly auth: AuthService,
     @Inject(mailConfig.KEY) private readonly config: ConfigType<typeof mailConfig>,
   ) {}
 
@@ -149,6 +154,33 @@ export class NotificationsService {
         { id: delivery.id },
         { status: 'SENT', messageId, sentAt: this.clock.now(), attempts: () => '"attempts" + 1', lastError: null },
       );
+      await this.outbox.markDone(em, outboxId);
+    });
+    return 'sent';
+  }
+
+  /** E-mails the code of a login challenge, once (sentAt), through the same transport. */
+  async sendOtp(challengeId: string, outboxId: number): Promise<'sent' | 'skipped'> {
+    const found = await this.tx.run(async (em) => {
+      const challenge = await em.findOneBy(LoginChallenge, { id: challengeId });
+      const user = challenge && (await em.findOneBy(AppUser, { id: challenge.userId }));
+      return challenge && user && !challenge.sentAt && challenge.expiresAt > this.clock.now()
+        ? { challenge, user }
+        : null;
+    });
+    if (!found) {
+      await this.tx.run((em) => this.outbox.markDone(em, outboxId));
+      return 'skipped';
+    }
+    const { challenge, user } = found;
+    const mail = this.renderer.renderOtp({
+      recipientName: user.name,
+      code: emailOtpFor(this.auth.serverSecret, challenge.id),
+      validMinutes: Math.round(LOGIN_POLICY.emailOtpValidMs / 60000),
+    });
+    await this.transport.send({ deliveryId: `otp-${challenge.id}`, from: this.config.from, to: user.email, ...mail });
+    await this.tx.run(async (em) => {
+      await em.update(LoginChallenge, { id: challenge.id }, { sentAt: this.clock.now() });
       await this.outbox.markDone(em, outboxId);
     });
     return 'sent';

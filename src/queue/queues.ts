@@ -18,6 +18,8 @@ export interface JobPayloads {
   complete: { formId: string };
   /** Render and send one delivery record. */
   'send-email': { deliveryId: string };
+  /** E-mail the one-time password of a login challenge (the code is derived, not carried). */
+  'send-otp': { challengeId: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -25,6 +27,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'arrival-check': QUEUE_NAMES.processing,
   complete: QUEUE_NAMES.processing,
   'send-email': QUEUE_NAMES.notifications,
+  'send-otp': QUEUE_NAMES.notifications,
 };
 
 /** What every job carries besides its payload: the outbox row it came from. */

@@ -45,6 +45,10 @@ export class WorkersService {
     const notifications = new Worker(
       QUEUE_NAMES.notifications,
       async (job: Job, token?: string) => {
+        if (job.name === 'send-otp') {
+          const otp = job.data as JobData<'send-otp'>;
+          return this.notifications.sendOtp(otp.challengeId, otp.outboxId);
+        }
         const data = job.data as JobData<'send-email'>;
         try {
           return await this.notifications.send(data.deliveryId, data.outboxId);
@@ -60,7 +64,7 @@ export class WorkersService {
       { ...options, connection: this.redis.worker() },
     );
     notifications.on('failed', (job, error) => {
-      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+      if (!job || job.name !== 'send-email' || job.attemptsMade < (job.opts.attempts ?? 1)) return;
       const data = job.data as JobData<'send-email'>;
       this.logger.error(`delivery ${data.deliveryId} failed for good: ${error.message}`);
       void this.notifications.markFailed(data.deliveryId, data.outboxId, error.message).catch(() => undefined);

@@ -259,7 +259,9 @@ async function upsertUser(
   const rights = o.rights === undefined ? [] : o.rights;
   if (!Array.isArray(rights) || rights.some((x) => typeof x !== 'string')) reject('rights must be a list of names');
   const totpSecret = str(o, 'totpSecret') ?? null;
-  if (totpSecret && !/^[A-Z2-7]{16,64}=*$/.test(totpSecret)) reject('totpSecret must be base32');
+  // RFC 4226 asks for at least 128-bit secrets: 26 base32 characters.
+  if (totpSecret && !/^[A-Z2-7]{26,128}=*$/.test(totpSecret))
+    reject('totpSecret must be base32, at least 26 characters');
   const values = {
     username,
     name: need(o, 'name'),
@@ -275,13 +277,27 @@ async function upsertUser(
     reject(`${username} is already a user of another company or kind`);
   if (!existing) {
     const passwordHash = hashes.get(password) ?? reject('internal: password not hashed');
-    await em.save(em.create(AppUser, { id: randomUUID(), ...values, passwordHash, createdAt: clock.now() }));
+    const now = clock.now();
+    await em.save(
+      em.create(AppUser, {
+        id: randomUUID(),
+        ...values,
+        passwordHash,
+        createdAt: now,
+        passwordChangedAt: now,
+        tokenVersion: 0,
+        lastTotpStep: null,
+      }),
+    );
     return 'created';
   }
   const samePassword = await verifyPassword(existing.passwordHash, password);
   if (sameValues(existing, values) && samePassword) return 'unchanged';
   Object.assign(existing, values);
-  if (!samePassword) existing.passwordHash = hashes.get(password) ?? reject('internal: password not hashed');
+  if (!samePassword) {
+    existing.passwordHash = hashes.get(password) ?? reject('internal: password not hashed');
+    existing.passwordChangedAt = clock.now();
+  }
   await em.save(existing);
   return 'updated';
 }

@@ -1,6 +1,10 @@
 import { DataFile } from './data-loader';
 
-/** The one password of every demo login; it meets the exchange's password rule. */
+/**
+ * The one password of every demo login; it meets the exchange's password rule. Every demo
+ * user has an authenticator-app secret (`npm run otp -- USERNAME` shows its QR code and
+ * current code).
+ */
 export const DEMO_PASSWORD = 'Demo!Passw0rd-2026';
 
 const profile = (
@@ -73,10 +77,38 @@ export const DEMO_DATA: DataFile = {
         },
       ],
       users: [
-        { username: 'aaa@bank.com.hk', name: 'AAA', phone: '29797111', password: DEMO_PASSWORD, rights: RIGHTS },
-        { username: 'dwong@bank.com.hk', name: 'D Wong', phone: '29797112', password: DEMO_PASSWORD, rights: RIGHTS },
-        { username: 'elee@bank.com.hk', name: 'E Lee', phone: '29797113', password: DEMO_PASSWORD, rights: RIGHTS },
-        { username: 'viewer@bank.com.hk', name: 'F Viewer', phone: '29797114', password: DEMO_PASSWORD, rights: [] },
+        {
+          username: 'aaa@bank.com.hk',
+          name: 'AAA',
+          phone: '29797111',
+          password: DEMO_PASSWORD,
+          totpSecret: '7LHJWIRGGCVYHPOOLHPT7HZ46PVSRY7U',
+          rights: RIGHTS,
+        },
+        {
+          username: 'dwong@bank.com.hk',
+          name: 'D Wong',
+          phone: '29797112',
+          password: DEMO_PASSWORD,
+          totpSecret: 'VYHAN523UPNZ7WL7G7N332ALQFFN5MF7',
+          rights: RIGHTS,
+        },
+        {
+          username: 'elee@bank.com.hk',
+          name: 'E Lee',
+          phone: '29797113',
+          password: DEMO_PASSWORD,
+          totpSecret: 'FYS6VWW7GTMKLFMVLOCDJUUR4X6IC5CG',
+          rights: RIGHTS,
+        },
+        {
+          username: 'viewer@bank.com.hk',
+          name: 'F Viewer',
+          phone: '29797114',
+          password: DEMO_PASSWORD,
+          totpSecret: 'DQALXQ57OPA3UVKZGFJYEAKYUVMT642O',
+          rights: [],
+        },
       ],
     },
     {
@@ -96,17 +128,39 @@ export const DEMO_DATA: DataFile = {
         },
       ],
       users: [
-        { username: 'maker@xyz.com.hk', name: 'X Maker', phone: '28401111', password: DEMO_PASSWORD, rights: RIGHTS },
+        {
+          username: 'maker@xyz.com.hk',
+          name: 'X Maker',
+          phone: '28401111',
+          password: DEMO_PASSWORD,
+          totpSecret: 'W5BTI6MRGOKUADPI4KZDXW7H3TRBZZ7W',
+          rights: RIGHTS,
+        },
         {
           username: 'checker@xyz.com.hk',
           name: 'X Checker',
           phone: '28401112',
           password: DEMO_PASSWORD,
+          totpSecret: 'JO3VDM6XWAHHCA6SJ7YQGEML3EWPSK3A',
           rights: RIGHTS,
         },
       ],
     },
   ],
-  operators: [{ username: 'ops1@hkex.com.hk', name: 'HKEX Operator 1', password: DEMO_PASSWORD }],
-  administrators: [{ username: 'admin@hkex.com.hk', name: 'HKEX Administrator', password: DEMO_PASSWORD }],
+  operators: [
+    {
+      username: 'ops1@hkex.com.hk',
+      name: 'HKEX Operator 1',
+      password: DEMO_PASSWORD,
+      totpSecret: 'HIEGFUFSCBOHR6BJ52ZJGGAAY56LIDCP',
+    },
+  ],
+  administrators: [
+    {
+      username: 'admin@hkex.com.hk',
+      name: 'HKEX Administrator',
+      password: DEMO_PASSWORD,
+      totpSecret: '7KD6S4GMEGYBOUQTLFEPFXCGPPHCNQ6B',
+    },
+  ],
 };

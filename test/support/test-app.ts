@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { configureApp } from '../../src/app';
+import { AppUser } from '../../src/auth/app-user.entity';
+import { emailOtpFor, totpNow } from '../../src/auth/one-time-passwords';
 import { AppModule } from '../../src/app.module';
 import { Clock, FixedClock } from '../../src/common/clock';
 import { DataFile, LoadReport } from '../../src/registry/data-loader';
@@ -15,6 +18,9 @@ import { DEMO_DATA, DEMO_PASSWORD } from '../../src/registry/demo-data';
 
 export { DEMO_PASSWORD };
 
+/** The server secret of every test app (and of the worker processes beside it): signs tokens; e-mailed OTPs derive from it. */
+export const TEST_JWT_SECRET = 'test-secret-not-for-production-0123456789';
+
 /** 07-Feb-2023 10:43 HKT, the time of the DA guideline's walkthrough. */
 export const WALKTHROUGH_TIME = new Date('2023-02-07T02:43:00Z');
 
@@ -22,63 +28,131 @@ export interface TestApp {
   app: NestFastifyApplication;
   clock: FixedClock;
   dir: string;
+  /** The DATABASE_URL of the app's database (a SQLite file in `dir` unless TEST_DATABASE_URL says otherwise). */
+  databaseUrl: string;
   /** Loads a data file (SPEC §10) into the app's database. */
   load(file: DataFile): Promise<LoadReport>;
   /** An HTTP client logged in as `username` (demo password), or anonymous. */
   as(username?: string): Promise<Api>;
-  close(): Promise<void>;
+  /** Shuts the app down; `keepFiles` leaves its folder and database for a next app (`reuse`). */
+  close(options?: { keepFiles?: boolean }): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** The data file to load; the demo data unless told (none when `reuse` is given); null loads nothing. */
+  data?: DataFile | null;
+  bodyLimit?: number;
+  /**
+   * More environment for this app only (SMTP_URL, WORKERS, JOB_LOCK_MS, OUTBOX_RELAY_MS …),
+   * read when the app boots and restored after.
+   */
+  env?: Record<string, string | undefined>;
+  /** The clock follows the wall clock (still movable with `advance`): for tests where other processes share the data. */
+  realTime?: boolean;
+  /** Starts on the folder and database of an earlier app closed with `keepFiles`: a restart after a crash. */
+  reuse?: { dir: string; databaseUrl: string };
+}
+
+/** A clock that runs with the wall clock, shifted by what the test `advance`s. */
+class WallClock extends FixedClock {
+  private offset = 0;
+  constructor() {
+    super(new Date());
+  }
+  override now(): Date {
+    return new Date(Date.now() + this.offset);
+  }
+  override advance(ms: number): void {
+    this.offset += ms;
+  }
 }
 
 /**
  * The real service on a real SQLite file in a fresh temporary folder, with the demo data
  * loaded unless `data` says otherwise, and a clock the test moves.
  */
-export async function startTestApp(options: { data?: DataFile | null; bodyLimit?: number } = {}): Promise<TestApp> {
-  const dir = mkdtempSync(join(tmpdir(), 'eservices-test-'));
-  const database = await freshDatabase(dir);
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const dir = options.reuse?.dir ?? mkdtempSync(join(tmpdir(), 'eservices-test-'));
+  const database = options.reuse
+    ? { url: options.reuse.databaseUrl, drop: async () => undefined }
+    : await freshDatabase(dir);
   process.env.DATABASE_URL = database.url;
   process.env.VAR_DIR = dir;
-  process.env.JWT_SECRET = 'test-secret-not-for-production-0123456789';
-  const clock = new FixedClock(WALKTHROUGH_TIME);
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
-    .overrideProvider(Clock)
-    .useValue(clock)
-    .compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(
-    new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 64 * 1024 }),
-    { logger: ['error', 'warn'] },
-  );
-  await configureApp(app);
+  process.env.JWT_SECRET = TEST_JWT_SECRET;
+  // Tests log in many users from one address: the login rate limit has its own test.
+  process.env.AUTH_RATE_LIMIT_PER_MINUTE ??= '1000000';
+  const clock = options.realTime ? new WallClock() : new FixedClock(WALKTHROUGH_TIME);
+  const saved = Object.fromEntries(Object.keys(options.env ?? {}).map((k) => [k, process.env[k]]));
+  const setEnv = (values: Record<string, string | undefined>): void => {
+    for (const [k, v] of Object.entries(values)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+  setEnv(options.env ?? {});
+  let app: NestFastifyApplication;
+  try {
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+      .overrideProvider(Clock)
+      .useValue(clock)
+      .compile();
+    app = moduleRef.createNestApplication<NestFastifyApplication>(
+      new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 64 * 1024 }),
+      { logger: ['error', 'warn'] },
+    );
+    await configureApp(app);
+  } finally {
+    setEnv(saved);
+  }
   await app.getHttpAdapter().getInstance().ready();
   const importer = app.get(DataImportService);
   const load = (file: DataFile) => importer.load(file);
-  if (options.data !== null) await load(options.data ?? DEMO_DATA);
+  const data = options.data === undefined ? (options.reuse ? null : DEMO_DATA) : options.data;
+  if (data !== null) await load(data);
   const tokens = new Map<string, string>();
   return {
     app,
     clock,
     dir,
+    databaseUrl: database.url,
     load,
     async as(username?: string) {
       if (!username) return new Api(app);
       let token = tokens.get(username);
       if (!token) {
-        const res = await request(app.getHttpServer())
-          .post('/api/v1/auth/login')
-          .send({ username, password: DEMO_PASSWORD });
-        if (res.status !== 200)
-          throw new Error(`login of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
-        token = res.body.accessToken as string;
+        token = await logIn(app, clock, username);
         tokens.set(username, token);
       }
       return new Api(app, token);
     },
-    async close() {
+    async close(closeOptions: { keepFiles?: boolean } = {}) {
       await app.close();
+      if (closeOptions.keepFiles) return;
       await database.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The whole login of SPEC §7: password, then the OTP from the user's authenticator app or e-mail. */
+export async function logIn(app: NestFastifyApplication, clock: FixedClock, username: string): Promise<string> {
+  const server = app.getHttpServer();
+  const first = await request(server).post('/api/v1/auth/login').send({ username, password: DEMO_PASSWORD });
+  if (first.status !== 200)
+    throw new Error(`login of ${username} failed: ${first.status} ${JSON.stringify(first.body)}`);
+  if (first.body.accessToken) return first.body.accessToken as string;
+  const { challengeId, channel } = first.body as { challengeId: string; channel: 'totp' | 'email' };
+  const otp = channel === 'totp' ? await currentTotp(app, clock, username) : emailOtpFor(TEST_JWT_SECRET, challengeId);
+  const second = await request(server).post('/api/v1/auth/otp').send({ challengeId, otp });
+  if (second.status !== 200)
+    throw new Error(`OTP of ${username} failed: ${second.status} ${JSON.stringify(second.body)}`);
+  return second.body.accessToken as string;
+}
+
+/** What the user's authenticator app shows at the test clock's time. */
+export async function currentTotp(app: NestFastifyApplication, clock: FixedClock, username: string): Promise<string> {
+  const user = await app.get(DataSource).manager.findOneByOrFail(AppUser, { username });
+  return totpNow(user.totpSecret!, clock.now());
 }
 
 /**
