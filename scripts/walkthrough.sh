@@ -3,11 +3,23 @@
 # demo data (npm start): maker AAA changes DA B01234X1's e-mail, checker D Wong claims
 # and confirms, an HKEX operator completes, and the registry listing shows the new e-mail.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 API=${API:-http://localhost:3000/api/v1}
 PASSWORD='Demo!Passw0rd-2026'
 json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s);console.log(process.argv[1].split(".").reduce((o,k)=>o[k],v))})' "$1"; }
-login() { curl -sf "$API/auth/login" -H 'content-type: application/json' \
-  -d "{\"username\":\"$1\",\"password\":\"$PASSWORD\"}" | json accessToken; }
+# The two login steps of SPEC §7: password, then the code the user's authenticator app shows
+# (computed here from the demo users' TOTP secrets, as the app on a phone would).
+totp() { node -e 'const {totpNow}=require("./dist/src/auth/one-time-passwords.js");
+  const {DEMO_DATA}=require("./dist/src/registry/demo-data.js");
+  const users=[...DEMO_DATA.companies.flatMap(c=>c.users),...DEMO_DATA.operators,...DEMO_DATA.administrators];
+  totpNow(users.find(u=>u.username===process.argv[1]).totpSecret,new Date()).then(console.log)' "$1"; }
+login() {
+  local challenge
+  challenge=$(curl -sf "$API/auth/login" -H 'content-type: application/json' \
+    -d "{\"username\":\"$1\",\"password\":\"$PASSWORD\"}" | json challengeId)
+  curl -sf "$API/auth/otp" -H 'content-type: application/json' \
+    -d "{\"challengeId\":\"$challenge\",\"otp\":\"$(totp "$1")\"}" | json accessToken
+}
 
 MAKER=$(login aaa@bank.com.hk)
 CHECKER=$(login dwong@bank.com.hk)
@@ -51,6 +63,6 @@ if [ -n "${OUTBOX:-}" ]; then
   sleep 1
   for f in "$OUTBOX"/*.eml; do
     printf '   %s  To: %s\n' "$(basename "$f" | cut -c1-18)" "$(grep -m1 '^To:' "$f" | cut -c5-)"
-    grep -m1 '^Subject:' "$f" | sed 's/^/      /'
+    sed -n '/^Subject:/{N;s/\n / /;p;q}' "$f" | sed 's/^/      /'
   done
 fi
