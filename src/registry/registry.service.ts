@@ -65,8 +65,16 @@ export class RegistryService {
   async snapshot(
     em: EntityManager,
     participantshipId: string,
+    options: { forUpdate?: boolean } = {},
   ): Promise<RegistrySnapshot & { participantship: Participantship }> {
-    const participantship = await em.findOneByOrFail(Participantship, { id: participantshipId });
+    // Completions change the registry from its snapshot: on PostgreSQL, where transactions
+    // run side by side, the participantship's row lock makes two of them take turns (on
+    // SQLite the write queue already does).
+    const lock = options.forUpdate && em.connection.options.type === 'postgres';
+    const participantship = await em.findOneOrFail(Participantship, {
+      where: { id: participantshipId },
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
     const profiles = await em.find(UserProfile, { where: { participantshipId } });
     return {
       participantship,

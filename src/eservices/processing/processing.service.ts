@@ -30,7 +30,7 @@ export class ProcessingService {
 
   /** The registry effects of completing the form now, or 422 with every rule it would break. */
   async checkCompletable(em: EntityManager, form: EServiceForm): Promise<RegistryEffects> {
-    const snapshot = await this.registry.snapshot(em, form.participantshipId);
+    const snapshot = await this.registry.snapshot(em, form.participantshipId, { forUpdate: true });
     const effects = planRegistryEffects(contentOf(form), snapshot);
     if (effects.problems.length > 0) {
       throw new DomainError(

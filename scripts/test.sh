@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run): set-up, type-check, lint, every test on SQLite, then
+# the e2e suite again on a throwaway PostgreSQL. Ends with one line counting both runs.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || exit 1
+npm run -s typecheck || exit 1
+npm run -s lint || exit 1
+
+summary=$(mktemp)
+trap 'rm -f "$summary"' EXIT
+export TEST_SUMMARY_FILE="$summary"
+status=0
+echo "== all tests on SQLite"
+npx jest --ci || status=1
+echo "== e2e tests on PostgreSQL"
+bash scripts/with-postgres.sh npx jest --ci test/e2e || status=1
+
+node -e '
+  const runs = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").filter(Boolean).map(JSON.parse);
+  const t = runs.reduce((a, r) => ({ p: a.p + r.passed, f: a.f + r.failed, s: a.s + r.skipped }), { p: 0, f: 0, s: 0 });
+  console.log(`\nboth runs: ${runs.length} runs`);
+  console.log(`tests: ${t.p} passed, ${t.f} failed, ${t.s} skipped`);' "$summary"
+exit $status
