@@ -27,23 +27,12 @@ import { renderFormPdf } from './form-pdf';
 import { OutboxService } from '../queue/outbox.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { ReferenceCounter } from './reference-counter.entity';
-import { Action, ActorKind, planTransition } from './workflow/transition-table';
+import { Action, ACTIONS, ActorKind, planTransition } from './workflow/transition-table';
 import { FORM_TITLES, FormStatus, OPERATOR_VISIBLE_STATUSES, STATUS_LABELS } from './workflow/status';
 
-/** The HTTP-facing actions that `POST /eservices/{id}/{action}` accepts (SPEC §9). */
-export const URL_ACTIONS = [
-  'discard',
-  'submit',
-  'reclaim',
-  'claim',
-  'release',
-  'return',
-  'confirm',
-  'complete',
-  'reject',
-  'clone',
-] as const satisfies readonly Action[];
-export type UrlAction = (typeof URL_ACTIONS)[number];
+/** The HTTP-facing actions that `POST /eservices/{id}/{action}` accepts (SPEC §9): every action but `edit` (PATCH). */
+export type UrlAction = Exclude<Action, 'edit'>;
+export const URL_ACTIONS = ACTIONS.filter((a): a is UrlAction => a !== 'edit');
 
 const DA3_ONLY = ['requestType', 'lines'] as const;
 const DA4_ONLY = ['accounts'] as const;
@@ -76,36 +65,19 @@ export class EServicesService {
       if (!ship) throw notFound('Participantship');
       const now = this.clock.now();
       const created = em.create(EServiceForm, {
-        id: randomUUID(),
         formType: dto.formType,
         companyId: ship.companyId,
         participantshipId: ship.id,
         clearingHouse: ship.clearingHouse,
         participantId: ship.participantId,
-        status: 'DRAFT',
-        referenceNumber: null,
-        version: 1,
-        createdById: caller.id,
-        submittedById: null,
-        contributorIds: [caller.id],
-        claimedById: null,
-        claimedAt: null,
-        confirmedById: null,
-        returned: false,
+        ...newDraft(caller, now),
         remarks: dto.remarks ?? null,
         declarationAccepted: dto.declarationAccepted ?? false,
         contacts: dto.contacts?.map(contact) ?? [{ name: caller.name, email: caller.email, phone: caller.phone ?? '' }],
         requestType: dto.requestType ?? null,
         lines: dto.lines?.map(line) ?? [],
         accounts: dto.accounts ?? null,
-        arrivalCheck: null,
-        rejectionReason: null,
         clonedFromId: null,
-        completionRequestedById: null,
-        completionRequestedAt: null,
-        completionProblems: null,
-        createdAt: now,
-        updatedAt: now,
       });
       await em.insert(EServiceForm, created);
       await this.record(em, created, 'create', null, caller, null, now);
@@ -439,26 +411,9 @@ export class EServicesService {
   private async cloneOf(em: EntityManager, source: EServiceForm, caller: Caller, now: Date): Promise<EServiceForm> {
     const clone = em.create(EServiceForm, {
       ...source,
-      id: randomUUID(),
-      status: 'DRAFT',
-      referenceNumber: null,
-      version: 1,
-      createdById: caller.id,
-      submittedById: null,
-      contributorIds: [caller.id],
-      claimedById: null,
-      claimedAt: null,
-      confirmedById: null,
-      returned: false,
+      ...newDraft(caller, now),
       lines: source.lines.map(({ assignedUserId: _assigned, ...rest }) => rest),
-      arrivalCheck: null,
-      rejectionReason: null,
       clonedFromId: source.id,
-      completionRequestedById: null,
-      completionRequestedAt: null,
-      completionProblems: null,
-      createdAt: now,
-      updatedAt: now,
     });
     await em.insert(EServiceForm, clone);
     const from = source.referenceNumber ?? 'a draft';
@@ -573,6 +528,28 @@ function checkFieldsFit(formType: 'DA3' | 'DA4', dto: FormContentDto): void {
       present.map((field) => ({ field, message: `not part of a ${formType} form` })),
     );
 }
+
+/** The workflow state of a new draft (created or cloned): no number, no claim, no HKEX side. */
+const newDraft = (caller: Caller, now: Date) => ({
+  id: randomUUID(),
+  status: 'DRAFT' as const,
+  referenceNumber: null,
+  version: 1,
+  createdById: caller.id,
+  submittedById: null,
+  contributorIds: [caller.id],
+  claimedById: null,
+  claimedAt: null,
+  confirmedById: null,
+  returned: false,
+  arrivalCheck: null,
+  rejectionReason: null,
+  completionRequestedById: null,
+  completionRequestedAt: null,
+  completionProblems: null,
+  createdAt: now,
+  updatedAt: now,
+});
 
 const withContributor = (form: EServiceForm, caller: Caller): string[] =>
   form.contributorIds.includes(caller.id) ? form.contributorIds : [...form.contributorIds, caller.id];
