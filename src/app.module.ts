@@ -14,6 +14,7 @@ import { signingSecret } from './auth/signing-key';
 import { Clock, SystemClock } from './common/clock';
 import { ProblemFilter } from './common/problem.filter';
 import { Transactions } from './common/transactions';
+import { MigrationsService } from './common/migrations.service';
 import { appConfig, authConfig, CONFIG_NAMESPACES, databaseConfig, mailConfig } from './config/configuration';
 import { dataSourceOptions, ENTITIES } from './config/data-source-options';
 import { EServicesController, TasksController } from './eservices/eservices.controller';
@@ -39,8 +40,8 @@ import { WorkersService } from './queue/workers.service';
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: CONFIG_NAMESPACES }),
     TypeOrmModule.forRootAsync({
       inject: [databaseConfig.KEY],
-      // Migrations, never synchronize: the schema is what the migrations say, on SQLite and PostgreSQL alike.
-      useFactory: (db: ConfigType<typeof databaseConfig>) => ({ ...dataSourceOptions(db.url), migrationsRun: true }),
+      // Migrations, never synchronize: MigrationsService runs them at start, on SQLite and PostgreSQL alike.
+      useFactory: (db: ConfigType<typeof databaseConfig>) => dataSourceOptions(db.url),
     }),
     TypeOrmModule.forFeature(ENTITIES),
     JwtModule.registerAsync({
@@ -70,6 +71,7 @@ import { WorkersService } from './queue/workers.service';
     HealthController,
   ],
   providers: [
+    MigrationsService,
     { provide: Clock, useClass: SystemClock },
     Transactions,
     AuthService,

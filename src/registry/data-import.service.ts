@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
+import { withStartLock } from '../common/database-lock';
 import { Transactions } from '../common/transactions';
 import { Company } from './company.entity';
 import { DataFile, hashPasswordsOf, loadDataFile, LoadReport, Progress } from './data-loader';
@@ -24,6 +25,10 @@ export class DataImportService {
 
   /** At start: an empty database gets the seed file, or the demo data when none is given. */
   async seedIfEmpty(readSeedFile: () => DataFile | null): Promise<void> {
+    await withStartLock(this.dataSource, () => this.seedUnderLock(readSeedFile));
+  }
+
+  private async seedUnderLock(readSeedFile: () => DataFile | null): Promise<void> {
     if ((await this.dataSource.manager.count(Company)) > 0) return;
     const seed = readSeedFile();
     const report = await this.load(seed ?? DEMO_DATA);
