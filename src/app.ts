@@ -2,12 +2,30 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { ProblemFilter } from './common/problem.filter';
+import { DomainError } from './common/errors';
+import { ProblemFilter, sendProblem, toProblem } from './common/problem.filter';
 import { strictValidationPipe } from './common/validation';
 import { AppModule } from './app.module';
 import { mountQueueDashboard } from './queue/queue-dashboard';
 import helmet from '@fastify/helmet';
 import { appConfig, authConfig } from './config/configuration';
+
+/** No form is nested more than a few levels: far more is an attack on the validators. */
+const MAX_BODY_DEPTH = 32;
+
+/** How deep `value` nests arrays and objects, counted without recursion and stopping past `limit`. */
+export function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
 
 /** Routes live under /api/v1; health and the docs sit beside it (SPEC §9). */
 export const API_PREFIX = 'api/v1';
@@ -43,6 +61,45 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
       maxAge: 600,
     });
   }
+  // A body nested deeper than any form needs is refused before the validators walk it
+  // (class-transformer recurses, and 4 KB of brackets would overflow its stack).
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('preValidation', async (request, reply) => {
+      if (nestingDepth(request.body, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
+        sendProblem(
+          reply,
+          toProblem(
+            new DomainError('VALIDATION', `The JSON body is nested more than ${MAX_BODY_DEPTH} levels deep.`),
+            request.url,
+          ),
+        );
+        return reply;
+      }
+    });
+  // A safety net for refusals made outside Nest (e.g. a missing static file of the docs
+  // page): Fastify's own {statusCode, error, message} becomes a problem document too.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (request, reply, payload) => {
+      const type = String(reply.getHeader('content-type') ?? '');
+      if (reply.statusCode < 400 || !type.startsWith('application/json') || typeof payload !== 'string') return payload;
+      let body: { statusCode?: number; message?: string };
+      try {
+        body = JSON.parse(payload) as typeof body;
+      } catch {
+        return payload;
+      }
+      if (typeof body.statusCode !== 'number') return payload;
+      const problem = toProblem(
+        Object.assign(new Error(body.message ?? ''), { statusCode: reply.statusCode }),
+        request.url,
+      );
+      void reply.header('content-type', 'application/problem+json; charset=utf-8');
+      return JSON.stringify(problem);
+    });
   // JSON only: a text/plain body would otherwise reach the validators as a string.
   app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
   const document = SwaggerModule.createDocument(

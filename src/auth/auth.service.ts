@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DataSource, EntityManager, MoreThan } from 'typeorm';
 import { Clock } from '../common/clock';
@@ -143,7 +143,9 @@ export class AuthService implements OnModuleInit {
       const user = await em.findOneBy(AppUser, { username: name });
       if (!user?.totpSecret) {
         await this.audit(em, 'password_reset', name, user, origin, 'refused: no authenticator app');
-        return { challengeId: randomUUID() };
+        // The same id again for the same name within the e-mail window, as a real challenge is
+        // reused: the answer shows nothing about which names have an authenticator app.
+        return { challengeId: this.decoyChallengeId(name) };
       }
       const challenge = await this.challenge(em, user, 'reset', 'email');
       return { challengeId: challenge.id };
@@ -215,13 +217,38 @@ export class AuthService implements OnModuleInit {
     });
   }
 
-  /** HKEX staff by username and password (the queue dashboard's login), or null. Locks count here too. */
-  async verifyStaff(username: string, password: string): Promise<Caller | null> {
+  /**
+   * HKEX staff at the queue dashboard (HTTP Basic), or null. The same policy as a login:
+   * the password followed by the current authenticator code when 2FA is on, failures
+   * counted towards the lock, a locked name refused.
+   */
+  async verifyStaff(username: string, secret: string, origin: RequestOrigin): Promise<Caller | null> {
     const name = username.trim().toLowerCase();
     const user = await this.dataSource.manager.findOneBy(AppUser, { username: name });
-    const ok = await verifyPassword(user?.passwordHash ?? this.dummyHash, password);
-    const state = await this.dataSource.manager.findOneBy(LoginState, { username: name });
-    return user && ok && !state?.lockedAt && user.kind !== 'participant' ? toCaller(user) : null;
+    const needsOtp = this.config.twoFactor && !!user?.totpSecret;
+    const password = needsOtp ? secret.slice(0, -6) : secret;
+    const otp = needsOtp ? secret.slice(-6) : '';
+    const passwordOk = await verifyPassword(user?.passwordHash ?? this.dummyHash, password);
+    return this.tx.run(async (em) => {
+      if ((await em.findOneBy(LoginState, { username: name }))?.lockedAt) return null;
+      const step =
+        passwordOk && needsOtp ? await checkTotp(user!.totpSecret!, otp, this.clock.now(), user!.lastTotpStep) : null;
+      if (!user || !passwordOk || (needsOtp && step === null)) {
+        await this.recordFailure(em, name, user, origin, 'queue dashboard: wrong password or code');
+        return null;
+      }
+      if (step !== null) await em.update(AppUser, { id: user.id }, { lastTotpStep: step });
+      if (user.kind === 'participant') return null; // a right login, but the dashboard is for HKEX staff
+      await em.delete(LoginState, { username: name });
+      await this.audit(em, 'login_ok', name, user, origin, 'queue dashboard');
+      return toCaller(user);
+    });
+  }
+
+  private decoyChallengeId(name: string): string {
+    const window = Math.floor(this.clock.now().getTime() / LOGIN_POLICY.emailOtpValidMs);
+    const h = createHmac('sha256', this.secret).update(`decoy:${name}:${window}`).digest('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
   }
 
   /** The caller behind a bearer token, or a 401 (expired, revoked, or scope too narrow for the route). */
@@ -363,18 +390,29 @@ export class AuthService implements OnModuleInit {
     why: string,
   ): Promise<boolean> {
     const now = this.clock.now();
-    const before = (await em.findOneBy(LoginState, { username })) ?? {
-      username,
-      failures: 0,
-      firstFailedAt: null,
-      lockedAt: null,
+    const stored = await em.findOneBy(LoginState, { username });
+    const before = {
+      recentFailures: (stored?.recentFailures ?? []).map((t) => new Date(t)),
+      lockedAt: stored?.lockedAt ?? null,
     };
     const after = afterFailure(before, now);
-    await em.save(LoginState, { username, ...after });
+    await em.save(LoginState, {
+      username,
+      failures: (stored?.failures ?? 0) + 1,
+      recentFailures: after.recentFailures.map((t) => t.toISOString()),
+      lockedAt: after.lockedAt,
+    });
     await this.audit(em, 'login_failed', username, user, origin, why);
     if (after.lockedAt && !before.lockedAt) {
       if (user) await em.increment(AppUser, { id: user.id }, 'tokenVersion', 1);
-      await this.audit(em, 'locked', username, user, origin, `${after.failures} failed logins`);
+      await this.audit(
+        em,
+        'locked',
+        username,
+        user,
+        origin,
+        `${after.recentFailures.length} failed logins within 30 minutes`,
+      );
       return true;
     }
     return false;

@@ -18,18 +18,21 @@ export const LOGIN_POLICY = {
 } as const;
 
 export interface FailureState {
-  failures: number;
-  firstFailedAt: Date | null;
+  /** Times of the failed logins since the last success, the newest last (at most the lock limit). */
+  recentFailures: Date[];
   lockedAt: Date | null;
 }
 
-/** One more failed login: counts within the window, locks at the limit. Pure. */
+/**
+ * One more failed login. Locks when the last five failures, consecutive since the last
+ * success, fall within 30 minutes of each other: a sliding window, so failures spread
+ * across any 30-minute boundary are still counted together. Pure.
+ */
 export function afterFailure(state: FailureState, now: Date): FailureState {
-  const inWindow = state.firstFailedAt && now.getTime() - state.firstFailedAt.getTime() < LOGIN_POLICY.failureWindowMs;
-  const failures = inWindow ? state.failures + 1 : 1;
-  const firstFailedAt = inWindow ? state.firstFailedAt : now;
-  const lockedAt = state.lockedAt ?? (failures >= LOGIN_POLICY.lockAfterFailures ? now : null);
-  return { failures, firstFailedAt, lockedAt };
+  const recentFailures = [...state.recentFailures, now].slice(-LOGIN_POLICY.lockAfterFailures);
+  const full = recentFailures.length >= LOGIN_POLICY.lockAfterFailures;
+  const withinWindow = full && now.getTime() - recentFailures[0].getTime() <= LOGIN_POLICY.failureWindowMs;
+  return { recentFailures, lockedAt: state.lockedAt ?? (withinWindow ? now : null) };
 }
 
 export const passwordExpired = (changedAt: Date, now: Date): boolean =>

@@ -14,8 +14,9 @@ export class LoginState {
   @Column({ type: 'integer' })
   failures!: number;
 
-  @TimestampColumn({ nullable: true })
-  firstFailedAt!: Date | null;
+  /** ISO times of the failed logins since the last success, newest last (the lockout's sliding window). */
+  @Column({ type: 'simple-json' })
+  recentFailures!: string[];
 
   @TimestampColumn({ nullable: true })
   lockedAt!: Date | null;

@@ -12,6 +12,7 @@ import { BillingRecord } from '../eservices/billing-record.entity';
 import { InitialSchema1763800000000 } from '../common/migrations/1763800000000-initial-schema';
 import { OutboxAndDeliveries1763900000000 } from '../common/migrations/1763900000000-outbox-and-deliveries';
 import { LoginSecurity1764000000000 } from '../common/migrations/1764000000000-login-security';
+import { LockoutWindow1764100000000 } from '../common/migrations/1764100000000-lockout-window';
 import { AuditEvent } from '../auth/audit-event.entity';
 import { LoginChallenge } from '../auth/login-challenge.entity';
 import { LoginState } from '../auth/login-state.entity';
@@ -34,7 +35,12 @@ export const ENTITIES = [
   LoginChallenge,
   AuditEvent,
 ];
-export const MIGRATIONS = [InitialSchema1763800000000, OutboxAndDeliveries1763900000000, LoginSecurity1764000000000];
+export const MIGRATIONS = [
+  InitialSchema1763800000000,
+  OutboxAndDeliveries1763900000000,
+  LoginSecurity1764000000000,
+  LockoutWindow1764100000000,
+];
 
 /** SQLite durability: WAL with synchronous=FULL, so a committed transition survives a power cut. */
 export const SQLITE_SYNCHRONOUS = 'FULL';

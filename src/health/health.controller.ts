@@ -1,4 +1,5 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/caller';
@@ -17,7 +18,14 @@ export class HealthController {
   @Get()
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: the database and Redis answer (503 when one does not)' })
-  check() {
-    return this.health.check([() => this.db.pingCheck('database'), () => this.redis.isHealthy()]);
+  async check(@Res({ passthrough: true }) reply: FastifyReply) {
+    try {
+      return await this.health.check([() => this.db.pingCheck('database'), () => this.redis.isHealthy()]);
+    } catch (e) {
+      // Not ready: 503 with the same health document, saying which part is down.
+      if (!(e instanceof ServiceUnavailableException)) throw e;
+      void reply.status(503);
+      return e.getResponse();
+    }
   }
 }

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { queueConfig } from '../config/configuration';
+import { MailTransport } from '../notifications/mail-transport';
 import { OutboxService } from './outbox.service';
 import { RedisConnections } from './redis-connections';
 import { WorkersService } from './workers.service';
@@ -15,7 +16,7 @@ import { WorkersService } from './workers.service';
 /**
  * Starts and stops the background machinery in the one order that loses nothing:
  * Redis, then the outbox relay and the workers; at shutdown the workers finish the
- * jobs in hand first, then the relay stops, then Redis.
+ * jobs in hand first, then the relay stops and the mail connections close, then Redis.
  */
 @Injectable()
 export class BackgroundService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -25,6 +26,7 @@ export class BackgroundService implements OnApplicationBootstrap, BeforeApplicat
     private readonly redis: RedisConnections,
     private readonly outbox: OutboxService,
     private readonly workers: WorkersService,
+    private readonly transport: MailTransport,
     @Inject(queueConfig.KEY) private readonly config: ConfigType<typeof queueConfig>,
   ) {}
 
@@ -43,6 +45,7 @@ export class BackgroundService implements OnApplicationBootstrap, BeforeApplicat
   async beforeApplicationShutdown(): Promise<void> {
     await this.workers.stop();
     await this.outbox.stop();
+    this.transport.close();
   }
 
   async onApplicationShutdown(): Promise<void> {

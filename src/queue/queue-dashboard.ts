@@ -15,8 +15,9 @@ const REMEMBER_MS = 60_000;
 /**
  * The BullMQ dashboard (bull-board) for HKEX operators at /api/admin/queues. A browser
  * cannot send our bearer token to a page, so the dashboard asks for the operator's
- * username and password with HTTP Basic; a verified login is remembered for a minute
- * (argon2 is deliberately slow and the page polls).
+ * username and, as password, their password followed by the authenticator's current code
+ * (HTTP Basic), checked by the login policy (failures count towards the lock). A verified
+ * login is remembered for a minute (argon2 is deliberately slow and the page polls).
  */
 export function mountQueueDashboard(app: NestFastifyApplication): void {
   const logger = new Logger('QueueDashboard');
@@ -40,7 +41,7 @@ export function mountQueueDashboard(app: NestFastifyApplication): void {
     if ((verified.get(key) ?? 0) > Date.now()) return;
     const match = /^Basic\s+(\S+)$/i.exec(header);
     const [username, ...rest] = match ? Buffer.from(match[1], 'base64').toString('utf8').split(':') : [];
-    if (username && (await auth.verifyStaff(username, rest.join(':')))) {
+    if (username && (await auth.verifyStaff(username, rest.join(':'), { ip: request.ip ?? null }))) {
       verified.set(key, Date.now() + REMEMBER_MS);
       return;
     }

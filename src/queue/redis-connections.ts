@@ -16,6 +16,7 @@ export class RedisConnections {
   private url = '';
   private readonly clients: Redis[] = [];
   private down = false;
+  private healthClient: Redis | null = null;
 
   constructor(@Inject(queueConfig.KEY) private readonly config: ConfigType<typeof queueConfig>) {}
 
@@ -42,14 +43,20 @@ export class RedisConnections {
     return this.client({ maxRetriesPerRequest: null });
   }
 
+  /** Readiness: a PING on a connection of its own that never queues, answered within a second. */
   async ping(): Promise<boolean> {
     if (!this.url) return false;
-    const c = this.clients[0] ?? this.producer();
-    try {
-      return (await c.ping()) === 'PONG';
-    } catch {
-      return false;
-    }
+    const client = (this.healthClient ??= this.client({
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      connectTimeout: 1000,
+    }));
+    const answer = (async () => {
+      if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+      return (await client.ping()) === 'PONG';
+    })().catch(() => false);
+    const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000).unref());
+    return Promise.race([answer, timeout]);
   }
 
   private client(extra: RedisOptions): Redis {
@@ -73,6 +80,7 @@ export class RedisConnections {
   async stop(): Promise<void> {
     for (const c of this.clients) c.disconnect();
     this.clients.length = 0;
+    this.healthClient = null;
     await this.embedded?.stop();
   }
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { isEmail } from 'class-validator';
 import { AppUser, UserKind } from '../auth/app-user.entity';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { passwordProblems } from '../auth/password-policy';
 import { Clock } from '../common/clock';
+import { isEmailAddress } from '../common/email';
 import { Company } from './company.entity';
 import { Participantship } from './participantship.entity';
 import { UserProfile } from './user-profile.entity';
@@ -212,7 +212,7 @@ async function upsertProfile(
   const idProblem = userIdProblem(userId, ship.userIdPrefix, isDa ? undefined : 'user');
   if (idProblem) reject(idProblem);
   const email = need(o, 'email', 254);
-  if (!isEmail(email)) reject('email is not a valid e-mail address');
+  if (!isEmailAddress(email)) reject('email is not a valid e-mail address');
   const daRole = isDa ? (str(o, 'daRole') ?? '').toLowerCase() : null;
   if (isDa && daRole !== 'maker' && daRole !== 'checker') reject('daRole must be maker or checker for a DA');
   const status = (str(o, 'status') ?? 'ENABLED').toUpperCase();
@@ -252,7 +252,7 @@ async function upsertUser(
   if (!isObj(r)) reject('a user must be an object');
   const o = r as Obj;
   const username = need(o, 'username', 254).toLowerCase();
-  if (!isEmail(username)) reject('username must be an e-mail address');
+  if (!isEmailAddress(username)) reject('username must be an e-mail address');
   const password = typeof o.password === 'string' ? o.password : '';
   const problems = passwordProblems(password);
   if (problems.length) reject(`the password needs ${problems.join(', ')}`);

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import {
   completeAndWait,
+  currentTotp,
   da3,
   DEMO_PASSWORD,
   expectStatus,
@@ -56,7 +57,11 @@ describe('The queue dashboard is for HKEX operators only', () => {
     expect(anonymous.headers['www-authenticate']).toContain('Basic');
     expect((await dashboard().auth(USERS.maker, DEMO_PASSWORD)).status).toBe(401);
     expect((await dashboard().auth(USERS.operator, 'wrong password!')).status).toBe(401);
-    const ok = await dashboard().auth(USERS.operator, DEMO_PASSWORD);
+    // The password followed by the authenticator's code, as at login.
+    const ok = await dashboard().auth(
+      USERS.operator,
+      DEMO_PASSWORD + (await currentTotp(t.app, t.clock, USERS.operator)),
+    );
     expect(ok.status).toBe(200);
     expect((ok.body as { queues: { name: string }[] }).queues.map((q) => q.name).sort()).toEqual([
       'hkex-processing',

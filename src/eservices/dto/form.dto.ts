@@ -3,7 +3,6 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsBoolean,
-  IsEmail,
   IsIn,
   IsInt,
   IsOptional,
@@ -15,6 +14,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { IsEmailAddress } from '../../common/email';
 import { CLEARING_HOUSES, ClearingHouse } from '../../registry/user-id';
 import {
   DA_ROLES,
@@ -43,7 +43,7 @@ export class ContactDto {
 
   @ApiPropertyOptional({ example: 'aaa@bank.com.hk', maxLength: 254 })
   @IsOptional()
-  @IsEmail()
+  @IsEmailAddress()
   @MaxLength(254)
   email?: string;
 
@@ -65,7 +65,7 @@ export class Da3LineDto {
   @ApiPropertyOptional({ example: 'ABC@bank.com.hk', maxLength: 254 })
   @IsOptional()
   @nullable
-  @IsEmail()
+  @IsEmailAddress()
   @MaxLength(254)
   email?: string | null;
 

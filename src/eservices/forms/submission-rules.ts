@@ -1,4 +1,4 @@
-import { isEmail } from 'class-validator';
+import { isEmailAddress } from '../../common/email';
 import { FieldError } from '../../common/errors';
 import { normalizeUserId, userIdProblem } from '../../registry/user-id';
 import { isFreeMail } from './free-mail';
@@ -19,7 +19,7 @@ export function contentProblems(form: FormContent, userIdPrefix: string): FieldE
   if (form.contacts.length === 0) add('contacts', 'at least one contact person is required');
   form.contacts.forEach((c, i) => {
     if (!c.name?.trim()) add(`contacts[${i}].name`, 'the contact name is required');
-    if (!c.email || !isEmail(c.email)) add(`contacts[${i}].email`, 'a valid e-mail address is required');
+    if (!c.email || !isEmailAddress(c.email)) add(`contacts[${i}].email`, 'a valid e-mail address is required');
     if (!c.phone?.trim()) add(`contacts[${i}].phone`, 'the telephone number is required');
   });
 
@@ -58,7 +58,7 @@ function lineProblems(type: RequestType, line: FormContent['lines'][number], pre
   for (const field of ['userId', 'email', 'surname', 'otherNames', 'daRole'] as const) {
     if (line[field] && !LINE_FIELDS[type].includes(field)) add(field, `not used by a ${type} request`);
   }
-  if (!line.email || !isEmail(line.email)) add('email', 'a valid e-mail address is required');
+  if (!line.email || !isEmailAddress(line.email)) add('email', 'a valid e-mail address is required');
 
   if (type === 'ADD') {
     if (!line.daRole) add('daRole', 'the DA role (maker or checker) is required');

@@ -1,0 +1,154 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Redis from 'ioredis';
+import { TEST_JWT_SECRET, TestApp } from './test-app';
+
+/**
+ * Real processes for the fault tests: worker processes (`node dist/src/worker.js`, built
+ * by the jest global setup) beside an app under test, and its redis-server. Every child
+ * started here is remembered, so `killAll()` in afterAll ends them even when a test failed.
+ */
+
+const ROOT = resolve(__dirname, '..', '..');
+export const WORKER_ENTRY = join(ROOT, 'dist', 'src', 'worker.js');
+
+export class WorkerProcess {
+  private readonly lines: string[] = [];
+  readonly exited: Promise<number | string | null>;
+
+  constructor(readonly child: ChildProcess) {
+    const keep = (chunk: Buffer): void => {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.lines.push(line);
+      if (this.lines.length > 2000) this.lines.splice(0, this.lines.length - 2000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    this.exited = new Promise((r) => child.once('exit', (code, signal) => r(signal ?? code)));
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** What the process wrote (stdout and stderr), for a failure message. */
+  output(): string {
+    return this.lines.join('\n');
+  }
+
+  /** Resolves once the worker says its workers run; fails if it exits first or after `timeoutMs`. */
+  async ready(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.lines.some((l) => /workers started/.test(l))) {
+      if (!this.alive) throw new Error(`worker ${this.pid} exited before it was ready:\n${this.output()}`);
+      if (Date.now() > deadline)
+        throw new Error(`worker ${this.pid} not ready after ${timeoutMs} ms:\n${this.output()}`);
+      await sleep(50);
+    }
+  }
+
+  /** Sends `signal` and waits for the process to end. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (!this.alive) return;
+    this.child.kill(signal);
+    await this.exited;
+  }
+}
+
+const started = new Set<ChildProcess>();
+
+/**
+ * Starts a worker process on the database and folder of `t` (so it reuses the app's embedded
+ * Redis, or the one REDIS_URL in `env` names), sending its mail where `env.SMTP_URL` says.
+ */
+export function spawnWorker(t: TestApp, env: Record<string, string>): WorkerProcess {
+  if (!existsSync(WORKER_ENTRY)) throw new Error(`${WORKER_ENTRY} is missing: run npx tsc -p tsconfig.build.json`);
+  const child = spawn(process.execPath, [WORKER_ENTRY], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: t.databaseUrl,
+      VAR_DIR: t.dir,
+      JWT_SECRET: TEST_JWT_SECRET,
+      WORKERS: 'on',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  started.add(child);
+  child.once('exit', () => started.delete(child));
+  return new WorkerProcess(child);
+}
+
+/** Every child started here that still runs is killed (SIGKILL, by its own pid). */
+export async function killAll(): Promise<void> {
+  await Promise.all(
+    [...started].map(async (child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await gone;
+    }),
+  );
+  started.clear();
+}
+
+/** The app's embedded Redis socket (src/queue/embedded-redis.ts). */
+export const redisDirOf = (t: TestApp): string => join(t.dir, 'redis');
+export const redisSocketOf = (t: TestApp): string => join(redisDirOf(t), 'redis.sock');
+
+/** The pid of the redis-server answering on `socket` (INFO server → process_id). */
+export async function redisPid(socket: string): Promise<number> {
+  const client = new Redis({ path: socket, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const info = await client.info('server');
+    const pid = /process_id:(\d+)/.exec(info)?.[1];
+    if (!pid) throw new Error(`no process_id in INFO server of ${socket}`);
+    return Number(pid);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Stops a redis-server with SIGTERM (it flushes its append-only file) and waits until it is gone. */
+export async function terminateRedis(socket: string, timeoutMs = 10_000): Promise<number> {
+  const pid = await redisPid(socket);
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + timeoutMs;
+  while (processExists(pid)) {
+    if (Date.now() > deadline) throw new Error(`redis-server ${pid} still runs ${timeoutMs} ms after SIGTERM`);
+    await sleep(20);
+  }
+  return pid;
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` until it returns true; fails with `what` after `timeoutMs`. */
+export async function eventually(
+  check: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 20_000,
+  everyMs = 50,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
+    await sleep(everyMs);
+  }
+}
