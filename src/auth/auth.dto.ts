@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 
 export class LoginDto {
   @ApiProperty({ example: 'aaa@bank.com.hk', description: 'The login name (an e-mail address)' })
@@ -46,10 +46,11 @@ export class ResetConfirmDto {
   @IsString()
   @Matches(/^\d{6}$/, { message: 'emailOtp must be 6 digits' })
   emailOtp!: string;
-  @ApiProperty({ description: 'The code of the authenticator app' })
+  @ApiPropertyOptional({ description: 'The code of the authenticator app (a reset; not at first-time set-up)' })
+  @IsOptional()
   @IsString()
   @Matches(/^\d{6}$/, { message: 'totp must be 6 digits' })
-  totp!: string;
+  totp?: string;
   @ApiProperty() @IsString() @MaxLength(200) newPassword!: string;
   @ApiProperty() @IsString() @MaxLength(200) confirmPassword!: string;
 }

@@ -16,7 +16,7 @@ import { LoginChallenge, OtpChannel } from './login-challenge.entity';
 import { afterFailure, LOGIN_POLICY, passwordExpired } from './login-policy';
 import { LoginState } from './login-state.entity';
 import { checkTotp, emailOtpMatches } from './one-time-passwords';
-import { hashPassword, verifyPassword } from './password';
+import { hashPassword, passwordIsSet, verifyPassword } from './password';
 import { passwordProblems } from './password-policy';
 import { signingSecret } from './signing-key';
 
@@ -133,15 +133,17 @@ export class AuthService implements OnModuleInit {
   }
 
   /**
-   * Self-service reset (information package, Appendix C), for users with an authenticator
-   * app only: an e-mailed OTP, then the authenticator's code and the new password twice.
+   * Self-service reset and first-time set-up (information package, Appendix C): an
+   * e-mailed OTP, then (for a reset, which needs an authenticator app) the authenticator's
+   * code, and the new password twice. A user loaded without a password sets it this way.
    * The answer is the same whoever asks, so it tells nothing about which names exist.
    */
   async requestPasswordReset(username: string, origin: RequestOrigin): Promise<{ challengeId: string }> {
     const name = username.trim().toLowerCase();
     return this.tx.run(async (em) => {
       const user = await em.findOneBy(AppUser, { username: name });
-      if (!user?.totpSecret) {
+      // Self-service: first-time set-up, or a reset by a user with an authenticator app.
+      if (!user || (user.totpSecret === null && passwordIsSet(user.passwordHash))) {
         await this.audit(em, 'password_reset', name, user, origin, 'refused: no authenticator app');
         // The same id again for the same name within the e-mail window, as a real challenge is
         // reused: the answer shows nothing about which names have an authenticator app.
@@ -155,7 +157,7 @@ export class AuthService implements OnModuleInit {
   async confirmPasswordReset(
     challengeId: string,
     emailOtp: string,
-    totp: string,
+    totp: string | undefined,
     next: string,
     confirm: string,
     origin: RequestOrigin,
@@ -164,8 +166,14 @@ export class AuthService implements OnModuleInit {
     const hash = await this.newPasswordHash(user, next, confirm);
     await this.commitThenAnswer(async (em) => {
       const { challenge } = await this.openChallenge(em, challengeId, 'reset');
-      const step = user.totpSecret ? await checkTotp(user.totpSecret, totp, this.clock.now(), user.lastTotpStep) : null;
-      if (!emailOtpMatches(this.secret, challenge.id, emailOtp) || step === null)
+      // First-time set-up (information package, Appendix C): the e-mailed code alone.
+      // A reset: the e-mailed code and the authenticator's.
+      const firstTime = !passwordIsSet(user.passwordHash);
+      const step =
+        !firstTime && user.totpSecret
+          ? await checkTotp(user.totpSecret, totp ?? '', this.clock.now(), user.lastTotpStep)
+          : null;
+      if (!emailOtpMatches(this.secret, challenge.id, emailOtp) || (!firstTime && step === null))
         return this.wrongOtp(em, challenge, user, origin);
       await em.update(LoginChallenge, { id: challenge.id }, { usedAt: this.clock.now() });
       await em.update(
@@ -175,11 +183,11 @@ export class AuthService implements OnModuleInit {
           passwordHash: hash,
           passwordChangedAt: this.clock.now(),
           tokenVersion: user.tokenVersion + 1,
-          lastTotpStep: step,
+          lastTotpStep: step ?? user.lastTotpStep,
         },
       );
       await em.delete(LoginState, { username: user.username });
-      await this.audit(em, 'password_reset', user.username, user, origin, null);
+      await this.audit(em, 'password_reset', user.username, user, origin, firstTime ? 'first-time set-up' : null);
       return undefined;
     });
   }

@@ -10,3 +10,11 @@ export const verifyPassword = async (hash: string, password: string): Promise<bo
     return false;
   }
 };
+
+/**
+ * The stored "hash" of a user who has not set a password yet (a data file row without
+ * one): no password verifies against it; the first-time set-up sets the real one.
+ */
+export const PASSWORD_NOT_SET = 'not-set';
+
+export const passwordIsSet = (hash: string): boolean => hash !== PASSWORD_NOT_SET;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AppUser, UserKind } from '../auth/app-user.entity';
-import { hashPassword, verifyPassword } from '../auth/password';
+import { hashPassword, PASSWORD_NOT_SET, verifyPassword } from '../auth/password';
 import { passwordProblems } from '../auth/password-policy';
 import { Clock } from '../common/clock';
 import { isEmailAddress } from '../common/email';
@@ -253,9 +253,12 @@ async function upsertUser(
   const o = r as Obj;
   const username = need(o, 'username', 254).toLowerCase();
   if (!isEmailAddress(username)) reject('username must be an e-mail address');
-  const password = typeof o.password === 'string' ? o.password : '';
-  const problems = passwordProblems(password);
+  // No password: the user sets one at first logon (an e-mailed code, then the password twice).
+  const password = typeof o.password === 'string' ? o.password : null;
+  const problems = password === null ? [] : passwordProblems(password);
   if (problems.length) reject(`the password needs ${problems.join(', ')}`);
+  const hashOf = (): string =>
+    password === null ? PASSWORD_NOT_SET : (hashes.get(password) ?? reject('internal: password not hashed'));
   const rights = o.rights === undefined ? [] : o.rights;
   if (!Array.isArray(rights) || rights.some((x) => typeof x !== 'string')) reject('rights must be a list of names');
   const totpSecret = str(o, 'totpSecret') ?? null;
@@ -276,7 +279,7 @@ async function upsertUser(
   if (existing && (existing.kind !== kind || existing.companyId !== companyId))
     reject(`${username} is already a user of another company or kind`);
   if (!existing) {
-    const passwordHash = hashes.get(password) ?? reject('internal: password not hashed');
+    const passwordHash = hashOf();
     const now = clock.now();
     await em.save(
       em.create(AppUser, {
@@ -291,11 +294,12 @@ async function upsertUser(
     );
     return 'created';
   }
-  const samePassword = await verifyPassword(existing.passwordHash, password);
+  // A file without a password never overwrites one the user has set.
+  const samePassword = password === null || (await verifyPassword(existing.passwordHash, password));
   if (sameValues(existing, values) && samePassword) return 'unchanged';
   Object.assign(existing, values);
   if (!samePassword) {
-    existing.passwordHash = hashes.get(password) ?? reject('internal: password not hashed');
+    existing.passwordHash = hashOf();
     existing.passwordChangedAt = clock.now();
   }
   await em.save(existing);
