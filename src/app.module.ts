@@ -5,6 +5,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { createSecretKey } from 'node:crypto';
 import { join } from 'node:path';
 import { AdminUsersController } from './auth/admin-users.controller';
 import { AuthController, MeController } from './auth/auth.controller';
@@ -46,11 +47,16 @@ import { WorkersService } from './queue/workers.service';
     TypeOrmModule.forFeature(ENTITIES),
     JwtModule.registerAsync({
       inject: [authConfig.KEY, appConfig.KEY],
-      useFactory: (auth: ConfigType<typeof authConfig>, app: ConfigType<typeof appConfig>) => ({
-        secret: signingSecret(auth.jwtSecret, join(app.varDir, 'jwt-secret')),
-        signOptions: { expiresIn: auth.accessTokenTtlSeconds, algorithm: 'HS256' },
-        verifyOptions: { algorithms: ['HS256'] },
-      }),
+      useFactory: (auth: ConfigType<typeof authConfig>, app: ConfigType<typeof appConfig>) => {
+        // A KeyObject, not the string: given a string, jsonwebtoken first tries it as a public
+        // key (createPublicKey throws), which cost 0.5 ms of every authenticated request.
+        const key = createSecretKey(Buffer.from(signingSecret(auth.jwtSecret, join(app.varDir, 'jwt-secret'))));
+        return {
+          secretOrKeyProvider: () => key,
+          signOptions: { expiresIn: auth.accessTokenTtlSeconds, algorithm: 'HS256' as const },
+          verifyOptions: { algorithms: ['HS256' as const] },
+        };
+      },
     }),
     TerminusModule,
     ThrottlerModule.forRootAsync({
