@@ -10,6 +10,7 @@ import { Children, memoryOf, waitForHttp } from './procs';
 import { SmtpSink } from './smtp-sink';
 import { freePort, mapLimit, round, sleep } from './util';
 import { readPhase, ReadPhaseResult } from './workload';
+import { redisServerArgs } from '../../src/queue/embedded-redis';
 
 export interface BareRouteCeiling extends ReadPhaseResult {
   peakRssMiB: number | null;
@@ -177,31 +178,8 @@ export async function bullmqCeiling(
   const redisDir = join(dir, 'redis-ceiling');
   mkdirSync(redisDir, { recursive: true });
   const socket = join(redisDir, 'redis.sock');
-  // The same settings as the service's embedded Redis (src/queue/embedded-redis.ts).
-  const redis = children.start(
-    'redis-server',
-    [
-      '--port',
-      '0',
-      '--unixsocket',
-      socket,
-      '--unixsocketperm',
-      '700',
-      '--dir',
-      redisDir,
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'everysec',
-      '--save',
-      '',
-      '--maxmemory-policy',
-      'noeviction',
-      '--daemonize',
-      'no',
-    ],
-    { logFile },
-  );
+  // The same settings as the service's embedded Redis.
+  const redis = children.start('redis-server', redisServerArgs(redisDir, socket), { logFile });
   const clients: Redis[] = [];
   const connection = (): Redis => {
     const c = new Redis({ path: socket, maxRetriesPerRequest: null });

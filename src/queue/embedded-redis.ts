@@ -26,28 +26,7 @@ export class EmbeddedRedis {
   async start(timeoutMs = 10_000): Promise<void> {
     if (await answers(this.socket)) return;
     mkdirSync(this.dir, { recursive: true });
-    const args = [
-      '--port',
-      '0',
-      '--unixsocket',
-      this.socket,
-      '--unixsocketperm',
-      '700',
-      '--dir',
-      this.dir,
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'everysec',
-      '--save',
-      '',
-      '--maxmemory-policy',
-      'noeviction',
-      '--daemonize',
-      'no',
-      '--logfile',
-      resolve(this.dir, 'redis.log'),
-    ];
+    const args = [...redisServerArgs(this.dir, this.socket), '--logfile', resolve(this.dir, 'redis.log')];
     const child = spawn('redis-server', args, { stdio: 'ignore' });
     this.child = child;
     const failed = new Promise<never>((_, reject) => {
@@ -104,6 +83,18 @@ async function answers(socket: string): Promise<boolean> {
   } finally {
     client.disconnect();
   }
+}
+
+/**
+ * How the embedded Redis runs: a unix socket only, append-only persistence, and
+ * `noeviction`, the one policy under which BullMQ cannot lose jobs.
+ */
+export function redisServerArgs(dir: string, socket: string): string[] {
+  return [
+    ...['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--dir', dir],
+    ...['--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--maxmemory-policy', 'noeviction'],
+    ...['--daemonize', 'no'],
+  ];
 }
 
 /** ioredis options for a redis:// or redis+unix:// URL. */
