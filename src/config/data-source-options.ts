@@ -13,6 +13,7 @@ import { InitialSchema1763800000000 } from '../common/migrations/1763800000000-i
 import { OutboxAndDeliveries1763900000000 } from '../common/migrations/1763900000000-outbox-and-deliveries';
 import { LoginSecurity1764000000000 } from '../common/migrations/1764000000000-login-security';
 import { LockoutWindow1764100000000 } from '../common/migrations/1764100000000-lockout-window';
+import { ListIndexes1764200000000 } from '../common/migrations/1764200000000-list-indexes';
 import { AuditEvent } from '../auth/audit-event.entity';
 import { LoginChallenge } from '../auth/login-challenge.entity';
 import { LoginState } from '../auth/login-state.entity';
@@ -40,6 +41,7 @@ export const MIGRATIONS = [
   OutboxAndDeliveries1763900000000,
   LoginSecurity1764000000000,
   LockoutWindow1764100000000,
+  ListIndexes1764200000000,
 ];
 
 /** SQLite durability: WAL with synchronous=FULL, so a committed transition survives a power cut. */
