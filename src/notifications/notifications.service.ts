@@ -16,7 +16,7 @@ import { FormHistory } from '../eservices/form-history.entity';
 import { FORM_TITLES, STATUS_LABELS } from '../eservices/workflow/status';
 import { OutboxService } from '../queue/outbox.service';
 import { Delivery } from './delivery.entity';
-import { EmailRenderer } from './email-renderer';
+import { EmailRenderer, RenderedEmail } from './email-renderer';
 import { eventRuleFor, EventRule, NotificationEvent } from './events';
 import { MailTransport } from './mail-transport';
 
@@ -24,6 +24,12 @@ interface Person {
   email: string;
   name: string;
 }
+
+/** What one look at a delivery decided. */
+type SendStep =
+  | { outcome: 'already-sent' | 'missing' }
+  | { outcome: 'wait'; delivery: Delivery }
+  | { outcome: 'send'; delivery: Delivery; rendered: RenderedEmail };
 
 /** Thrown when an earlier e-mail of the same form is still waiting: this one waits too (order per form). */
 export class EarlierDeliveryPending extends Error {}
@@ -110,26 +116,27 @@ export class NotificationsService {
    * in one transaction.
    */
   async send(deliveryId: string, outboxId: number): Promise<'sent' | 'already-sent' | 'missing'> {
-    const delivery = await this.tx.run((em) => em.findOneBy(Delivery, { id: deliveryId }));
-    if (!delivery) {
-      await this.tx.run((em) => this.outbox.markDone(em, outboxId));
-      return 'missing';
-    }
-    if (delivery.status === 'SENT') {
-      await this.tx.run((em) => this.outbox.markDone(em, outboxId));
-      return 'already-sent';
-    }
-    const earlier = await this.tx.run((em) =>
-      em.count(Delivery, {
+    // One transaction decides: nothing to do (closing the outbox row), wait, or send this.
+    const step = await this.tx.run(async (em): Promise<SendStep> => {
+      const delivery = await em.findOneBy(Delivery, { id: deliveryId });
+      if (!delivery || delivery.status === 'SENT') {
+        await this.outbox.markDone(em, outboxId);
+        return { outcome: delivery ? ('already-sent' as const) : ('missing' as const) };
+      }
+      const earlier = await em.count(Delivery, {
         where: {
           formId: delivery.formId,
           historyId: LessThan(delivery.historyId),
           status: Not(In(['SENT', 'FAILED'])),
         },
-      }),
-    );
-    if (earlier > 0) throw new EarlierDeliveryPending(`an earlier e-mail of form ${delivery.formId} is still pending`);
-    const rendered = await this.tx.run((em) => this.render(em, delivery));
+      });
+      if (earlier > 0) return { outcome: 'wait' as const, delivery };
+      return { outcome: 'send' as const, delivery, rendered: await this.render(em, delivery) };
+    });
+    if (step.outcome === 'wait')
+      throw new EarlierDeliveryPending(`an earlier e-mail of form ${step.delivery.formId} is still pending`);
+    if (step.outcome !== 'send') return step.outcome;
+    const { delivery, rendered } = step;
     let messageId: string;
     try {
       messageId = await this.transport.send({
