@@ -1,16 +1,35 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 
+/** The most units one SQLite transaction takes, and how long it keeps taking more. */
+const GROUP_MAX_UNITS = 64;
+const GROUP_MAX_MS = 10;
+
+interface Unit {
+  work: (em: EntityManager) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
 /**
- * Runs write transactions. TypeORM's SQLite driver shares one connection and cannot
- * nest transactions, so on SQLite they are queued here, one after the other, in this
- * process; each is short (no network inside), so nothing is lost in throughput. On
- * PostgreSQL they run concurrently and conditional updates decide races.
+ * Runs write transactions. On PostgreSQL each is a transaction of its own, run concurrently;
+ * conditional updates and row locks decide races.
+ *
+ * On SQLite, TypeORM shares one connection and cannot nest transactions, so units of work
+ * are queued here and run one after the other, in this process. They are also committed in
+ * groups: the units waiting when a transaction begins, and those queued while it runs (up
+ * to 64, for up to 10 ms), run in one SQLite transaction, each inside a SAVEPOINT of its own,
+ * then one COMMIT (one fsync) makes them all durable. A unit that throws is rolled back to
+ * its savepoint and fails alone; every unit is answered only after the COMMIT, so a caller
+ * never sees as done what is not on disk. Should the COMMIT fail, every unit of the group fails.
  */
 @Injectable()
 export class Transactions {
-  private tail: Promise<unknown> = Promise.resolve();
   private readonly serialize: boolean;
+  private readonly waiting: Unit[] = [];
+  private draining = false;
 
   constructor(private readonly dataSource: DataSource) {
     this.serialize = dataSource.options.type === 'better-sqlite3';
@@ -19,9 +38,66 @@ export class Transactions {
 
   run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     if (!this.serialize) return this.dataSource.transaction(work);
-    const result = this.tail.then(() => this.dataSource.transaction(work));
-    this.tail = result.catch(() => undefined);
-    return result;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.waiting.length) await this.runGroup();
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** One SQLite transaction for the units waiting now and those that arrive while it runs. */
+  private async runGroup(): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    const group: Unit[] = [];
+    const outcomes: Outcome[] = [];
+    const started = performance.now();
+    try {
+      await runner.startTransaction();
+      while (
+        this.waiting.length &&
+        group.length < GROUP_MAX_UNITS &&
+        (group.length === 0 || performance.now() - started < GROUP_MAX_MS)
+      ) {
+        const unit = this.waiting.shift()!;
+        group.push(unit);
+        outcomes.push(await runUnit(runner.manager, unit));
+      }
+      await runner.commitTransaction();
+    } catch (failure) {
+      // The transaction itself failed (BEGIN, a savepoint, or the COMMIT): nothing of the group is kept.
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      for (const unit of group) unit.reject(failure);
+      return;
+    } finally {
+      await runner.release();
+    }
+    group.forEach((unit, i) => {
+      const outcome = outcomes[i];
+      if (outcome.ok) unit.resolve(outcome.value);
+      else unit.reject(outcome.error);
+    });
+  }
+}
+
+/** One unit inside the group's transaction: its own savepoint, rolled back alone when it throws. */
+async function runUnit(em: EntityManager, unit: Unit): Promise<Outcome> {
+  await em.query('SAVEPOINT unit');
+  try {
+    const value = await unit.work(em);
+    await em.query('RELEASE unit');
+    return { ok: true, value };
+  } catch (error) {
+    await em.query('ROLLBACK TO unit');
+    await em.query('RELEASE unit');
+    return { ok: false, error };
   }
 }
 
