@@ -19,6 +19,7 @@ import { MigrationsService } from './common/migrations.service';
 import { appConfig, authConfig, CONFIG_NAMESPACES, databaseConfig, mailConfig } from './config/configuration';
 import { dataSourceOptions, ENTITIES } from './config/data-source-options';
 import { EServicesController, TasksController } from './eservices/eservices.controller';
+import { DisplayNames } from './eservices/display-names';
 import { EServicesService } from './eservices/eservices.service';
 import { ProcessingService } from './eservices/processing/processing.service';
 import { HealthController } from './health/health.controller';
@@ -85,6 +86,7 @@ import { WorkersService } from './queue/workers.service';
     DataImportService,
     ProcessingService,
     EServicesService,
+    DisplayNames,
     HkexJobs,
     RedisConnections,
     OutboxService,

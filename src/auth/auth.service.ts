@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
+import { LRUCache } from 'lru-cache';
 import { createHmac, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DataSource, EntityManager, MoreThan } from 'typeorm';
@@ -56,6 +57,8 @@ const badOtp = (): DomainError =>
 export class AuthService implements OnModuleInit {
   private dummyHash = '';
   private readonly secret: string;
+  /** Callers by user id with the token version they were loaded for: most requests need no query. */
+  private readonly callers: LRUCache<string, { tv: number; caller: Caller }> | null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -67,6 +70,7 @@ export class AuthService implements OnModuleInit {
     @Inject(appConfig.KEY) app: ConfigType<typeof appConfig>,
   ) {
     this.secret = signingSecret(config.jwtSecret, join(app.varDir, 'jwt-secret'));
+    this.callers = config.callerCacheMs > 0 ? new LRUCache({ max: 20_000, ttl: config.callerCacheMs }) : null;
   }
 
   async onModuleInit(): Promise<void> {
@@ -112,6 +116,7 @@ export class AuthService implements OnModuleInit {
       await em.increment(AppUser, { id: caller.id }, 'tokenVersion', 1);
       await this.audit(em, 'logout', caller.email, { id: caller.id }, origin, null);
     });
+    this.forget(caller.id);
   }
 
   /** The caller changes their password: the rule of the seeds, not the current one; every token is revoked. */
@@ -130,6 +135,7 @@ export class AuthService implements OnModuleInit {
       );
       await this.audit(em, 'password_changed', user.username, user, origin, null);
     });
+    this.forget(user.id);
   }
 
   /**
@@ -190,6 +196,7 @@ export class AuthService implements OnModuleInit {
       await this.audit(em, 'password_reset', user.username, user, origin, firstTime ? 'first-time set-up' : null);
       return undefined;
     });
+    this.forget(user.id);
   }
 
   /** Administrator: unlocks a login name (known or not). */
@@ -267,15 +274,29 @@ export class AuthService implements OnModuleInit {
     } catch {
       throw new DomainError('UNAUTHENTICATED', 'The access token is invalid or has expired.');
     }
-    const user = await this.dataSource.manager.findOneBy(AppUser, { id: claims.sub });
-    if (!user || user.tokenVersion !== claims.tv)
-      throw new DomainError('UNAUTHENTICATED', 'The access token has been revoked; log in again.');
+    const caller = await this.callerOf(claims);
     if (claims.scope === 'password' && !passwordChangeRoute)
       throw new DomainError(
         'PASSWORD_EXPIRED',
         'The password has expired: change it first (POST /api/v1/auth/password).',
       );
-    return toCaller(user);
+    return caller;
+  }
+
+  private async callerOf(claims: TokenClaims): Promise<Caller> {
+    const known = this.callers?.get(claims.sub);
+    if (known?.tv === claims.tv) return known.caller;
+    const user = await this.dataSource.manager.findOneBy(AppUser, { id: claims.sub });
+    if (!user || user.tokenVersion !== claims.tv)
+      throw new DomainError('UNAUTHENTICATED', 'The access token has been revoked; log in again.');
+    const caller = toCaller(user);
+    this.callers?.set(user.id, { tv: user.tokenVersion, caller });
+    return caller;
+  }
+
+  /** After a commit that revoked a user's tokens or changed what they may do. */
+  private forget(userId: string | undefined): void {
+    if (userId) this.callers?.delete(userId);
   }
 
   // --- the rules' plumbing -------------------------------------------------------------
@@ -413,6 +434,7 @@ export class AuthService implements OnModuleInit {
     await this.audit(em, 'login_failed', username, user, origin, why);
     if (after.lockedAt && !before.lockedAt) {
       if (user) await em.increment(AppUser, { id: user.id }, 'tokenVersion', 1);
+      this.forget(user?.id);
       await this.audit(
         em,
         'locked',

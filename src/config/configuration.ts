@@ -36,6 +36,11 @@ export const authConfig = registerAs('auth', () => ({
   twoFactor: (process.env.TWO_FACTOR ?? 'on') !== 'off',
   /** Requests per minute and client address on the login routes. */
   authRateLimitPerMinute: intFrom('AUTH_RATE_LIMIT_PER_MINUTE', 30, 1, 1_000_000),
+  /**
+   * How long a process may answer a token's user from memory (0: ask the database every time).
+   * Revocations made by this process apply at once; made by another process, within this time.
+   */
+  callerCacheMs: intFrom('CALLER_CACHE_MS', 1000, 0, 60_000),
   /** Browser origins allowed to call the API (comma-separated); none by default. */
   corsOrigins: (process.env.CORS_ORIGINS ?? '')
     .split(',')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Brackets, DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import { Brackets, DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { AppUser } from '../auth/app-user.entity';
 import { Caller, canMaintainUsers } from '../auth/caller';
 import { toCaller } from '../auth/auth.service';
@@ -8,7 +8,6 @@ import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/errors';
 import { formatHktDate } from '../common/hkt';
 import { Transactions } from '../common/transactions';
-import { Company } from '../registry/company.entity';
 import { Participantship } from '../registry/participantship.entity';
 import { RegistryService } from '../registry/registry.service';
 import { normalizeUserId } from '../registry/user-id';
@@ -17,6 +16,7 @@ import { ListFormsQueryDto, TasksQueryDto } from './dto/query.dto';
 import { FormPage, HistoryEntry, TaskPage } from './dto/views';
 import { EServiceForm } from './eservice-form.entity';
 import { FormHistory } from './form-history.entity';
+import { DisplayNames } from './display-names';
 import { contentOf, FormView, toFormView } from './form-view';
 import { Da3Line } from './forms/form-content';
 import { formConcerns } from './forms/registry-effects';
@@ -51,6 +51,7 @@ export class EServicesService {
     private readonly outbox: OutboxService,
     private readonly notifications: NotificationsService,
     private readonly clock: Clock,
+    private readonly names: DisplayNames,
   ) {}
 
   async create(caller: Caller, dto: CreateFormDto): Promise<FormView> {
@@ -315,7 +316,7 @@ export class EServicesService {
       .skip((page - 1) * pageSize)
       .take(pageSize)
       .getManyAndCount();
-    const companies = await this.companyNames(forms);
+    const companies = await this.names.companyNames(forms.map((f) => f.companyId));
     const items = forms.map((f) => ({
       id: f.id,
       classification: 'User Maintenance CC',
@@ -478,22 +479,15 @@ export class EServicesService {
   }
 
   private async views(forms: EServiceForm[]): Promise<FormView[]> {
-    const ids = new Set<string>();
+    const people: string[] = [];
     for (const f of forms)
-      for (const id of [f.createdById, f.submittedById, f.claimedById, f.completionRequestedById]) if (id) ids.add(id);
-    const [users, companies] = await Promise.all([
-      ids.size ? this.dataSource.manager.find(AppUser, { where: { id: In([...ids]) } }) : [],
-      this.companyNames(forms),
+      for (const id of [f.createdById, f.submittedById, f.claimedById, f.completionRequestedById])
+        if (id) people.push(id);
+    const [names, companies] = await Promise.all([
+      this.names.userNames(people),
+      this.names.companyNames(forms.map((f) => f.companyId)),
     ]);
-    const names = new Map(users.map((u) => [u.id, u.name]));
     return forms.map((f) => toFormView(f, companies.get(f.companyId) ?? '', (id) => names.get(id) ?? 'unknown user'));
-  }
-
-  private async companyNames(forms: EServiceForm[]): Promise<Map<string, string>> {
-    const ids = [...new Set(forms.map((f) => f.companyId))];
-    if (!ids.length) return new Map();
-    const rows = await this.dataSource.manager.find(Company, { where: { id: In(ids) } });
-    return new Map(rows.map((c) => [c.id, c.name]));
   }
 }
 

@@ -1,5 +1,7 @@
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { API_PREFIX } from '../../src/app';
+import { AppUser } from '../../src/auth/app-user.entity';
 import { AUDIT_EVENTS } from '../../src/auth/audit-event.entity';
 import { expectProblem, ProblemJson } from '../support/fixtures';
 import {
@@ -330,6 +332,28 @@ describe('Login policy (SPEC §7)', () => {
       await expectProblem(me(token), 401, 'UNAUTHENTICATED');
       await expectStatus(admin.post(`/admin/users/${enc(u.username)}/unlock`), 204);
       await expectProblem(me(token), 401, 'UNAUTHENTICATED');
+    });
+
+    it('by another process (the token version raised in the database): refused once CALLER_CACHE_MS passed', async () => {
+      const u = await loadLoginUser(t);
+      const token = (await logInWith(t, u.username)).token;
+      await expectStatus(me(token), 200); // now known to this process
+      await t.app
+        .get(DataSource)
+        .createQueryBuilder()
+        .update(AppUser)
+        .set({ tokenVersion: () => '"tokenVersion" + 1' })
+        .where('username = :name', { name: u.username })
+        .execute();
+      const revokedAt = Date.now();
+      let status = 200;
+      while (status === 200 && Date.now() - revokedAt < 5_000) {
+        status = (await me(token)).status;
+        if (status === 200) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(status).toBe(401);
+      // The default CALLER_CACHE_MS is 1,000: a little more for a slow machine.
+      expect(Date.now() - revokedAt).toBeLessThan(2_000);
     });
 
     it('a token that is not ours, or is tampered with, is 401', async () => {
