@@ -31,6 +31,7 @@ import { RedisHealthIndicator } from './health/redis.health';
 import { DeliveriesController } from './notifications/deliveries.controller';
 import { EmailRenderer } from './notifications/email-renderer';
 import { MailTransport, OutboxFolderTransport, SmtpTransport } from './notifications/mail-transport';
+import { SentJournal } from './notifications/sent-journal';
 import { NotificationsService } from './notifications/notifications.service';
 import { BackgroundService } from './queue/background.service';
 import { OutboxService } from './queue/outbox.service';
@@ -97,9 +98,11 @@ import { WorkersService } from './queue/workers.service';
     { provide: EmailRenderer, useValue: new EmailRenderer() },
     {
       provide: MailTransport,
-      inject: [mailConfig.KEY, Clock],
-      useFactory: (mail: ConfigType<typeof mailConfig>, clock: Clock): MailTransport =>
-        mail.smtpUrl ? new SmtpTransport(mail.smtpUrl) : new OutboxFolderTransport(mail.outboxDir, clock),
+      inject: [mailConfig.KEY, appConfig.KEY, Clock],
+      useFactory: (mail: ConfigType<typeof mailConfig>, app: ConfigType<typeof appConfig>, clock: Clock) =>
+        mail.smtpUrl
+          ? new SmtpTransport(mail.smtpUrl, new SentJournal(join(app.varDir, 'mail-journal')))
+          : new OutboxFolderTransport(mail.outboxDir, clock),
     },
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },

@@ -1,7 +1,9 @@
 import { mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import nodemailer, { Transporter } from 'nodemailer';
+import { Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { SentJournal } from './sent-journal';
 
 export interface OutgoingMail {
   /** The delivery record's id: makes the Message-ID and the outbox file name, so a resend is recognisable. */
@@ -22,16 +24,25 @@ export abstract class MailTransport {
 
 export const messageIdOf = (deliveryId: string): string => `<${deliveryId}@eservices.connect.hkex.local>`;
 
-/** SMTP_URL set: nodemailer's pooled SMTP transport (connections are reused: ~6× the unpooled rate). */
+/**
+ * SMTP_URL set: nodemailer's pooled SMTP transport (connections are reused: ~6× the unpooled
+ * rate). With a journal, an e-mail the server already accepted is not sent again (see SentJournal).
+ */
 export class SmtpTransport extends MailTransport {
+  private readonly logger = new Logger('Mail');
   private readonly transporter: Transporter;
 
-  constructor(url: string) {
+  constructor(
+    url: string,
+    private readonly journal: SentJournal | null = null,
+  ) {
     super();
     this.transporter = nodemailer.createTransport(url, { pool: true, maxConnections: 5 } as object);
   }
 
   async send(mail: OutgoingMail): Promise<string> {
+    const accepted = await this.journal?.acceptedAs(mail.deliveryId);
+    if (accepted) return accepted;
     const messageId = messageIdOf(mail.deliveryId);
     await this.transporter.sendMail({
       from: mail.from,
@@ -41,11 +52,16 @@ export class SmtpTransport extends MailTransport {
       text: mail.text,
       messageId,
     });
+    // Accepted: whatever happens to the journal now, the e-mail is sent and is reported so.
+    await this.journal?.record(mail.deliveryId, messageId).catch((e: unknown) => {
+      this.logger.warn(`e-mail ${messageId} sent, but not written to the journal: ${(e as Error).message}`);
+    });
     return messageId;
   }
 
   close(): void {
     this.transporter.close();
+    void this.journal?.close();
   }
 }
 
