@@ -69,11 +69,13 @@ export class RegistryService {
   ): Promise<RegistrySnapshot & { participantship: Participantship }> {
     // Completions change the registry from its snapshot: on PostgreSQL, where transactions
     // run side by side, the participantship's row lock makes two of them take turns (on
-    // SQLite the write queue already does).
+    // SQLite the write queue already does). FOR NO KEY UPDATE, not FOR UPDATE: completions
+    // still exclude each other, while new forms of the participantship (whose foreign key
+    // check takes FOR KEY SHARE on this row) are not held up behind a completion.
     const lock = options.forUpdate && em.connection.options.type === 'postgres';
     const participantship = await em.findOneOrFail(Participantship, {
       where: { id: participantshipId },
-      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+      ...(lock ? { lock: { mode: 'for_no_key_update' as const } } : {}),
     });
     const profiles = await em.find(UserProfile, { where: { participantshipId } });
     return {
