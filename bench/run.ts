@@ -7,23 +7,33 @@ import Database from 'better-sqlite3';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { dbCounts, explainStatements, summarizeCpuProfile, summarizeSqlTrace, takeSqlTrace } from './lib/analysis';
+import {
+  dbCounts,
+  explainStatements,
+  RawTrace,
+  summarizeCpuProfile,
+  summarizeSqlTrace,
+  takeSqlTrace,
+} from './lib/analysis';
 import { bareRouteCeiling, bullmqCeiling, smtpCeiling, sqliteCeiling } from './lib/ceilings';
+import { startCluster } from './lib/cluster';
 import { Api, Recorder } from './lib/http';
 import { preloadForms } from './lib/preload';
-import { Children, CpuWindow } from './lib/procs';
+import { Children, CpuWindow, ProcessMemory, Watched } from './lib/procs';
 import { Progress } from './lib/progress';
 import { judge, RunResult, writeResults } from './lib/report';
 import { BENCH_PASSWORD, makeSeed } from './lib/seed';
-import { dbFileOf, Service, startService, stopService } from './lib/service';
+import { dbFileOf, startService, stopService } from './lib/service';
 import { SmtpSink } from './lib/smtp-sink';
-import { freePort, round, sleep, today, fmt } from './lib/util';
+import { freePort, round, sleep, today, fmt, pct } from './lib/util';
 import { loginAll, readPhase, ReadPhaseResult, runWorkflows, TRANSITION_ROUTES } from './lib/workload';
 
 const ROOT = resolve(__dirname, '..', '..');
 
 interface Options {
   mode: 'full' | 'quick' | 'preload' | 'profile';
+  /** The cluster shape (scripts/cluster.sh) instead of the single service. */
+  cluster: boolean;
   preload: number;
   companies: number;
   clients: number;
@@ -43,6 +53,26 @@ interface Options {
   out: string;
 }
 
+/** What the load runs against: the single service, or the cluster's processes. */
+interface Target {
+  origins: string[];
+  /** The service's processes (and its Redis, and in a cluster PostgreSQL): their CPU. */
+  watched: Watched[];
+  sampler: {
+    startWindow(): void;
+    sample(): void;
+    readonly peakRssMiB: number;
+    readonly windowPeakRssMiB: number;
+    readonly hwmMiB: number;
+    readonly perProcess?: ProcessMemory[];
+  };
+  /** Row counts of the service's tables (forms, deliveries, outbox…). */
+  counts(): Promise<Record<string, number>>;
+  /** The SQL trace since the last call (the n-th). */
+  trace(n: number): Promise<RawTrace | null>;
+  stop(): Promise<void>;
+}
+
 function parseArgs(argv: string[]): Options {
   const has = (flag: string): boolean => argv.includes(flag);
   const num = (flag: string): number | undefined => {
@@ -57,7 +87,9 @@ function parseArgs(argv: string[]): Options {
   --quick            a short run (under a minute): 10 companies, 8 s of load, short ceilings
   --preload N        insert N forms into the database before starting, then measure the reads at that size
   --profile          CPU profile (node --cpu-prof) and SQL trace of the service under the workflow load
-  --trace-sql        time every SQLite statement of the service (per phase)
+  --trace-sql        time every SQLite statement of the service (per phase); with --cluster: pg_stat_statements
+  --cluster          the cluster shape instead of the single service: PostgreSQL, one Redis, 2 API processes
+                     (WORKERS=off, client i calls API i % 2) and 2 worker processes; no ceilings
   --clients N        concurrent clients (default 50)
   --companies N      companies in the registry (default 50; quick 10)
   --duration S       seconds of measured workflow load (default 60; quick 8)
@@ -70,6 +102,9 @@ function parseArgs(argv: string[]): Options {
   const quick = has('--quick');
   const profile = has('--profile');
   const mode = preload > 0 ? 'preload' : profile ? 'profile' : quick ? 'quick' : 'full';
+  const cluster = has('--cluster');
+  if (cluster && mode !== 'quick' && mode !== 'full')
+    throw new Error('--cluster goes with the full run or --quick, not with --preload or --profile');
   const base =
     mode === 'quick'
       ? {
@@ -124,12 +159,14 @@ function parseArgs(argv: string[]): Options {
             };
   return {
     mode,
+    cluster,
     preload,
     ...base,
     companies: num('--companies') ?? base.companies,
     clients: num('--clients') ?? 50,
     durationS: num('--duration') ?? base.durationS,
-    ceilings: !has('--no-ceilings') && (mode === 'full' || mode === 'quick'),
+    // The ceilings measure one process's parts (SQLite, one Nest app): not a cluster's.
+    ceilings: !has('--no-ceilings') && !cluster && (mode === 'full' || mode === 'quick'),
     profile,
     traceSql: has('--trace-sql') || profile || mode === 'preload',
     keep: has('--keep'),
@@ -143,17 +180,20 @@ async function main(): Promise<void> {
   const children = new Children();
   const progress = new Progress();
   let sink: SmtpSink | null = null;
-  let service: Service | null = null;
+  let target: Target | null = null;
   const tmp = mkdtempSync(join(tmpdir(), 'eservices-bench-'));
   const varDir = join(tmp, 'var');
   mkdirSync(varDir, { recursive: true });
   const serviceLog = join(tmp, 'service.log');
+  const logFiles = o.cluster
+    ? ['api-1', 'api-2', 'worker-1', 'worker-2', 'postgres', 'redis'].map((n) => join(tmp, `${n}.log`))
+    : [serviceLog];
   const sqlTraceFile = o.traceSql ? join(tmp, 'sql-trace.json') : undefined;
   const cpuProfileDir = o.profile ? join(tmp, 'cpu-profile') : undefined;
 
   const emergency = (signal: string) => {
     progress.stop();
-    console.error(`\nbench: ${signal}: stopping the service, Redis and the ceilings' processes`);
+    console.error(`\nbench: ${signal}: stopping every process the bench started`);
     children.killAllNow();
     process.exit(130);
   };
@@ -162,7 +202,14 @@ async function main(): Promise<void> {
   process.once('exit', () => children.killAllNow());
 
   const run: RunResult = {
-    mode: o.mode === 'preload' ? `preload-${o.preload}` : o.mode,
+    mode:
+      o.mode === 'preload'
+        ? `preload-${o.preload}`
+        : o.cluster
+          ? o.mode === 'quick'
+            ? 'cluster-quick'
+            : 'cluster'
+          : o.mode,
     startedAt: new Date().toISOString(),
     finishedAt: '',
     seconds: 0,
@@ -198,8 +245,8 @@ async function main(): Promise<void> {
   let traceN = 0;
   const traces: Record<string, ReturnType<typeof summarizeSqlTrace>> = {};
   const trace = async (label: string | null): Promise<void> => {
-    if (!sqlTraceFile || !service) return;
-    const raw = await takeSqlTrace(service.pid, sqlTraceFile, ++traceN);
+    if (!o.traceSql || !target) return;
+    const raw = await target.trace(++traceN);
     if (raw && label) traces[label] = summarizeSqlTrace(raw);
   };
 
@@ -221,9 +268,7 @@ async function main(): Promise<void> {
 
     if (o.preload > 0) {
       progress.phase('migrate and seed (first start)', 1, 'start');
-      service = await startService(children, serviceOptions);
-      await stopService(children, service);
-      service = null;
+      await stopService(children, await startService(children, serviceOptions));
       progress.phase(`preload ${fmt(o.preload)} forms`, o.preload, 'forms');
       run.preload = preloadForms(dbFileOf(varDir), o.preload, (n) => progress.update(n));
       progress.log(
@@ -233,14 +278,70 @@ async function main(): Promise<void> {
       );
     }
 
-    progress.phase('start the service', 1, '');
-    service = await startService(children, { ...serviceOptions, cpuProfileDir, sqlTraceFile });
-    progress.update(1, `pid ${service.pid}, redis pid ${service.redisPid ?? '?'}`);
-    const api = new Api(service.origin, o.clients + 4, recorder);
+    let t: Target;
+    if (o.cluster) {
+      progress.phase('start the cluster', 1, '');
+      const c = await startCluster(children, {
+        root: ROOT,
+        dir: tmp,
+        smtpUrl: sink.url,
+        seedFile,
+        apis: 2,
+        workers: 2,
+        traceSql: o.traceSql,
+        onStep: (what) => progress.update(0, what),
+      });
+      t = target = {
+        origins: c.origins,
+        watched: c.watched(),
+        sampler: c.sampler,
+        counts: () => c.probe.counts(),
+        trace: () => c.probe.takeTrace(),
+        stop: () => c.stop(),
+      };
+      const pg = c.postgres;
+      run.cluster = {
+        apis: c.apis.map((a) => ({ name: a.name, pid: a.pid, origin: a.origin! })),
+        workers: c.workers.map((w) => ({ name: w.name, pid: w.pid })),
+        database: `PostgreSQL ${pg.version} (${pg.settings}), one for all`,
+        redis: 'redis-server, one for all (unix socket, append-only, noeviction)',
+        spread: `client i calls API i % ${c.apis.length}`,
+      };
+      delete run.config.synchronous;
+      Object.assign(run.config, {
+        database: `PostgreSQL ${pg.version}`,
+        apis: c.apis.length,
+        workers: c.workers.length,
+      });
+      run.notes.push(
+        'cluster run: no ceilings (they measure one process and SQLite); see the quick or full run of the same day',
+      );
+      if (o.traceSql)
+        run.notes.push(
+          'cluster run: the SQL trace is pg_stat_statements (execution time summed over every connection), without plans',
+        );
+      progress.update(1, `APIs ${c.origins.join(' ')}, PostgreSQL ${pg.version} on port ${pg.port}`);
+    } else {
+      progress.phase('start the service', 1, '');
+      const s = await startService(children, { ...serviceOptions, cpuProfileDir, sqlTraceFile });
+      t = target = {
+        origins: [s.origin],
+        watched: [
+          { name: 'service', pid: s.pid, role: 'service' },
+          ...(s.redisPid ? [{ name: 'redis', pid: s.redisPid, role: 'redis' as const }] : []),
+        ],
+        sampler: s.sampler,
+        counts: () => Promise.resolve(dbCounts(dbFileOf(varDir))),
+        trace: (n) => (sqlTraceFile ? takeSqlTrace(s.pid, sqlTraceFile, n) : Promise.resolve(null)),
+        stop: () => stopService(children, s),
+      };
+      progress.update(1, `pid ${s.pid}, redis pid ${s.redisPid ?? '?'}`);
+    }
+    const apis = t.origins.map((origin) => new Api(origin, Math.ceil(o.clients / t.origins.length) + 4, recorder));
 
     progress.phase('log in every user', seed.usernames.length, 'users');
     let logged = 0;
-    const tokens = await loginAll(api, seed.usernames, BENCH_PASSWORD, seed.totpSecrets, 2, () =>
+    const tokens = await loginAll(apis, seed.usernames, BENCH_PASSWORD, seed.totpSecrets, 2, () =>
       progress.update(++logged),
     );
     await trace(null);
@@ -248,7 +349,6 @@ async function main(): Promise<void> {
     // --- reads at this size (preload runs measure them before the workflows add forms) ---
     const readSuite = async (formIds: { id: string; maker: string }[]): Promise<void> => {
       const pid = (i: number) => seed.companies[i % seed.companies.length];
-      const svc = service!;
       const suites: { route: string; pick: (c: number, k: number) => { path: string; token?: string } }[] = [
         {
           route: 'GET /eservices?page=1&pageSize=20',
@@ -287,7 +387,7 @@ async function main(): Promise<void> {
         for (const [concurrency, seconds] of phases) {
           progress.phase(`${s.route.slice(0, 26)} c=${concurrency}`, seconds * 1000 + 500, 'ms');
           const r: ReadPhaseResult = await readPhase(
-            svc.origin,
+            t.origins,
             s.route,
             concurrency,
             500,
@@ -310,15 +410,15 @@ async function main(): Promise<void> {
     // --- the workflow load ---
     const totalMs = (o.warmupS + o.durationS) * 1000;
     progress.phase(`workflows, ${o.clients} clients`, totalMs / 1000, 's');
-    const dbBefore = dbCounts(dbFileOf(varDir));
+    const dbBefore = await t.counts();
     const sinkBefore = sink.snapshot();
-    service.sampler.startWindow();
+    t.sampler.startWindow();
     await trace(null);
-    const cpuWindow = new CpuWindow(service.pid, service.redisPid);
+    const cpuWindow = new CpuWindow(t.watched);
     let loadSinkAtEnd = 0;
     let loadExpectedAtEnd = 0;
     const wf = await runWorkflows(
-      api,
+      apis,
       recorder,
       seed,
       tokens,
@@ -338,16 +438,15 @@ async function main(): Promise<void> {
         ),
     );
     loadSinkAtEnd = sink.messages - sinkBefore.messages;
-    loadExpectedAtEnd = dbCounts(dbFileOf(varDir)).deliveries - dbBefore.deliveries;
-    run.memory.loadPeakRssMiB = round(service.sampler.windowPeakRssMiB, 1);
+    loadExpectedAtEnd = (await t.counts()).deliveries - dbBefore.deliveries;
+    run.memory.loadPeakRssMiB = round(t.sampler.windowPeakRssMiB, 1);
     run.cpu = cpuWindow.end();
     await trace('workflow');
 
     // --- drain: until the sink has every e-mail the run caused ---
-    const expectedNow = (): number => dbCounts(dbFileOf(varDir)).deliveries - dbBefore.deliveries;
-    const expected = expectedNow();
+    const expected = (await t.counts()).deliveries - dbBefore.deliveries;
     progress.phase('drain the e-mails', expected, 'e-mails');
-    const drainCpu = new CpuWindow(service.pid, service.redisPid);
+    const drainCpu = new CpuWindow(t.watched);
     const drainDeadline = Date.now() + o.drainTimeoutS * 1000;
     while (sink.messages - sinkBefore.messages < expected && Date.now() < drainDeadline) {
       progress.update(sink.messages - sinkBefore.messages);
@@ -356,13 +455,13 @@ async function main(): Promise<void> {
     progress.update(sink.messages - sinkBefore.messages);
     // …and until the service has marked them SENT and closed their outbox rows.
     while (Date.now() < drainDeadline) {
-      const c = dbCounts(dbFileOf(varDir));
+      const c = await t.counts();
       if (c.outboxOpen === 0 && c.deliveriesSent + c.deliveriesFailed === c.deliveries) break;
       await sleep(100);
     }
     run.drainCpu = drainCpu.end();
     const sinkAfter = sink.snapshot();
-    const dbAfter = dbCounts(dbFileOf(varDir));
+    const dbAfter = await t.counts();
     const delivered = sinkAfter.messages - sinkBefore.messages;
     const firstAt = sinkBefore.messages === 0 ? sinkAfter.firstAt : sinkBefore.lastAt;
     const windowS = o.durationS;
@@ -423,15 +522,16 @@ async function main(): Promise<void> {
 
     // --- reads on their own, on the forms the run made ---
     if (o.preload === 0) await readSuite(wf.completedForms);
-    run.db = dbCounts(dbFileOf(varDir));
+    run.db = await t.counts();
 
-    progress.phase('stop the service', 1, '');
-    service.sampler.sample();
-    run.memory.peakRssMiB = round(service.sampler.peakRssMiB, 1);
-    run.memory.hwmMiB = round(service.sampler.hwmMiB, 1);
-    await api.close();
-    await stopService(children, service);
-    service = null;
+    progress.phase(o.cluster ? 'stop the cluster' : 'stop the service', 1, '');
+    t.sampler.sample();
+    run.memory.peakRssMiB = round(t.sampler.peakRssMiB, 1);
+    run.memory.hwmMiB = round(t.sampler.hwmMiB, 1);
+    if (t.sampler.perProcess) run.memory.perProcess = t.sampler.perProcess;
+    await Promise.all(apis.map((a) => a.close()));
+    await t.stop();
+    target = null;
     progress.update(1);
 
     for (const e of [...recorder.errors.entries()]) run.errors.byRoute[e[0]] = (run.errors.byRoute[e[0]] ?? 0) + e[1];
@@ -479,7 +579,7 @@ async function main(): Promise<void> {
     progress.stop();
 
     if (sqlTraceFile && Object.keys(traces).length) {
-      for (const t of Object.values(traces)) explainStatements(dbFileOf(varDir), t.top);
+      if (!o.cluster) for (const x of Object.values(traces)) explainStatements(dbFileOf(varDir), x.top);
       run.sqlTrace = traces;
     }
     if (cpuProfileDir) {
@@ -504,11 +604,14 @@ async function main(): Promise<void> {
   } catch (e) {
     progress.stop();
     console.error(`\nbench failed: ${(e as Error).stack ?? e}`);
-    if (existsSync(serviceLog)) {
-      const tail = readFileSync(serviceLog, 'utf8').split('\n').slice(-30).join('\n');
-      console.error(`--- last lines of ${serviceLog} ---\n${tail}`);
+    for (const log of logFiles.filter((f) => existsSync(f))) {
+      const tail = readFileSync(log, 'utf8')
+        .split('\n')
+        .slice(logFiles.length > 1 ? -15 : -30)
+        .join('\n');
+      console.error(`--- last lines of ${log} ---\n${tail}`);
     }
-    if (service) await stopService(children, service).catch(() => undefined);
+    if (target) await target.stop().catch(() => undefined);
     children.killAllNow();
     await sink?.stop().catch(() => undefined);
     console.error(`bench: the temporary folder ${tmp} is kept for inspection`);
@@ -573,7 +676,17 @@ function printSummary(run: RunResult): void {
     console.log(
       `e-mails ${fmt(run.email.delivered)}/${fmt(run.email.expected)}, ${fmt(run.email.throughputPerSec)}/s, drain ${fmt(run.email.drainMs)} ms`,
     );
-  console.log(`peak RSS ${run.memory.peakRssMiB} MiB (VmHWM ${run.memory.hwmMiB} MiB), errors ${run.errors.total}`);
+  console.log(
+    `peak RSS ${run.memory.peakRssMiB} MiB (VmHWM ${run.memory.hwmMiB} MiB)${run.cluster ? ', summed over the API and worker processes' : ''}, errors ${run.errors.total}`,
+  );
+  if (run.memory.perProcess)
+    console.log(
+      `  peak RSS per process: ${run.memory.perProcess.map((p) => `${p.name} ${fmt(p.peakRssMiB)} MiB`).join(', ')}`,
+    );
+  if (run.cpu?.perProcess)
+    console.log(
+      `  CPU in the workflow phase (of one core): ${run.cpu.perProcess.map((p) => `${p.name} ${pct(p.process)}`).join(', ')}, bench ${pct(run.cpu.bench)}, other processes ${pct(run.cpu.others)} of the machine`,
+    );
   for (const r of run.reads)
     console.log(`  ${r.route} c=${r.concurrency}: ${fmt(r.rps)} req/s, p99 ${r.latency.p99} ms`);
   const c = run.ceilings;

@@ -120,7 +120,7 @@ export interface SqlTrace {
   top: TracedStatement[];
 }
 
-interface RawTrace {
+export interface RawTrace {
   ms: number;
   prepares: { count: number; totalNs: number };
   statements: { sql: string; count: number; totalNs: number; maxNs: number }[];

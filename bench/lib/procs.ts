@@ -1,5 +1,5 @@
 import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { request } from 'undici';
 import { sleep } from './util';
@@ -13,13 +13,29 @@ export class Children {
   private readonly procs = new Set<ChildProcess>();
   /** Processes started by a child (e.g. the service's embedded Redis), by pid. */
   private readonly adopted = new Set<number>();
+  /** Children that get this signal instead of SIGKILL to their group as the last resort (PostgreSQL: SIGQUIT). */
+  private readonly lastResort = new Map<ChildProcess, NodeJS.Signals>();
 
-  start(command: string, args: string[], options: SpawnOptions & { logFile: string }): ChildProcess {
-    const fd = openSync(options.logFile, 'a');
+  /**
+   * `lastResort`: what `killAllNow` sends to this child alone instead of SIGKILL to its group;
+   * for a server that must clean up after itself (PostgreSQL's SIGQUIT, immediate shutdown,
+   * ends its backends and removes its shared memory within a moment).
+   */
+  start(
+    command: string,
+    args: string[],
+    options: SpawnOptions & { logFile: string; lastResort?: NodeJS.Signals },
+  ): ChildProcess {
+    const { logFile, lastResort, ...spawnOptions } = options;
+    const fd = openSync(logFile, 'a');
     try {
-      const child = spawn(command, args, { ...options, stdio: ['ignore', fd, fd], detached: true });
+      const child = spawn(command, args, { ...spawnOptions, stdio: ['ignore', fd, fd], detached: true });
       this.procs.add(child);
-      child.once('exit', () => this.procs.delete(child));
+      if (lastResort) this.lastResort.set(child, lastResort);
+      child.once('exit', () => {
+        this.procs.delete(child);
+        this.lastResort.delete(child);
+      });
       return child;
     } finally {
       closeSync(fd);
@@ -30,8 +46,12 @@ export class Children {
     this.adopted.add(pid);
   }
 
-  /** SIGTERM, then SIGKILL of the child's process group after `timeoutMs`. Resolves once it has exited. */
-  async stop(child: ChildProcess, timeoutMs = 20_000): Promise<{ code: number | null; signal: string | null }> {
+  /** `signal` (SIGTERM), then SIGKILL of the child's process group after `timeoutMs`. Resolves once it has exited. */
+  async stop(
+    child: ChildProcess,
+    timeoutMs = 20_000,
+    signal: NodeJS.Signals = 'SIGTERM',
+  ): Promise<{ code: number | null; signal: string | null }> {
     if (child.exitCode !== null || child.signalCode !== null) {
       this.killGroup(child);
       return { code: child.exitCode, signal: child.signalCode };
@@ -39,7 +59,7 @@ export class Children {
     const exited = new Promise<{ code: number | null; signal: string | null }>((r) =>
       child.once('exit', (code, signal) => r({ code, signal })),
     );
-    child.kill('SIGTERM');
+    child.kill(signal);
     const result = await Promise.race([exited, sleep(timeoutMs).then(() => null)]);
     this.killGroup(child);
     return result ?? (await exited);
@@ -63,7 +83,11 @@ export class Children {
 
   /** Last resort (error, signal, exit): SIGKILL to every child's group and every adopted pid. */
   killAllNow(): void {
-    for (const child of this.procs) this.killGroup(child);
+    for (const child of this.procs) {
+      const signal = this.lastResort.get(child);
+      if (signal) child.kill(signal);
+      else this.killGroup(child);
+    }
     for (const pid of this.adopted) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -184,54 +208,246 @@ export function machineCpu(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
+/**
+ * CPU time (user + system) in ms of a process and every process below it, the ones it has
+ * already waited for included (cutime, cstime): PostgreSQL's postmaster and its backends.
+ */
+export function treeCpuMs(pid: number): number | null {
+  const stats = new Map<number, { ppid: number; ms: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // ppid is field 4; utime, stime, cutime, cstime fields 14 to 17.
+      stats.set(Number(entry), {
+        ppid: Number(f[1]),
+        ms: (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 10,
+      });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  if (!stats.has(pid)) return null;
+  let total = 0;
+  const todo = [pid];
+  while (todo.length) {
+    const p = todo.pop()!;
+    total += stats.get(p)?.ms ?? 0;
+    for (const [child, s] of stats) if (s.ppid === p) todo.push(child);
+  }
+  return total;
+}
+
+/** A process whose CPU (and memory) the bench watches. */
+export interface Watched {
+  name: string;
+  pid: number;
+  /** `service`: the service's own Node processes; `database`: PostgreSQL (the process and all below it). */
+  role: 'service' | 'redis' | 'database';
+}
+
+export interface ProcessCpu {
+  name: string;
+  role: Watched['role'];
+  process: number | null;
+  mainThread: number | null;
+}
+
 export interface CpuUse {
-  /** Share of one core, over the window. */
+  /** Share of one core, over the window; summed over the service's processes when there are several. */
   serviceProcess: number | null;
   serviceMainThread: number | null;
   redis: number | null;
+  /** PostgreSQL, all its processes (cluster runs). */
+  database?: number | null;
+  /** Each watched process on its own (cluster runs). */
+  perProcess?: ProcessCpu[];
   bench: number;
   /** Share of all cores of the machine that were busy, and how much of it was none of the above. */
   machineBusy: number;
   others: number;
 }
 
-/** CPU use of the service (whole process and its main thread), its Redis, the bench, and the rest of the machine. */
+/**
+ * CPU use of the service (whole process and its main thread), its Redis, the bench, and the
+ * rest of the machine. With several service processes (a cluster run) the service's figures
+ * are sums, and each process is listed on its own as well.
+ */
 export class CpuWindow {
   private readonly t0 = Date.now();
-  private readonly svc0: number | null;
-  private readonly main0: number | null;
-  private readonly redis0: number | null;
+  private readonly watched: Watched[];
+  private readonly start: { process: number | null; mainThread: number | null }[];
   private readonly bench0 = process.cpuUsage();
   private readonly machine0 = machineCpu();
 
-  constructor(
-    private readonly servicePid: number,
-    private readonly redisPid: number | null,
-  ) {
-    this.svc0 = cpuMsOf(servicePid);
-    this.main0 = cpuMsOf(servicePid, servicePid);
-    this.redis0 = redisPid ? cpuMsOf(redisPid) : null;
+  constructor(servicePid: number, redisPid: number | null);
+  constructor(watched: Watched[]);
+  constructor(a: number | Watched[], redisPid?: number | null) {
+    this.watched =
+      typeof a === 'number'
+        ? [
+            { name: 'service', pid: a, role: 'service' },
+            ...(redisPid ? [{ name: 'redis', pid: redisPid, role: 'redis' as const }] : []),
+          ]
+        : a;
+    this.start = this.watched.map((w) => this.read(w));
+  }
+
+  private read(w: Watched): { process: number | null; mainThread: number | null } {
+    if (w.role === 'database') return { process: treeCpuMs(w.pid), mainThread: null };
+    return { process: cpuMsOf(w.pid), mainThread: w.role === 'service' ? cpuMsOf(w.pid, w.pid) : null };
   }
 
   end(): CpuUse {
     const wall = Math.max(1, Date.now() - this.t0);
     const share = (a: number | null, b: number | null): number | null =>
       a === null || b === null ? null : Math.round(((b - a) / wall) * 1000) / 1000;
+    const perProcess: ProcessCpu[] = this.watched.map((w, i) => {
+      const now = this.read(w);
+      return {
+        name: w.name,
+        role: w.role,
+        process: share(this.start[i].process, now.process),
+        mainThread: share(this.start[i].mainThread, now.mainThread),
+      };
+    });
+    const sum = (role: Watched['role'], key: 'process' | 'mainThread'): number | null => {
+      const of = perProcess.filter((p) => p.role === role && p[key] !== null);
+      return of.length ? Math.round(of.reduce((n, p) => n + p[key]!, 0) * 1000) / 1000 : null;
+    };
     const bench = process.cpuUsage(this.bench0);
     const machine = machineCpu();
     const cores = cpus().length;
     const machineBusy = (machine.busy - this.machine0.busy) / Math.max(1, machine.total - this.machine0.total);
-    const serviceProcess = share(this.svc0, cpuMsOf(this.servicePid));
-    const redis = this.redisPid ? share(this.redis0, cpuMsOf(this.redisPid)) : null;
     const benchShare = (bench.user + bench.system) / 1000 / wall;
-    const others = Math.max(0, machineBusy * cores - (serviceProcess ?? 0) - (redis ?? 0) - benchShare) / cores;
+    const watchedShare = perProcess.reduce((n, p) => n + (p.process ?? 0), 0);
+    const others = Math.max(0, machineBusy * cores - watchedShare - benchShare) / cores;
+    const several = this.watched.filter((w) => w.role === 'service').length > 1;
     return {
-      serviceProcess,
-      serviceMainThread: share(this.main0, cpuMsOf(this.servicePid, this.servicePid)),
-      redis,
+      serviceProcess: sum('service', 'process'),
+      serviceMainThread: sum('service', 'mainThread'),
+      redis: sum('redis', 'process'),
+      ...(this.watched.some((w) => w.role === 'database') ? { database: sum('database', 'process') } : {}),
+      ...(several ? { perProcess } : {}),
       bench: Math.round(benchShare * 1000) / 1000,
       machineBusy: Math.round(machineBusy * 1000) / 1000,
       others: Math.round(others * 1000) / 1000,
     };
+  }
+}
+
+/** Proportional set size (shared pages split between their users) of a process and every process below it, MiB. */
+export function treePssMiB(pid: number): number | null {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  let kb = 0;
+  let found = false;
+  const todo = [pid];
+  while (todo.length) {
+    const p = todo.pop()!;
+    try {
+      const rollup = readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
+      kb += Number(/^Pss:\s+(\d+)\s+kB/m.exec(rollup)?.[1] ?? 0);
+      found = true;
+    } catch {
+      /* gone meanwhile */
+    }
+    todo.push(...(children.get(p) ?? []));
+  }
+  return found ? kb / 1024 : null;
+}
+
+export interface ProcessMemory {
+  name: string;
+  pid: number;
+  /** Peak of the sampled VmRSS (for PostgreSQL: of the summed PSS of all its processes). */
+  peakRssMiB: number;
+  /** VmHWM (null for PostgreSQL). */
+  hwmMiB: number | null;
+}
+
+/**
+ * RssSampler for several processes at once: every `everyMs` the VmRSS of each, and the peak of
+ * their sum (the service's processes only: `role` service) overall and within a window.
+ * PostgreSQL (role database) is sampled as the PSS of all its processes, every 5th time.
+ */
+export class GroupSampler {
+  private timer: NodeJS.Timeout | null = null;
+  private ticks = 0;
+  private readonly per = new Map<string, ProcessMemory>();
+  peakRssMiB = 0;
+  windowPeakRssMiB = 0;
+
+  constructor(
+    private readonly watched: Watched[],
+    private readonly everyMs = 200,
+  ) {
+    for (const w of watched) this.per.set(w.name, { name: w.name, pid: w.pid, peakRssMiB: 0, hwmMiB: null });
+  }
+
+  start(): this {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), this.everyMs);
+    this.timer.unref();
+    return this;
+  }
+
+  startWindow(): void {
+    this.windowPeakRssMiB = 0;
+    this.sample();
+  }
+
+  /** The sum of the service processes' VmHWM: an upper bound of the peak of their sum. */
+  get hwmMiB(): number {
+    return this.watched
+      .filter((w) => w.role === 'service')
+      .reduce((n, w) => n + (this.per.get(w.name)!.hwmMiB ?? 0), 0);
+  }
+
+  get perProcess(): ProcessMemory[] {
+    const r = (n: number | null): number | null => (n === null ? null : Math.round(n * 10) / 10);
+    return [...this.per.values()].map((p) => ({ ...p, peakRssMiB: r(p.peakRssMiB)!, hwmMiB: r(p.hwmMiB) }));
+  }
+
+  sample(): void {
+    let sum = 0;
+    let any = false;
+    const everything = this.ticks++ % 5 === 0;
+    for (const w of this.watched) {
+      const p = this.per.get(w.name)!;
+      if (w.role === 'database') {
+        if (!everything) continue;
+        const pss = treePssMiB(w.pid);
+        if (pss !== null) p.peakRssMiB = Math.max(p.peakRssMiB, pss);
+        continue;
+      }
+      const m = memoryOf(w.pid);
+      if (!m) continue;
+      p.peakRssMiB = Math.max(p.peakRssMiB, m.rssMiB);
+      p.hwmMiB = Math.max(p.hwmMiB ?? 0, m.hwmMiB);
+      if (w.role === 'service') {
+        sum += m.rssMiB;
+        any = true;
+      }
+    }
+    if (!any) return;
+    this.peakRssMiB = Math.max(this.peakRssMiB, sum);
+    this.windowPeakRssMiB = Math.max(this.windowPeakRssMiB, sum);
+  }
+
+  stop(): void {
+    this.sample();
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
   }
 }

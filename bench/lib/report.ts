@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BareRouteCeiling, BullmqCeiling, SmtpCeiling, SqliteCeiling } from './ceilings';
 import { ProfileSummary, SqlTrace } from './analysis';
-import { CpuUse } from './procs';
+import { CpuUse, ProcessMemory } from './procs';
 import { PreloadReport } from './preload';
 import { fmt, LatencySummary, pct, ratio, round } from './util';
 import { ReadPhaseResult, TRANSITION_ROUTES } from './workload';
@@ -40,6 +40,15 @@ export interface RunResult {
   seconds: number;
   machine: { cpus: number; model: string; node: string; memGiB: number; loadAvgAtStart: number[] };
   config: Record<string, number | string | boolean>;
+  /** A `--cluster` run: what ran instead of the single service. */
+  cluster?: {
+    apis: { name: string; pid: number; origin: string }[];
+    workers: { name: string; pid: number }[];
+    database: string;
+    redis: string;
+    /** How the clients were spread over the APIs. */
+    spread: string;
+  };
   preload?: PreloadReport;
   db?: Record<string, number>;
   workflow?: {
@@ -63,7 +72,8 @@ export interface RunResult {
   transitions: LatencySummary;
   email?: EmailResult;
   reads: ReadPhaseResult[];
-  memory: { peakRssMiB: number; loadPeakRssMiB: number; hwmMiB: number };
+  /** Of the service; in a cluster run, of the sum of its API and worker processes (VmHWM: the sum of theirs). */
+  memory: { peakRssMiB: number; loadPeakRssMiB: number; hwmMiB: number; perProcess?: ProcessMemory[] };
   /** CPU use during the workflow phase, as a share of one core (machineBusy/others: of all cores). */
   cpu?: CpuUse;
   /** The same while the e-mails drain after the load. */
@@ -142,15 +152,17 @@ export function judge(r: RunResult): void {
       met: r.transitions.p99 <= 25,
     });
     const rs = r.ratios.transitionsPerSec_vs_rawSqliteFull;
-    t.push({
-      name: 'transitions vs raw-SQLite (FULL) ceiling',
-      target: '≥ 30%',
-      measured: pct(rs),
-      met: rs === null ? null : rs >= 0.3,
-    });
+    // A cluster run has no ceilings (nor SQLite): the targets on ratios to them do not apply.
+    if (!r.cluster)
+      t.push({
+        name: 'transitions vs raw-SQLite (FULL) ceiling',
+        target: '≥ 30%',
+        measured: pct(rs),
+        met: rs === null ? null : rs >= 0.3,
+      });
   }
   const fr = r.ratios.formReadRps_vs_bareRoute;
-  if (formRead)
+  if (formRead && !r.cluster)
     t.push({
       name: 'form read vs bare-route ceiling',
       target: '≥ 50%',
@@ -214,6 +226,218 @@ function latencyRow(name: string, l: LatencySummary | undefined): string {
   return `| ${name} | ${fmt(l.count)} | ${ms(l.p50)} | ${ms(l.p95)} | ${ms(l.p99)} | ${ms(l.max)} |`;
 }
 
+/** One run in full: its targets, figures, CPU and memory, latency per route, reads, e-mails and errors. */
+function renderRun(out: string[], head: RunResult, h: string, lead: string): void {
+  const m = head.machine;
+  out.push(
+    `${lead}: \`${head.mode}\` at ${head.startedAt} (${head.seconds} s) on ${m.cpus} × ${m.model}, ` +
+      `${m.memGiB} GiB, Node ${m.node}, load average at start ${m.loadAvgAtStart.map((x) => x.toFixed(2)).join(' ')}.`,
+    '',
+    `${h} Targets`,
+    '',
+    '| target | wanted | measured | |',
+    '|---|---|---|---|',
+    ...head.targets.map((t) => `| ${t.name} | ${t.target} | ${t.measured} | ${yes(t.met)} |`),
+    '',
+  );
+  const w = head.workflow;
+  const c = head.ceilings ?? {};
+  const r = head.ratios;
+  // Without ceilings (a cluster run) the table has the figures alone.
+  const bare = !head.ceilings;
+  const row = (figure: string, measured: string, ceiling: string, ratioText: string): string =>
+    bare ? `| ${figure} | ${measured} |` : `| ${figure} | ${measured} | ${ceiling} | ${ratioText} |`;
+  out.push(bare ? `${h} Headline figures` : `${h} Headline figures and their ceilings`, '');
+  out.push(
+    bare ? '| figure | measured |' : '| figure | measured | ceiling | ratio |',
+    bare ? '|---|---|' : '|---|---|---|---|',
+  );
+  if (w) {
+    out.push(
+      row(
+        'transitions/s (create, submit, claim, confirm, complete over HTTP)',
+        fmt(w.transitionsPerSec),
+        `raw SQLite transition, FULL: ${fmt(c.sqliteFull?.perSecond)}/s`,
+        pct(r.transitionsPerSec_vs_rawSqliteFull),
+      ),
+      row(
+        'workflows/s (create → COMPLETED seen)',
+        fmt(w.workflowsPerSec, 1),
+        `min(SQLite FULL ÷ 5 commits, SMTP ÷ e-mails, BullMQ ÷ jobs, bare route ÷ requests) per workflow: ${fmt(r.workflowCeilingPerSec)}/s`,
+        pct(r.workflowsPerSec_vs_workflowCeiling),
+      ),
+      row(
+        `HTTP requests/s, all routes (${fmt(w.httpRequestsPerWorkflow, 1)} per workflow)`,
+        fmt(w.httpRequestsPerSec),
+        `bare Nest route: ${fmt(c.bareRoute?.rps)}/s`,
+        pct(r.httpRequestsPerSec_vs_bareRoute),
+      ),
+      row(
+        'outbox jobs/s (e-mails + arrival checks + completions)',
+        fmt(w.outboxJobsPerSec),
+        `BullMQ no-op addBulk → processed: ${fmt(c.bullmq?.addBulkPerSecond)}/s (add: ${fmt(c.bullmq?.addPerSecond)}/s)`,
+        pct(r.outboxJobsPerSec_vs_bullmqAddBulk),
+      ),
+    );
+  }
+  const formRead = head.reads.find((x) => x.route === 'GET /eservices/{id}' && x.concurrency > 1);
+  if (formRead)
+    out.push(
+      row(
+        `form read GET /eservices/{id}, ${formRead.concurrency} clients, req/s`,
+        fmt(formRead.rps),
+        `bare Nest route: ${fmt(c.bareRoute?.rps)}/s`,
+        pct(r.formReadRps_vs_bareRoute),
+      ),
+      row(
+        'form read p99',
+        `${ms(formRead.latency.p99)} ms`,
+        `bare route p99 ${ms(c.bareRoute?.latency.p99)} ms`,
+        times(r.formReadP99_over_bareP99),
+      ),
+    );
+  if (w)
+    out.push(
+      row(
+        'transition p99 (under the workflow mix)',
+        `${ms(head.transitions.p99)} ms`,
+        `bare route p99 ${ms(c.bareRoute?.latency.p99)} ms`,
+        times(r.transitionP99_over_bareP99),
+      ),
+    );
+  if (head.email) {
+    const e = head.email;
+    out.push(
+      row(
+        'e-mails delivered/s during the load',
+        fmt(e.perSecondDuringLoad),
+        `nodemailer pooled (5 connections) → sink: ${fmt(c.smtp?.perSecond)}/s`,
+        pct(ratio(e.perSecondDuringLoad, c.smtp?.perSecond)),
+      ),
+      row(
+        'e-mail throughput, first to last e-mail',
+        fmt(e.throughputPerSec),
+        'same',
+        pct(r.emailThroughput_vs_smtpPooled),
+      ),
+      row(
+        'drain: backlog at load end / time to the last e-mail',
+        `${fmt(e.backlogAtLoadEnd)} in ${fmt(e.drainMs / 1000, 2)} s${e.drainRatePerSec !== null ? ` = ${fmt(e.drainRatePerSec)}/s` : ''}`,
+        'same',
+        pct(r.emailDrainRate_vs_smtpPooled),
+      ),
+    );
+  }
+  out.push(
+    row(
+      head.cluster
+        ? `peak RSS of the ${head.cluster.apis.length + head.cluster.workers.length} API and worker processes, summed (VmRSS sampled together; during the load); VmHWM summed`
+        : `peak RSS of the service (sampled VmRSS; during the load)`,
+      `${fmt(head.memory.peakRssMiB)} MiB (${fmt(head.memory.loadPeakRssMiB)} MiB); VmHWM ${fmt(head.memory.hwmMiB)} MiB`,
+      `bare Nest app VmHWM: ${fmt(c.bareRoute?.peakRssMiB)} MiB`,
+      times(r.peakRss_vs_bareNest),
+    ),
+    '',
+  );
+  if (head.memory.perProcess)
+    out.push(
+      `Peak RSS per process (sampled VmRSS; PostgreSQL: the PSS of all its processes): ${head.memory.perProcess
+        .map((p) => `${p.name} ${fmt(p.peakRssMiB)} MiB${p.hwmMiB !== null ? ` (VmHWM ${fmt(p.hwmMiB)})` : ''}`)
+        .join(', ')}.`,
+      '',
+    );
+  if (head.cpu && head.cpu.others > 0.2)
+    out.push(
+      `> **The machine was shared during this run:** ${pct(head.cpu.others)} of its CPU went to other processes ` +
+        `during the workflow phase (load average ${head.machine.loadAvgAtStart.map((x) => x.toFixed(1)).join(' ')} at start). ` +
+        'Every throughput figure here is a lower bound; compare the ratios, and see the CPU line below.',
+      '',
+    );
+  if (head.cpu?.perProcess) {
+    const u = head.cpu;
+    const each = (x: CpuUse): string =>
+      (x.perProcess ?? [])
+        .map(
+          (p) =>
+            `${p.name} ${pct(p.process)}${p.mainThread !== null ? ` (main thread ${pct(p.mainThread)})` : ''}${p.role === 'database' ? ' (all its processes)' : ''}`,
+        )
+        .join(', ');
+    out.push(
+      `CPU during the workflow phase (share of one core): ${each(u)}; the bench (clients and SMTP sink) ${pct(u.bench)}; ` +
+        `the machine's ${head.machine.cpus} cores were ${pct(u.machineBusy)} busy, ${pct(u.others)} of them by other processes.` +
+        (head.drainCpu ? ` While the e-mails drained after the load: ${each(head.drainCpu)}.` : ''),
+      '',
+    );
+  } else if (head.cpu) {
+    const u = head.cpu;
+    out.push(
+      `CPU during the workflow phase (share of one core): service process ${pct(u.serviceProcess)}, its main thread ` +
+        `${pct(u.serviceMainThread)}, its Redis ${pct(u.redis)}, the bench (clients and SMTP sink) ${pct(u.bench)}; the machine's ` +
+        `${head.machine.cpus} cores were ${pct(u.machineBusy)} busy, ${pct(u.others)} of them by other processes.` +
+        (head.drainCpu
+          ? ` While the e-mails drained after the load: service main thread ${pct(head.drainCpu.serviceMainThread)}, ` +
+            `bench and sink ${pct(head.drainCpu.bench)}.`
+          : ''),
+      '',
+    );
+  }
+  if (c.sqliteFull && c.sqliteNormal)
+    out.push(
+      `Raw SQLite transition (read row, conditional UPDATE, INSERT history; better-sqlite3, WAL): synchronous=FULL ` +
+        `${fmt(c.sqliteFull.perSecond)}/s (${c.sqliteFull.meanMs} ms each), NORMAL ${fmt(c.sqliteNormal.perSecond)}/s ` +
+        `(${c.sqliteNormal.meanMs} ms): FULL runs at ${pct(r.sqliteFull_vs_normal)} of NORMAL, the price of an fsync per commit.` +
+        (c.sqliteFullGrouped
+          ? ` Group commit at FULL (${c.sqliteFullGrouped.perCommit} transitions per COMMIT, each in a SAVEPOINT): ` +
+            `${fmt(c.sqliteFullGrouped.perSecond)}/s.`
+          : ''),
+      '',
+    );
+  if (w) {
+    out.push(
+      `Workflow phase: ${w.clients} clients for ${w.windowS} s after a warm-up; ${fmt(w.workflowsInWindow)} workflows ` +
+        `completed in the window (${fmt(w.da3Completed)} DA3 CHANGE and ${fmt(w.da4Completed)} DA4 over the whole phase), ` +
+        `${fmt(w.transitionsInWindow)} transitions. Complete (202) → COMPLETED seen: p50 ${ms(w.completionLag.p50)} ms, ` +
+        `p99 ${ms(w.completionLag.p99)} ms (polls after 5, 10, 20, 40, then every 50 ms). Whole workflow p50 ${ms(w.workflowLatency.p50)} ms, p99 ${ms(w.workflowLatency.p99)} ms.`,
+      '',
+    );
+  }
+  out.push(
+    `${h} Latency per route (ms)`,
+    '',
+    '| route | requests | p50 | p95 | p99 | max |',
+    '|---|---|---|---|---|---|',
+  );
+  for (const [route, l] of Object.entries(head.routes)) out.push(latencyRow(route, l));
+  out.push(latencyRow('**all transitions**', head.transitions), '');
+  if (head.reads.length) {
+    out.push(
+      `${h} Reads on their own`,
+      '',
+      '| route | clients | req/s | p50 | p95 | p99 | errors |',
+      '|---|---|---|---|---|---|---|',
+      ...head.reads.map(
+        (x) =>
+          `| ${x.route} | ${x.concurrency} | ${fmt(x.rps)} | ${ms(x.latency.p50)} | ${ms(x.latency.p95)} | ${ms(x.latency.p99)} | ${x.errors} |`,
+      ),
+    );
+    if (c.bareRoute)
+      out.push(
+        `| ${c.bareRoute.route} (ceiling) | ${c.bareRoute.concurrency} | ${fmt(c.bareRoute.rps)} | ${ms(c.bareRoute.latency.p50)} | ${ms(c.bareRoute.latency.p95)} | ${ms(c.bareRoute.latency.p99)} | ${c.bareRoute.errors} |`,
+      );
+    out.push('');
+  }
+  if (head.email) {
+    const e = head.email;
+    out.push(
+      `E-mails: ${fmt(e.expected)} expected (delivery rows written by the run), ${fmt(e.delivered)} received by the sink, ` +
+        `${e.duplicates} duplicates (same Message-ID twice), ${e.deliveriesFailed} FAILED, ${e.outboxOpen} outbox rows still open at the end.`,
+      '',
+    );
+  }
+  if (head.errors.total)
+    out.push('Errors:', '', ...head.errors.samples.map((s) => `- \`${s.replace(/`/g, "'")}\``), '');
+}
+
 /** The summary of every run of the day: the headline run, the ceilings, data growth, the analysis. */
 export function renderMarkdown(file: ResultsFile, dir: string): string {
   const out: string[] = [];
@@ -226,129 +450,20 @@ export function renderMarkdown(file: ResultsFile, dir: string): string {
     'the SMTP sink (smtp-server, in a worker thread) and the ceilings share its cores.',
     '',
   );
-  if (head) {
-    const m = head.machine;
+  if (head) renderRun(out, head, '##', 'Headline run');
+
+  // Cluster runs (`--cluster`): the same figures for the scaled-out shape.
+  for (const run of Object.values(file.runs).filter((x) => x.cluster)) {
+    const cl = run.cluster!;
     out.push(
-      `Headline run: \`${head.mode}\` at ${head.startedAt} (${head.seconds} s) on ${m.cpus} × ${m.model}, ` +
-        `${m.memGiB} GiB, Node ${m.node}, load average at start ${m.loadAvgAtStart.map((x) => x.toFixed(2)).join(' ')}.`,
+      `## Cluster run \`${run.mode}\``,
       '',
-      '## Targets',
-      '',
-      '| target | wanted | measured | |',
-      '|---|---|---|---|',
-      ...head.targets.map((t) => `| ${t.name} | ${t.target} | ${t.measured} | ${yes(t.met)} |`),
+      `The scaled-out shape of \`npm run cluster\` on the same machine: ${cl.apis.length} API processes (WORKERS=off; ${cl.spread}), ` +
+        `${cl.workers.length} worker processes, ${cl.database}, ${cl.redis}; e-mail to the same sink. ` +
+        'No ceilings: they measure the parts of one process (SQLite, one Nest app).',
       '',
     );
-    const w = head.workflow;
-    const c = head.ceilings ?? {};
-    const r = head.ratios;
-    out.push('## Headline figures and their ceilings', '');
-    out.push('| figure | measured | ceiling | ratio |', '|---|---|---|---|');
-    if (w) {
-      out.push(
-        `| transitions/s (create, submit, claim, confirm, complete over HTTP) | ${fmt(w.transitionsPerSec)} | raw SQLite transition, FULL: ${fmt(c.sqliteFull?.perSecond)}/s | ${pct(r.transitionsPerSec_vs_rawSqliteFull)} |`,
-        `| workflows/s (create → COMPLETED seen) | ${fmt(w.workflowsPerSec, 1)} | min(SQLite FULL ÷ 5 commits, SMTP ÷ e-mails, BullMQ ÷ jobs, bare route ÷ requests) per workflow: ${fmt(r.workflowCeilingPerSec)}/s | ${pct(r.workflowsPerSec_vs_workflowCeiling)} |`,
-        `| HTTP requests/s, all routes (${fmt(w.httpRequestsPerWorkflow, 1)} per workflow) | ${fmt(w.httpRequestsPerSec)} | bare Nest route: ${fmt(c.bareRoute?.rps)}/s | ${pct(r.httpRequestsPerSec_vs_bareRoute)} |`,
-        `| outbox jobs/s (e-mails + arrival checks + completions) | ${fmt(w.outboxJobsPerSec)} | BullMQ no-op addBulk → processed: ${fmt(c.bullmq?.addBulkPerSecond)}/s (add: ${fmt(c.bullmq?.addPerSecond)}/s) | ${pct(r.outboxJobsPerSec_vs_bullmqAddBulk)} |`,
-      );
-    }
-    const formRead = head.reads.find((x) => x.route === 'GET /eservices/{id}' && x.concurrency > 1);
-    if (formRead)
-      out.push(
-        `| form read GET /eservices/{id}, ${formRead.concurrency} clients, req/s | ${fmt(formRead.rps)} | bare Nest route: ${fmt(c.bareRoute?.rps)}/s | ${pct(r.formReadRps_vs_bareRoute)} |`,
-        `| form read p99 | ${ms(formRead.latency.p99)} ms | bare route p99 ${ms(c.bareRoute?.latency.p99)} ms | ${times(r.formReadP99_over_bareP99)} |`,
-      );
-    if (w)
-      out.push(
-        `| transition p99 (under the workflow mix) | ${ms(head.transitions.p99)} ms | bare route p99 ${ms(c.bareRoute?.latency.p99)} ms | ${times(r.transitionP99_over_bareP99)} |`,
-      );
-    if (head.email) {
-      const e = head.email;
-      out.push(
-        `| e-mails delivered/s during the load | ${fmt(e.perSecondDuringLoad)} | nodemailer pooled (5 connections) → sink: ${fmt(c.smtp?.perSecond)}/s | ${pct(ratio(e.perSecondDuringLoad, c.smtp?.perSecond))} |`,
-        `| e-mail throughput, first to last e-mail | ${fmt(e.throughputPerSec)} | same | ${pct(r.emailThroughput_vs_smtpPooled)} |`,
-        `| drain: backlog at load end / time to the last e-mail | ${fmt(e.backlogAtLoadEnd)} in ${fmt(e.drainMs / 1000, 2)} s${e.drainRatePerSec !== null ? ` = ${fmt(e.drainRatePerSec)}/s` : ''} | same | ${pct(r.emailDrainRate_vs_smtpPooled)} |`,
-      );
-    }
-    out.push(
-      `| peak RSS of the service (sampled VmRSS; during the load) | ${fmt(head.memory.peakRssMiB)} MiB (${fmt(head.memory.loadPeakRssMiB)} MiB); VmHWM ${fmt(head.memory.hwmMiB)} MiB | bare Nest app VmHWM: ${fmt(c.bareRoute?.peakRssMiB)} MiB | ${times(r.peakRss_vs_bareNest)} |`,
-      '',
-    );
-    if (head.cpu && head.cpu.others > 0.2)
-      out.push(
-        `> **The machine was shared during this run:** ${pct(head.cpu.others)} of its CPU went to other processes ` +
-          `during the workflow phase (load average ${head.machine.loadAvgAtStart.map((x) => x.toFixed(1)).join(' ')} at start). ` +
-          'Every throughput figure here is a lower bound; compare the ratios, and see the CPU line below.',
-        '',
-      );
-    if (head.cpu) {
-      const u = head.cpu;
-      out.push(
-        `CPU during the workflow phase (share of one core): service process ${pct(u.serviceProcess)}, its main thread ` +
-          `${pct(u.serviceMainThread)}, its Redis ${pct(u.redis)}, the bench (clients and SMTP sink) ${pct(u.bench)}; the machine's ` +
-          `${head.machine.cpus} cores were ${pct(u.machineBusy)} busy, ${pct(u.others)} of them by other processes.` +
-          (head.drainCpu
-            ? ` While the e-mails drained after the load: service main thread ${pct(head.drainCpu.serviceMainThread)}, ` +
-              `bench and sink ${pct(head.drainCpu.bench)}.`
-            : ''),
-        '',
-      );
-    }
-    if (c.sqliteFull && c.sqliteNormal)
-      out.push(
-        `Raw SQLite transition (read row, conditional UPDATE, INSERT history; better-sqlite3, WAL): synchronous=FULL ` +
-          `${fmt(c.sqliteFull.perSecond)}/s (${c.sqliteFull.meanMs} ms each), NORMAL ${fmt(c.sqliteNormal.perSecond)}/s ` +
-          `(${c.sqliteNormal.meanMs} ms): FULL runs at ${pct(r.sqliteFull_vs_normal)} of NORMAL, the price of an fsync per commit.` +
-          (c.sqliteFullGrouped
-            ? ` Group commit at FULL (${c.sqliteFullGrouped.perCommit} transitions per COMMIT, each in a SAVEPOINT): ` +
-              `${fmt(c.sqliteFullGrouped.perSecond)}/s.`
-            : ''),
-        '',
-      );
-    if (w) {
-      out.push(
-        `Workflow phase: ${w.clients} clients for ${w.windowS} s after a warm-up; ${fmt(w.workflowsInWindow)} workflows ` +
-          `completed in the window (${fmt(w.da3Completed)} DA3 CHANGE and ${fmt(w.da4Completed)} DA4 over the whole phase), ` +
-          `${fmt(w.transitionsInWindow)} transitions. Complete (202) → COMPLETED seen: p50 ${ms(w.completionLag.p50)} ms, ` +
-          `p99 ${ms(w.completionLag.p99)} ms (polls after 5, 10, 20, 40, then every 50 ms). Whole workflow p50 ${ms(w.workflowLatency.p50)} ms, p99 ${ms(w.workflowLatency.p99)} ms.`,
-        '',
-      );
-    }
-    out.push(
-      '## Latency per route (ms)',
-      '',
-      '| route | requests | p50 | p95 | p99 | max |',
-      '|---|---|---|---|---|---|',
-    );
-    for (const [route, l] of Object.entries(head.routes)) out.push(latencyRow(route, l));
-    out.push(latencyRow('**all transitions**', head.transitions), '');
-    if (head.reads.length) {
-      out.push(
-        '## Reads on their own',
-        '',
-        '| route | clients | req/s | p50 | p95 | p99 | errors |',
-        '|---|---|---|---|---|---|---|',
-        ...head.reads.map(
-          (x) =>
-            `| ${x.route} | ${x.concurrency} | ${fmt(x.rps)} | ${ms(x.latency.p50)} | ${ms(x.latency.p95)} | ${ms(x.latency.p99)} | ${x.errors} |`,
-        ),
-      );
-      if (c.bareRoute)
-        out.push(
-          `| ${c.bareRoute.route} (ceiling) | ${c.bareRoute.concurrency} | ${fmt(c.bareRoute.rps)} | ${ms(c.bareRoute.latency.p50)} | ${ms(c.bareRoute.latency.p95)} | ${ms(c.bareRoute.latency.p99)} | ${c.bareRoute.errors} |`,
-        );
-      out.push('');
-    }
-    if (head.email) {
-      const e = head.email;
-      out.push(
-        `E-mails: ${fmt(e.expected)} expected (delivery rows written by the run), ${fmt(e.delivered)} received by the sink, ` +
-          `${e.duplicates} duplicates (same Message-ID twice), ${e.deliveriesFailed} FAILED, ${e.outboxOpen} outbox rows still open at the end.`,
-        '',
-      );
-    }
-    if (head.errors.total)
-      out.push('Errors:', '', ...head.errors.samples.map((s) => `- \`${s.replace(/`/g, "'")}\``), '');
+    renderRun(out, run, '###', 'Run');
   }
 
   // Every run of the day side by side: how much the machine was shared shows in the CPU columns.
@@ -361,7 +476,8 @@ export function renderMarkdown(file: ResultsFile, dir: string): string {
       '|---|---|---|---|---|---|---|---|---|---|',
       ...runs.map((x) => {
         const fr = x.reads.find((y) => y.route === 'GET /eservices/{id}' && y.concurrency > 1);
-        return `| ${x.mode} | ${fmt(x.db?.forms)} | ${pct(x.cpu?.serviceMainThread ?? null)} | ${pct(x.cpu?.others ?? null)} | ${fmt(x.workflow?.workflowsPerSec, 1)} | ${fmt(x.workflow?.transitionsPerSec)} | ${ms(x.transitions.p99)} | ${fmt(fr?.rps)} | ${fmt(x.ceilings?.bareRoute?.rps)} | ${fmt(x.email?.drainRatePerSec ?? x.email?.throughputPerSec)} |`;
+        const sum = x.cluster ? ' (sum)' : '';
+        return `| ${x.mode} | ${fmt(x.db?.forms)} | ${pct(x.cpu?.serviceMainThread ?? null)}${sum} | ${pct(x.cpu?.others ?? null)} | ${fmt(x.workflow?.workflowsPerSec, 1)} | ${fmt(x.workflow?.transitionsPerSec)} | ${ms(x.transitions.p99)} | ${fmt(fr?.rps)} | ${fmt(x.ceilings?.bareRoute?.rps)} | ${fmt(x.email?.drainRatePerSec ?? x.email?.throughputPerSec)} |`;
       }),
       '',
     );
@@ -422,10 +538,14 @@ export function renderMarkdown(file: ResultsFile, dir: string): string {
     const t = run.sqlTrace?.workflow;
     if (t && run.workflow) {
       const wf = run.workflow.workflowsCompleted || 1;
+      // A cluster's trace is pg_stat_statements: execution time (row-lock waits included) summed over
+      // every connection; the WAL flush of a COMMIT happens after its statement, outside that time.
+      const rest = run.cluster
+        ? `; PostgreSQL executing statements ${pct(t.sqliteBusyShare)} of the wall time (summed over its connections, row-lock waits included)`
+        : ` taking ${fmt(t.commitMs)} ms; SQLite busy ${pct(t.sqliteBusyShare)} of the wall time; ${fmt(t.prepares)} statement prepares (${fmt(t.prepareMs)} ms)`;
       out.push(
         `SQL trace of the workflow phase (${fmt(t.windowMs / 1000, 1)} s): ${fmt(t.statements)} statements ` +
-          `(${fmt(t.statements / wf, 0)} per workflow), ${fmt(t.commits)} commits (${fmt(t.commits / wf, 1)} per workflow) taking ` +
-          `${fmt(t.commitMs)} ms; SQLite busy ${pct(t.sqliteBusyShare)} of the wall time; ${fmt(t.prepares)} statement prepares (${fmt(t.prepareMs)} ms).`,
+          `(${fmt(t.statements / wf, 0)} per workflow), ${fmt(t.commits)} commits (${fmt(t.commits / wf, 1)} per workflow)${rest}.`,
         '',
         '| statement | count | per workflow | total ms | avg ms |',
         '|---|---|---|---|---|',

@@ -31,12 +31,17 @@ export interface Service {
 export const dbFileOf = (varDir: string): string => resolve(varDir, 'eservices.sqlite');
 
 /**
- * `node dist/src/main.js` on its embedded defaults: its own SQLite file and embedded Redis
- * under `varDir`, e-mail over SMTP to the bench's sink. Env knobs that would change those
- * defaults (REDIS_URL, WORKERS, …) are removed from the inherited environment.
+ * The environment of a service process: the inherited one less every knob that would change
+ * the bench's defaults, plus the bench's own (`extra` last, so it may set DATABASE_URL,
+ * REDIS_URL, WORKERS, …).
  */
-export async function startService(children: Children, o: ServiceOptions): Promise<Service> {
-  const dbFile = dbFileOf(o.varDir);
+export function serviceEnv(o: {
+  varDir: string;
+  smtpUrl: string;
+  seedFile?: string;
+  sqlTraceFile?: string;
+  extra?: Record<string, string>;
+}): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const k of [
     'REDIS_URL',
@@ -49,11 +54,10 @@ export async function startService(children: Children, o: ServiceOptions): Promi
     'NODE_OPTIONS',
   ])
     delete env[k];
-  Object.assign(env, {
-    PORT: String(o.port),
+  return Object.assign(env, {
     HOST: '127.0.0.1',
     VAR_DIR: o.varDir,
-    DATABASE_URL: `sqlite://${dbFile}`,
+    DATABASE_URL: `sqlite://${dbFileOf(o.varDir)}`,
     SMTP_URL: o.smtpUrl,
     // A full run outlasts the default 15-minute token.
     ACCESS_TOKEN_TTL_SECONDS: '7200',
@@ -61,8 +65,18 @@ export async function startService(children: Children, o: ServiceOptions): Promi
     AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
     ...(o.seedFile ? { SEED_FILE: o.seedFile } : {}),
     ...(o.sqlTraceFile ? { BENCH_SQL_TRACE_FILE: o.sqlTraceFile } : {}),
-    ...o.env,
+    ...o.extra,
   });
+}
+
+/**
+ * `node dist/src/main.js` on its embedded defaults: its own SQLite file and embedded Redis
+ * under `varDir`, e-mail over SMTP to the bench's sink. Env knobs that would change those
+ * defaults (REDIS_URL, WORKERS, …) are removed from the inherited environment.
+ */
+export async function startService(children: Children, o: ServiceOptions): Promise<Service> {
+  const dbFile = dbFileOf(o.varDir);
+  const env = serviceEnv({ ...o, extra: { PORT: String(o.port), ...o.env } });
   const main = join(o.root, 'dist/src/main.js');
   if (!existsSync(main))
     throw new Error(`${main} is missing: build the service first (npx tsc -p tsconfig.build.json)`);

@@ -19,6 +19,8 @@ export function totp(secret: string, at = Date.now()): string {
   return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
 }
 
+const apiList = (apis: Api | readonly Api[]): readonly Api[] => (apis instanceof Api ? [apis] : apis);
+
 interface LoginAnswer {
   accessToken?: string;
   otpRequired?: boolean;
@@ -29,10 +31,10 @@ interface LoginAnswer {
 /**
  * Logs every user in once (argon2 verification: a few at a time). With 2FA on, the second
  * step is answered with the TOTP of the user's secret from the seed (each user once, so no
- * code is used twice).
+ * code is used twice). With several APIs (a cluster), user i logs in at API i % n.
  */
 export async function loginAll(
-  api: Api,
+  apis: Api | readonly Api[],
   usernames: readonly string[],
   password: string,
   totpSecrets: ReadonlyMap<string, string>,
@@ -40,7 +42,9 @@ export async function loginAll(
   onDone: () => void,
 ): Promise<Map<string, string>> {
   const tokens = new Map<string, string>();
-  await mapLimit(usernames, concurrency, async (username) => {
+  const all = apiList(apis);
+  await mapLimit(usernames, concurrency, async (username, i) => {
+    const api = all[i % all.length];
     let r = await api.call<LoginAnswer>('POST /auth/login', 'POST', `${API}/auth/login`, {
       body: { username, password },
       expect: [200, 201],
@@ -122,10 +126,11 @@ interface FormRef {
  * `clients` concurrent clients, each acting for one company as its maker, one of its
  * checkers and an HKEX operator: create → submit → (checker reads tasks) claim → confirm →
  * (operator reads the form) complete (202) → poll until COMPLETED. A maker never checks its
- * own form; checkers are not named by the forms.
+ * own form; checkers are not named by the forms. With several APIs (a cluster), client i
+ * calls API i % n for its whole life.
  */
 export async function runWorkflows(
-  api: Api,
+  apis: Api | readonly Api[],
   recorder: Recorder,
   seed: BenchSeed,
   tokens: Map<string, string>,
@@ -157,7 +162,9 @@ export async function runWorkflows(
     return t;
   };
 
+  const all = apiList(apis);
   const client = async (i: number): Promise<void> => {
+    const api = all[i % all.length];
     const company: BenchCompany = seed.companies[i % seed.companies.length];
     const maker = token(company.maker);
     const checker = token(company.checkers[Math.floor(i / seed.companies.length) % 2]);
@@ -281,9 +288,10 @@ export interface ReadPhaseResult {
 /**
  * `concurrency` clients calling GET `pick(i, k)` back to back for `durationMs` after a short
  * warm-up: throughput and latency of one route on its own (also used for the bare-route ceiling).
+ * With several origins (a cluster's APIs), client c calls origin c % n.
  */
 export async function readPhase(
-  origin: string,
+  origin: string | readonly string[],
   route: string,
   concurrency: number,
   warmupMs: number,
@@ -292,7 +300,8 @@ export async function readPhase(
   onTick: (elapsedMs: number) => void = () => undefined,
 ): Promise<ReadPhaseResult> {
   const recorder = new Recorder();
-  const api = new Api(origin, concurrency, recorder);
+  const origins = typeof origin === 'string' ? [origin] : origin;
+  const apis = origins.map((o) => new Api(o, Math.ceil(concurrency / origins.length), recorder));
   const start = Date.now();
   const windowStart = start + warmupMs;
   const end = windowStart + durationMs;
@@ -306,7 +315,7 @@ export async function readPhase(
         for (let k = 0; Date.now() < end; k++) {
           const { path, token } = pick(c, k);
           try {
-            await api.call(route, 'GET', path, { token });
+            await apis[c % apis.length].call(route, 'GET', path, { token });
           } catch {
             await sleep(10);
           }
@@ -316,7 +325,7 @@ export async function readPhase(
   } finally {
     clearInterval(ticker);
     recorder.active = false;
-    await api.close();
+    await Promise.all(apis.map((a) => a.close()));
   }
   const latency = recorder.summary(route);
   return {
