@@ -13,8 +13,8 @@ export TEST_SUMMARY_FILE="$summary"
 status=0
 echo "== all tests on SQLite"
 npx jest --ci || status=1
-echo "== e2e tests on PostgreSQL"
-bash scripts/with-postgres.sh npx jest --ci test/e2e || status=1
+echo "== e2e and cluster tests on PostgreSQL"
+bash scripts/with-postgres.sh npx jest --ci test/e2e test/cluster || status=1
 
 node -e '
   const runs = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").filter(Boolean).map(JSON.parse);
