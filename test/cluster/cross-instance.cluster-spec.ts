@@ -298,8 +298,8 @@ describe('two API processes and two worker processes on one PostgreSQL and one R
         () => on(y, USERS.checker2).act(form.id, 'claim'),
         200,
         ['CONFLICT', 'ALREADY_CLAIMED'],
-        // Lost at the conditional UPDATE: the status; refused by the claim guard: who holds it.
-        (p, w) => (p.code === 'CONFLICT' ? namesStatus(p, 'READY_TO_SEND') : p.claimedById === w.body.claimedBy?.id),
+        // Either way the form's state is named; refused by the claim guard, also who holds it.
+        (p, w) => namesStatus(p, 'READY_TO_SEND') && (p.code === 'CONFLICT' || p.claimedById === w.body.claimedBy?.id),
       );
       tallyRace('claim', claim.result);
       problems.push(...claim.result.problems);

@@ -1,5 +1,5 @@
 import { DomainError, ErrorCode } from '../../src/common/errors';
-import { FORM_STATUSES, FormStatus } from '../../src/eservices/workflow/status';
+import { FORM_STATUSES, FormStatus, STATUS_LABELS } from '../../src/eservices/workflow/status';
 import {
   Action,
   ACTIONS,
@@ -326,9 +326,14 @@ describe('planTransition: guards', () => {
       expect({ code: e.code, status: e.status }).toEqual({ code: 'ALREADY_CLAIMED', status: 409 });
     });
 
-    it('names who holds the claim', () => {
-      const e = refusal('claim', facts({ actorId: CHECKER, claimedById: CLAIMER }));
-      expect(e.details).toEqual({ claimedById: CLAIMER });
+    it("names who holds the claim, and the form's state", () => {
+      const f = facts({ actorId: CHECKER, claimedById: CLAIMER });
+      const e = refusal('claim', f);
+      expect(e.details).toEqual({
+        claimedById: CLAIMER,
+        currentStatus: f.status,
+        currentStatusLabel: STATUS_LABELS[f.status],
+      });
     });
   });
 
@@ -355,7 +360,12 @@ describe('planTransition: guards', () => {
     ])('%s while another holds the claim (%j)', (action, overrides) => {
       const e = refusal(action, facts(overrides));
       expect({ code: e.code, status: e.status }).toEqual({ code: 'CLAIMED_BY_OTHER', status: 409 });
-      expect(e.details).toEqual({ claimedById: overrides.claimedById });
+      const status = facts(overrides).status;
+      expect(e.details).toEqual({
+        claimedById: overrides.claimedById,
+        currentStatus: status,
+        currentStatusLabel: STATUS_LABELS[status],
+      });
     });
   });
 

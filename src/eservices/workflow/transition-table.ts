@@ -213,7 +213,14 @@ export function planTransition(action: Action, facts: TransitionFacts): Transiti
   }
   for (const guard of rule.guards) {
     const refusal = guard(facts);
-    if (refusal) throw refusal;
+    if (!refusal) continue;
+    // A conflict names the form's current state (SPEC §5), whichever guard found it.
+    if (refusal.status !== 409) throw refusal;
+    throw new DomainError(refusal.code, refusal.message, {
+      ...refusal.details,
+      currentStatus: facts.status,
+      currentStatusLabel: STATUS_LABELS[facts.status],
+    });
   }
   const to = rule.to === 'same' ? facts.status : rule.to;
   const statusChanges = to !== facts.status;
