@@ -272,50 +272,18 @@ export class EServicesService {
   /** What waits for the caller (SPEC §5 "Tasks"). */
   async tasks(caller: Caller, q: TasksQueryDto): Promise<TaskPage> {
     const kind = this.actorKind(caller);
-    const qb = this.dataSource.manager.createQueryBuilder(EServiceForm, 'f');
-    if (kind === 'operator') {
-      qb.where('f.status = :sent', { sent: 'SENT_TO_HKEX' }).andWhere(
-        new Brackets((w) => w.where('f.claimedById IS NULL').orWhere('f.claimedById = :me')),
-      );
-    } else {
-      qb.where('f.companyId = :company', { company: caller.companyId }).andWhere(
-        new Brackets((w) =>
-          w
-            .where(
-              new Brackets((c) =>
-                c
-                  .where('f.status = :ready', { ready: 'READY_TO_SEND' })
-                  // contributorIds is a JSON array of UUIDs: a quoted-substring match is exact.
-                  .andWhere('f.contributorIds NOT LIKE :meQuoted')
-                  .andWhere(new Brackets((x) => x.where('f.claimedById IS NULL').orWhere('f.claimedById = :me'))),
-              ),
-            )
-            .orWhere(
-              new Brackets((m) =>
-                m
-                  .where('f.status = :draft', { draft: 'DRAFT' })
-                  .andWhere('f.returned = :returned', { returned: true })
-                  .andWhere(new Brackets((x) => x.where('f.createdById = :me').orWhere('f.submittedById = :me'))),
-              ),
-            ),
-        ),
-      );
-    }
-    qb.setParameters({ me: caller.id, meQuoted: `%"${caller.id}"%` });
-    if (q.status) qb.andWhere('f.status = :status', { status: q.status });
-    if (q.formType) qb.andWhere('f.formType = :formType', { formType: q.formType });
-    if (q.participantId) qb.andWhere('f.participantId = :pid', { pid: q.participantId.toUpperCase() });
     const sort = q.sort ?? '-lastUpdate';
     const direction = sort.startsWith('-') ? 'DESC' : 'ASC';
-    qb.orderBy(sort.endsWith('referenceNumber') ? 'f.referenceNumber' : 'f.updatedAt', direction).addOrderBy(
-      'f.id',
-      direction,
-    );
     const { page, pageSize } = paging(q);
-    const [forms, total] = await qb
-      .skip((page - 1) * pageSize)
-      .take(pageSize)
-      .getManyAndCount();
+    const [forms, total] = await Promise.all([
+      this.taskQuery(caller, kind, q, false)
+        .orderBy(sort.endsWith('referenceNumber') ? 'f.referenceNumber' : 'f.updatedAt', direction)
+        .addOrderBy('f.id', direction)
+        .skip((page - 1) * pageSize)
+        .take(pageSize)
+        .getMany(),
+      this.taskQuery(caller, kind, q, true).getCount(),
+    ]);
     const companies = await this.names.companyNames(forms.map((f) => f.companyId));
     const items = forms.map((f) => ({
       id: f.id,
@@ -332,6 +300,51 @@ export class EServicesService {
       status: f.status,
     }));
     return { items, page, pageSize, total };
+  }
+
+  /**
+   * The forms waiting for the caller. Operators: Sent to HKEX, unclaimed or claimed by them.
+   * Participants: their company's forms Ready to Send that they did not contribute to (unclaimed
+   * or claimed by them), and Drafts returned to them. For the count, the company is repeated in
+   * each branch so SQLite answers each from (companyId, status) instead of walking all the
+   * company's forms; the page keeps one company condition and walks (companyId, updatedAt) in order.
+   */
+  private taskQuery(
+    caller: Caller,
+    kind: ActorKind,
+    q: TasksQueryDto,
+    forCount: boolean,
+  ): SelectQueryBuilder<EServiceForm> {
+    const qb = this.dataSource.manager.createQueryBuilder(EServiceForm, 'f');
+    const unclaimedOrMine = () => new Brackets((x) => x.where('f.claimedById IS NULL').orWhere('f.claimedById = :me'));
+    if (kind === 'operator') {
+      qb.where('f.status = :sent', { sent: 'SENT_TO_HKEX' }).andWhere(unclaimedOrMine());
+    } else {
+      const ofCompany = (branch: Brackets) =>
+        forCount ? new Brackets((c) => c.where('f.companyId = :company').andWhere(branch)) : branch;
+      const readyForChecker = new Brackets((c) =>
+        c
+          .where('f.status = :ready', { ready: 'READY_TO_SEND' })
+          // contributorIds is a JSON array of UUIDs: a quoted-substring match is exact.
+          .andWhere('f.contributorIds NOT LIKE :meQuoted')
+          .andWhere(unclaimedOrMine()),
+      );
+      const returnedToMaker = new Brackets((m) =>
+        m
+          .where('f.status = :draft', { draft: 'DRAFT' })
+          .andWhere('f.returned = :returned', { returned: true })
+          .andWhere(new Brackets((x) => x.where('f.createdById = :me').orWhere('f.submittedById = :me'))),
+      );
+      const either = new Brackets((w) => w.where(ofCompany(readyForChecker)).orWhere(ofCompany(returnedToMaker)));
+      if (forCount) qb.where(either);
+      else qb.where('f.companyId = :company').andWhere(either);
+      qb.setParameter('company', caller.companyId);
+    }
+    qb.setParameters({ me: caller.id, meQuoted: `%"${caller.id}"%` });
+    if (q.status) qb.andWhere('f.status = :status', { status: q.status });
+    if (q.formType) qb.andWhere('f.formType = :formType', { formType: q.formType });
+    if (q.participantId) qb.andWhere('f.participantId = :pid', { pid: q.participantId.toUpperCase() });
+    return qb;
   }
 
   // --- the rules' plumbing -------------------------------------------------------------

@@ -54,8 +54,17 @@ describe('Workflow', () => {
   const tasksOf = async (
     api: Api,
     query = '',
-  ): Promise<{ items: FormJson[]; total: number; page: number; pageSize: number }> =>
-    (await expectStatus(api.get(`/tasks${query}`), 200)).body;
+  ): Promise<{ items: FormJson[]; total: number; page: number; pageSize: number }> => {
+    const tasks = (await expectStatus(api.get(`/tasks${query}`), 200)).body as {
+      items: FormJson[];
+      total: number;
+      page: number;
+      pageSize: number;
+    };
+    // The count and the page are two queries: they must agree on every call.
+    if (tasks.page === 1) expect(tasks.items).toHaveLength(Math.min(tasks.total, tasks.pageSize));
+    return tasks;
+  };
 
   describe('reclaim', () => {
     it('the submitter reclaims an unclaimed form: back to Draft with its reference number, editable, resubmitted under the same number', async () => {
