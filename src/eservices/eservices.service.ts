@@ -306,8 +306,9 @@ export class EServicesService {
    * The forms waiting for the caller. Operators: Sent to HKEX, unclaimed or claimed by them.
    * Participants: their company's forms Ready to Send that they did not contribute to (unclaimed
    * or claimed by them), and Drafts returned to them. For the count, the company is repeated in
-   * each branch so SQLite answers each from (companyId, status) instead of walking all the
-   * company's forms; the page keeps one company condition and walks (companyId, updatedAt) in order.
+   * each branch so SQLite answers each from the index (companyId, status, updatedAt) instead of
+   * walking all the company's forms; the page keeps one company condition and walks
+   * (companyId, updatedAt, id) in order.
    */
   private taskQuery(
     caller: Caller,
