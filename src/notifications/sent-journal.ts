@@ -29,7 +29,8 @@ export class SentJournal {
   /** Each file open for reading and how far it has been read (only whole lines). */
   private readonly readers = new Map<string, { handle: FileHandle; offset: number }>();
   private writer: { day: string; handle: FileHandle } | null = null;
-  /** Reads and writes of this process, one at a time. */
+  private readonly retired: FileHandle[] = [];
+  /** Catching up with the files, and opening the day's file: one at a time in this process. */
   private tail: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -54,22 +55,24 @@ export class SentJournal {
     });
   }
 
-  /** Right after the server's 250: on disk (fsync'd) before this resolves. */
-  record(deliveryId: string, messageId: string): Promise<void> {
-    if (/\s/.test(deliveryId) || /\s/.test(messageId))
-      return Promise.reject(new Error('journal entries have no spaces'));
-    return this.serially(async () => {
-      const handle = await this.writerFor(dayOf(this.now()));
-      await handle.write(`${deliveryId} ${messageId}\n`);
-      await handle.datasync();
-      this.accepted.set(deliveryId, messageId);
-    });
+  /**
+   * Right after the server's 250: on disk (fsync'd) before this resolves. Records of
+   * concurrent sends are written side by side (each line is one O_APPEND write), and their
+   * fsyncs overlap; only opening the day's file is done one at a time.
+   */
+  async record(deliveryId: string, messageId: string): Promise<void> {
+    if (/\s/.test(deliveryId) || /\s/.test(messageId)) throw new Error('journal entries have no spaces');
+    const handle = await this.serially(() => this.writerFor(dayOf(this.now())));
+    await handle.write(`${deliveryId} ${messageId}\n`);
+    await handle.datasync();
+    this.accepted.set(deliveryId, messageId);
   }
 
   async close(): Promise<void> {
     await this.serially(async () => {
       await this.writer?.handle.close();
       this.writer = null;
+      for (const handle of this.retired.splice(0)) await handle.close();
       for (const reader of this.readers.values()) await reader.handle.close();
       this.readers.clear();
     });
@@ -83,7 +86,8 @@ export class SentJournal {
 
   private async writerFor(day: string): Promise<FileHandle> {
     if (this.writer?.day === day) return this.writer.handle;
-    await this.writer?.handle.close();
+    // Yesterday's handle stays open for writes still under way; it is closed with the journal.
+    if (this.writer) this.retired.push(this.writer.handle);
     this.writer = { day, handle: await open(join(this.dir, `accepted-${day}.log`), 'a') };
     return this.writer.handle;
   }

@@ -42,6 +42,18 @@ describe('SentJournal', () => {
     expect(readFileSync(join(dir, file), 'utf8')).toBe('d-1 <d-1@x>\nd-2 <d-2@x>\n');
   });
 
+  it('keeps every one of many concurrent records, each a whole line', async () => {
+    const a = journal();
+    const b = journal();
+    const ids = Array.from({ length: 200 }, (_, i) => `d-${i}`);
+    await Promise.all(ids.map((id, i) => (i % 2 ? a : b).record(id, `<${id}@x>`)));
+    const reader = journal();
+    for (const id of ids) expect(await reader.acceptedAs(id)).toBe(`<${id}@x>`);
+    const file = join(dir, `accepted-${new Date().toISOString().slice(0, 10)}.log`);
+    const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    expect(lines.sort()).toEqual(ids.map((id) => `${id} <${id}@x>`).sort());
+  });
+
   it('takes a line only once it is whole', async () => {
     const reader = journal();
     const file = join(dir, `accepted-${new Date().toISOString().slice(0, 10)}.log`);
