@@ -47,6 +47,7 @@ export function serviceEnv(o: {
     'REDIS_URL',
     'WORKERS',
     'WORKER_CONCURRENCY',
+    'MAIL_CONCURRENCY',
     'DATABASE_URL',
     'MAIL_OUTBOX_DIR',
     'JWT_SECRET',

@@ -61,7 +61,7 @@ export class WorkersService {
           throw e;
         }
       },
-      { ...options, connection: this.redis.worker() },
+      { ...options, concurrency: this.config.mailConcurrency, connection: this.redis.worker() },
     );
     notifications.on('failed', (job, error) => {
       if (!job || job.name !== 'send-email' || job.attemptsMade < (job.opts.attempts ?? 1)) return;
@@ -75,7 +75,9 @@ export class WorkersService {
     });
     for (const w of [processing, notifications]) w.on('error', () => undefined); // reported by RedisConnections
     this.workers = [processing, notifications];
-    this.logger.log(`workers started (concurrency ${this.config.workerConcurrency})`);
+    this.logger.log(
+      `workers started (concurrency ${this.config.workerConcurrency}, e-mails ${this.config.mailConcurrency})`,
+    );
   }
 
   /** Graceful: waits for the jobs in hand to finish; jobs not started stay in the queue. */

@@ -161,6 +161,7 @@ describe('a worker process killed with SIGKILL in the middle of a batch, and sta
     SMTP_URL: sink.url,
     JOB_LOCK_MS: '2000',
     WORKER_CONCURRENCY: '10',
+    MAIL_CONCURRENCY: '10',
   });
 
   it('every e-mail arrives, none lost; a copy is only ever one the killed worker had handed to the server', async () => {
@@ -229,7 +230,7 @@ describe('a worker process killed with SIGKILL in the middle of a batch, and sta
     // SMTP server cannot be asked whether it has it). Every other e-mail arrives once.
     expect(result).toMatchObject({ lost: 0, unexpected: 0 });
     expect(result.duplicatedMessageIds).toBe(result.duplicated);
-    expect(result.duplicated).toBeLessThanOrEqual(10); // at most the killed worker's WORKER_CONCURRENCY
+    expect(result.duplicated).toBeLessThanOrEqual(10); // at most the killed worker's MAIL_CONCURRENCY
     expect(new Set(sink.messages.map((m) => m.messageId)).size).toBe(expected.length);
     const deliveries = await deliveriesOf(t);
     expect(deliveries).toHaveLength(expected.length);
@@ -510,7 +511,7 @@ describe('a worker killed the moment the mail server has accepted an e-mail, bef
       await confirm(t, form);
       forms.push(form);
     }
-    const env = { SMTP_URL: sink.url, JOB_LOCK_MS: '2000', WORKER_CONCURRENCY: '1' };
+    const env = { SMTP_URL: sink.url, JOB_LOCK_MS: '2000', WORKER_CONCURRENCY: '1', MAIL_CONCURRENCY: '1' };
     const first = spawnWorker(t, env);
     // SIGKILL right after the server's 250 for the first e-mail: it is delivered, and the
     // worker dies before (or while) it commits the delivery as SENT.
@@ -577,7 +578,7 @@ describe('a worker killed after the mail server accepted an e-mail and the journ
       await confirm(t, form);
       forms.push(form);
     }
-    const env = { SMTP_URL: sink.url, JOB_LOCK_MS: '2000', WORKER_CONCURRENCY: '1' };
+    const env = { SMTP_URL: sink.url, JOB_LOCK_MS: '2000', WORKER_CONCURRENCY: '1', MAIL_CONCURRENCY: '1' };
     const first = spawnWorker(t, { ...env, NODE_OPTIONS: `--require ${DIE_AFTER_JOURNAL}` });
     expect(await first.exited).toBe('SIGKILL');
     const struck = /journaled (\S+); dying/.exec(first.output())?.[1];
