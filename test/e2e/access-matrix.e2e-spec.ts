@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { URL_ACTIONS } from '../../src/eservices/eservices.service';
@@ -161,13 +162,26 @@ describe('Access-control matrix: every served route × every kind of caller (SPE
   };
 
   // --- the other things routes are called on ----------------------------------------
-  /** A delivery of the notifications, set FAILED so that retrying it is possible. */
+  /**
+   * A FAILED delivery of its own for each call, so that retrying it is possible (beside a real
+   * one of the same event; no job is working on it, so nothing sends it meanwhile).
+   */
+  let failedDeliveries = 0;
   const failedDelivery = async (): Promise<Call> => {
     const repo = t.app.get(DataSource).getRepository(Delivery);
-    const [delivery] = await repo.find({ order: { createdAt: 'ASC' }, take: 1 });
-    if (!delivery) throw new Error('no delivery yet');
-    await repo.update({ id: delivery.id }, { status: 'FAILED' });
-    return { params: { id: delivery.id } };
+    const [model] = await repo.find({ order: { createdAt: 'ASC' }, take: 1 });
+    if (!model) throw new Error('no delivery yet');
+    const id = randomUUID();
+    await repo.insert({
+      ...model,
+      id,
+      recipientEmail: `failed-${++failedDeliveries}@example.com`,
+      status: 'FAILED',
+      messageId: null,
+      sentAt: null,
+      lastError: 'refused by the mail server (test)',
+    });
+    return { params: { id } };
   };
   /** A login name locked by 5 failed logins (only the administrator's call may unlock it). */
   const lockedName = (): Call => ({ params: { username: LOCKED_NAME } });
