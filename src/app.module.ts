@@ -15,6 +15,7 @@ import { signingSecret } from './auth/signing-key';
 import { Clock, SystemClock } from './common/clock';
 import { ProblemFilter } from './common/problem.filter';
 import { Transactions } from './common/transactions';
+import { FixedSql } from './common/fixed-sql';
 import { MigrationsService } from './common/migrations.service';
 import { appConfig, authConfig, CONFIG_NAMESPACES, databaseConfig, mailConfig } from './config/configuration';
 import { dataSourceOptions, ENTITIES } from './config/data-source-options';
@@ -82,6 +83,7 @@ import { WorkersService } from './queue/workers.service';
     MigrationsService,
     { provide: Clock, useClass: SystemClock },
     Transactions,
+    FixedSql,
     AuthService,
     RegistryService,
     DataImportService,

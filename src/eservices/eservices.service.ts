@@ -53,14 +53,8 @@ export class EServicesService {
     private readonly notifications: NotificationsService,
     private readonly clock: Clock,
     private readonly names: DisplayNames,
-  ) {
-    this.sql = new FixedSql(dataSource);
-    this.formById = `SELECT * FROM "eservice_form" WHERE "id" = ${this.sql.param(1)}`;
-  }
-
-  /** The form load of every view and action (the hottest statement): fixed SQL. */
-  private readonly sql: FixedSql;
-  private readonly formById: string;
+    private readonly sql: FixedSql,
+  ) {}
 
   async create(caller: Caller, dto: CreateFormDto): Promise<FormView> {
     this.actorKind(caller, 'participant');
@@ -180,7 +174,7 @@ export class EServicesService {
   /** The worker's half of `complete`: applies a requested completion once, or records why it cannot. */
   async applyRequestedCompletion(formId: string, outboxId: number): Promise<void> {
     await this.tx.run(async (em) => {
-      const form = await em.findOneBy(EServiceForm, { id: formId });
+      const form = await this.sql.byId(em, EServiceForm, formId);
       if (form?.status === 'SENT_TO_HKEX' && form.completionRequestedById) {
         const operator = await em.findOneByOrFail(AppUser, { id: form.completionRequestedById });
         try {
@@ -405,7 +399,7 @@ export class EServicesService {
   private async loadVisible(em: EntityManager, caller: Caller, id: string): Promise<EServiceForm> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound();
     const kind = this.actorKind(caller);
-    const form = await this.sql.one(em, EServiceForm, this.formById, [id]);
+    const form = await this.sql.byId(em, EServiceForm, id);
     const visible =
       form !== null &&
       (kind === 'operator' ? OPERATOR_VISIBLE_STATUSES.includes(form.status) : form.companyId === caller.companyId);

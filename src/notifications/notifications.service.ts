@@ -8,6 +8,7 @@ import { LoginChallenge } from '../auth/login-challenge.entity';
 import { LOGIN_POLICY } from '../auth/login-policy';
 import { emailOtpFor } from '../auth/one-time-passwords';
 import { Clock } from '../common/clock';
+import { FixedSql } from '../common/fixed-sql';
 import { formatHkt } from '../common/hkt';
 import { Transactions } from '../common/transactions';
 import { mailConfig } from '../config/configuration';
@@ -49,6 +50,7 @@ export class NotificationsService {
     private readonly transport: MailTransport,
     private readonly clock: Clock,
     private readonly auth: AuthService,
+    private readonly sql: FixedSql,
     @Inject(mailConfig.KEY) private readonly config: ConfigType<typeof mailConfig>,
   ) {}
 
@@ -118,7 +120,7 @@ export class NotificationsService {
   async send(deliveryId: string, outboxId: number): Promise<'sent' | 'already-sent' | 'missing'> {
     // One transaction decides: nothing to do (closing the outbox row), wait, or send this.
     const step = await this.tx.run(async (em): Promise<SendStep> => {
-      const delivery = await em.findOneBy(Delivery, { id: deliveryId });
+      const delivery = await this.sql.byId(em, Delivery, deliveryId);
       if (!delivery || delivery.status === 'SENT') {
         await this.outbox.markDone(em, outboxId);
         return { outcome: delivery ? ('already-sent' as const) : ('missing' as const) };
@@ -217,8 +219,9 @@ export class NotificationsService {
   }
 
   private async render(em: EntityManager, d: Delivery) {
-    const form = await em.findOneByOrFail(EServiceForm, { id: d.formId });
-    const step = await em.findOneByOrFail(FormHistory, { id: d.historyId });
+    const form = await this.sql.byId(em, EServiceForm, d.formId);
+    const step = await this.sql.byId(em, FormHistory, d.historyId);
+    if (!form || !step) throw new Error(`delivery ${d.id}: its form or history entry is missing`);
     const rule = eventRuleFor(step.action)!;
     return this.renderer.render(d.event as NotificationEvent, {
       recipientName: d.recipientName,

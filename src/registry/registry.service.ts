@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Caller, canMaintainUsers } from '../auth/caller';
 import { notFound } from '../common/errors';
+import { FixedSql } from '../common/fixed-sql';
 import { countUsers, RegistrySnapshot } from '../eservices/forms/registry-effects';
 import { Company } from './company.entity';
 import { Participantship } from './participantship.entity';
@@ -16,6 +17,7 @@ export class RegistryService {
     @InjectRepository(Company) private readonly companies: Repository<Company>,
     @InjectRepository(Participantship) private readonly participantships: Repository<Participantship>,
     @InjectRepository(UserProfile) private readonly profiles: Repository<UserProfile>,
+    private readonly sql: FixedSql,
   ) {}
 
   companyOf(id: string): Promise<Company | null> {
@@ -73,11 +75,14 @@ export class RegistryService {
     // still exclude each other, while new forms of the participantship (whose foreign key
     // check takes FOR KEY SHARE on this row) are not held up behind a completion.
     const lock = options.forUpdate && em.connection.options.type === 'postgres';
-    const participantship = await em.findOneOrFail(Participantship, {
-      where: { id: participantshipId },
-      ...(lock ? { lock: { mode: 'for_no_key_update' as const } } : {}),
-    });
-    const profiles = await em.find(UserProfile, { where: { participantshipId } });
+    const participantship = lock
+      ? await em.findOneOrFail(Participantship, {
+          where: { id: participantshipId },
+          lock: { mode: 'for_no_key_update' },
+        })
+      : await this.sql.byId(em, Participantship, participantshipId);
+    if (!participantship) throw notFound('Participantship');
+    const profiles = await this.sql.allWhere(em, UserProfile, 'participantshipId', participantshipId);
     return {
       participantship,
       userIdPrefix: participantship.userIdPrefix,

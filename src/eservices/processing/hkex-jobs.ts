@@ -1,5 +1,6 @@
 import { forwardRef, Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
+import { FixedSql } from '../../common/fixed-sql';
 import { Transactions } from '../../common/transactions';
 import { OutboxService } from '../../queue/outbox.service';
 import { JobData } from '../../queue/queues';
@@ -16,12 +17,13 @@ export class HkexJobs {
     private readonly outbox: OutboxService,
     @Inject(forwardRef(() => EServicesService)) private readonly eservices: EServicesService,
     private readonly clock: Clock,
+    private readonly sql: FixedSql,
   ) {}
 
   /** A form arrived at HKEX: check it against the registry and attach the result for the operator. */
   async arrivalCheck({ formId, outboxId }: JobData<'arrival-check'>): Promise<void> {
     await this.tx.run(async (em) => {
-      const form = await em.findOneBy(EServiceForm, { id: formId });
+      const form = await this.sql.byId(em, EServiceForm, formId);
       if (form?.status === 'SENT_TO_HKEX') {
         const check = await this.processing.arrivalCheck(em, form, this.clock.now());
         await em.update(EServiceForm, { id: formId }, { arrivalCheck: check });
