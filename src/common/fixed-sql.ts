@@ -48,6 +48,70 @@ export class FixedSql {
     return this.many(em, target, sql, [value]);
   }
 
+  /**
+   * INSERT of one row (the properties given, converted by the driver: JSON, booleans, value
+   * transformers); returns the row's `id` (generated ones included).
+   */
+  async insert<T extends ObjectLiteral>(
+    em: EntityManager,
+    target: EntityTarget<T>,
+    values: Partial<T>,
+  ): Promise<unknown> {
+    const metadata = this.dataSource.getMetadata(target);
+    const keys = Object.keys(values).filter((k) => values[k] !== undefined);
+    const key = `insert ${metadata.tableName}(${keys.join(',')})`;
+    let sql = this.statements.get(key);
+    if (!sql) {
+      const columns = keys.map((k) => `"${this.column(target, k).databaseName}"`).join(', ');
+      const params = keys.map((_, i) => this.param(i + 1)).join(', ');
+      sql = `INSERT INTO "${metadata.tableName}" (${columns}) VALUES (${params}) RETURNING "id"`;
+      this.statements.set(key, sql);
+    }
+    const rows = (await em.query(sql, this.values(target, values, keys))) as { id: unknown }[];
+    return rows[0].id;
+  }
+
+  /**
+   * UPDATE … SET (the properties given) WHERE (every property of `where` equal: `=`, so a null
+   * condition never matches); returns how many rows it changed, which decides a conditional
+   * update (`id` and `version`).
+   */
+  async update<T extends ObjectLiteral>(
+    em: EntityManager,
+    target: EntityTarget<T>,
+    where: Partial<T>,
+    changes: Partial<T>,
+  ): Promise<number> {
+    const metadata = this.dataSource.getMetadata(target);
+    const sets = Object.keys(changes).filter((k) => changes[k] !== undefined);
+    const conditions = Object.keys(where);
+    const key = `update ${metadata.tableName} ${sets.join(',')} where ${conditions.join(',')}`;
+    let sql = this.statements.get(key);
+    if (!sql) {
+      const set = sets.map((k, i) => `"${this.column(target, k).databaseName}" = ${this.param(i + 1)}`).join(', ');
+      const filter = conditions
+        .map((k, i) => `"${this.column(target, k).databaseName}" = ${this.param(sets.length + i + 1)}`)
+        .join(' AND ');
+      sql = `UPDATE "${metadata.tableName}" SET ${set} WHERE ${filter} RETURNING "id"`;
+      this.statements.set(key, sql);
+    }
+    const params = [...this.values(target, changes, sets), ...this.values(target, where, conditions)];
+    const result = (await em.query(sql, params)) as unknown[];
+    // TypeORM answers an UPDATE on PostgreSQL with [rows, rowCount]; on SQLite with the rows.
+    return this.postgres ? (result[1] as number) : result.length;
+  }
+
+  private column<T extends ObjectLiteral>(target: EntityTarget<T>, property: string) {
+    const column = this.dataSource.getMetadata(target).findColumnWithPropertyName(property);
+    if (!column) throw new Error(`${String(property)} is not a column of ${this.dataSource.getMetadata(target).name}`);
+    return column;
+  }
+
+  private values<T extends ObjectLiteral>(target: EntityTarget<T>, values: Partial<T>, keys: string[]): unknown[] {
+    const driver = this.dataSource.driver;
+    return keys.map((k) => driver.preparePersistentValue(values[k], this.column(target, k)));
+  }
+
   async many<T extends ObjectLiteral>(
     em: EntityManager,
     target: EntityTarget<T>,

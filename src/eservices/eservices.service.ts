@@ -453,14 +453,9 @@ export class EServicesService {
     now: Date,
   ): Promise<EServiceForm> {
     const next = { ...changes, version: form.version + 1, updatedAt: now };
-    const result = await em
-      .createQueryBuilder()
-      .update(EServiceForm)
-      .set(next)
-      .where('id = :id AND version = :version', { id: form.id, version: form.version })
-      .execute();
-    if (result.affected !== 1) {
-      const now_ = await em.findOneBy(EServiceForm, { id: form.id });
+    const affected = await this.sql.update(em, EServiceForm, { id: form.id, version: form.version }, next);
+    if (affected !== 1) {
+      const now_ = await this.sql.byId(em, EServiceForm, form.id);
       throw new DomainError('CONFLICT', 'Someone else changed the form at the same time; reload it.', {
         currentStatus: now_?.status,
         currentStatusLabel: now_ ? STATUS_LABELS[now_.status] : undefined,
@@ -489,8 +484,7 @@ export class EServicesService {
       message,
       at,
     });
-    const result = await em.insert(FormHistory, step);
-    step.id = (result.identifiers[0] as { id: number }).id;
+    step.id = Number(await this.sql.insert(em, FormHistory, step));
     return step;
   }
 

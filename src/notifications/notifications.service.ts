@@ -61,7 +61,7 @@ export class NotificationsService {
     const people = await this.recipients(em, rule, form);
     for (const person of people) {
       const id = randomUUID();
-      await em.insert(Delivery, {
+      await this.sql.insert(em, Delivery, {
         id,
         formId: form.id,
         historyId: history.id,

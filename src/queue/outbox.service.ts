@@ -3,6 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { Queue } from 'bullmq';
 import { EntityManager, In, IsNull, LessThan, Or } from 'typeorm';
 import { Clock } from '../common/clock';
+import { FixedSql } from '../common/fixed-sql';
 import { Transactions } from '../common/transactions';
 import { queueConfig } from '../config/configuration';
 import { OutboxMessage } from './outbox-message.entity';
@@ -29,12 +30,13 @@ export class OutboxService {
     private readonly tx: Transactions,
     private readonly redis: RedisConnections,
     private readonly clock: Clock,
+    private readonly sql: FixedSql,
     @Inject(queueConfig.KEY) private readonly config: ConfigType<typeof queueConfig>,
   ) {}
 
   /** Inside a transaction: the job is published once the transaction commits. */
   async add<N extends JobName>(em: EntityManager, name: N, payload: JobPayloads[N]): Promise<void> {
-    const row = em.create(OutboxMessage, {
+    await this.sql.insert(em, OutboxMessage, {
       queue: JOB_QUEUE[name],
       name,
       payload: { ...payload },
@@ -42,12 +44,11 @@ export class OutboxService {
       publishedAt: null,
       doneAt: null,
     });
-    await em.save(OutboxMessage, row);
   }
 
   /** Inside the worker's transaction: the job's work is committed, so the row is closed. */
   async markDone(em: EntityManager, outboxId: number): Promise<void> {
-    await em.update(OutboxMessage, { id: outboxId }, { doneAt: this.clock.now() });
+    await this.sql.update(em, OutboxMessage, { id: outboxId }, { doneAt: this.clock.now() });
   }
 
   queue(name: QueueName): Queue {
