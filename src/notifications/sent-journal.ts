@@ -30,6 +30,8 @@ export class SentJournal {
   private readonly readers = new Map<string, { handle: FileHandle; offset: number }>();
   private writer: { day: string; handle: FileHandle } | null = null;
   private readonly retired: FileHandle[] = [];
+  /** Whether every file of the folder has been read once. */
+  private listed = false;
   /** Catching up with the files, and opening the day's file: one at a time in this process. */
   private tail: Promise<unknown> = Promise.resolve();
 
@@ -92,14 +94,27 @@ export class SentJournal {
     return this.writer.handle;
   }
 
-  /** Reads what every process appended since the last look. */
+  /**
+   * Reads what every process appended since the last look. The first look reads every file;
+   * after that only yesterday's and today's can still grow (a process appends to the file of
+   * the day it writes in), so only those two are looked at: no directory listing per e-mail.
+   */
   private async catchUp(): Promise<void> {
-    for (const name of readdirSync(this.dir)) {
-      if (!FILE.test(name)) continue;
+    const now = this.now().getTime();
+    const names = this.listed
+      ? [dayOf(new Date(now - DAY_MS)), dayOf(new Date(now))].map((day) => `accepted-${day}.log`)
+      : readdirSync(this.dir).filter((name) => FILE.test(name));
+    this.listed = true;
+    for (const name of names) {
       const file = join(this.dir, name);
       let reader = this.readers.get(file);
       if (!reader) {
-        reader = { handle: await open(file, 'r'), offset: 0 };
+        const handle = await open(file, 'r').catch((e: NodeJS.ErrnoException) => {
+          if (e.code === 'ENOENT') return null; // nobody has written on that day yet
+          throw e;
+        });
+        if (!handle) continue;
+        reader = { handle, offset: 0 };
         this.readers.set(file, reader);
       }
       const { size } = await reader.handle.stat();

@@ -78,6 +78,18 @@ describe('SentJournal', () => {
     expect(existsSync(join(dir, 'accepted-2026-11-02.log'))).toBe(true);
   });
 
+  it("after its first look, still sees what others append to yesterday's and today's files", async () => {
+    let now = new Date('2026-11-01T23:59:59Z');
+    const reader = journal(() => now);
+    const writer = journal(() => now);
+    expect(await reader.acceptedAs('d-0')).toBeUndefined(); // the first look (every file) is done
+    await writer.record('d-late', '<late@x>');
+    now = new Date('2026-11-02T00:00:01Z');
+    await writer.record('d-new', '<new@x>');
+    expect(await reader.acceptedAs('d-late')).toBe('<late@x>');
+    expect(await reader.acceptedAs('d-new')).toBe('<new@x>');
+  });
+
   it('refuses an entry that would not read back', async () => {
     await expect(journal().record('d 1', '<d-1@x>')).rejects.toThrow(/no spaces/);
   });
