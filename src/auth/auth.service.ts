@@ -57,6 +57,8 @@ const badOtp = (): DomainError =>
 export class AuthService implements OnModuleInit {
   private dummyHash = '';
   private readonly secret: string;
+  /** Tokens whose signature this process has checked, with their claims. */
+  private readonly tokens = new LRUCache<string, TokenClaims & { exp: number }>({ max: 20_000 });
   /** Callers by user id with the token version they were loaded for: most requests need no query. */
   private readonly callers: LRUCache<string, { tv: number; caller: Caller }> | null;
 
@@ -268,12 +270,7 @@ export class AuthService implements OnModuleInit {
 
   /** The caller behind a bearer token, or a 401 (expired, revoked, or scope too narrow for the route). */
   async authenticate(token: string, passwordChangeRoute: boolean): Promise<Caller> {
-    let claims: TokenClaims;
-    try {
-      claims = await this.jwt.verifyAsync<TokenClaims>(token);
-    } catch {
-      throw new DomainError('UNAUTHENTICATED', 'The access token is invalid or has expired.');
-    }
+    const claims = await this.verified(token);
     const caller = await this.callerOf(claims);
     if (claims.scope === 'password' && !passwordChangeRoute)
       throw new DomainError(
@@ -281,6 +278,22 @@ export class AuthService implements OnModuleInit {
         'The password has expired: change it first (POST /api/v1/auth/password).',
       );
     return caller;
+  }
+
+  /**
+   * The claims of a token whose signature and expiry hold. A token already verified by this
+   * process is not verified again (the same string has the same signature) until it expires.
+   */
+  private async verified(token: string): Promise<TokenClaims> {
+    const known = this.tokens.get(token);
+    if (known && known.exp * 1000 > Date.now()) return known;
+    try {
+      const claims = await this.jwt.verifyAsync<TokenClaims & { exp: number }>(token);
+      this.tokens.set(token, claims);
+      return claims;
+    } catch {
+      throw new DomainError('UNAUTHENTICATED', 'The access token is invalid or has expired.');
+    }
   }
 
   private async callerOf(claims: TokenClaims): Promise<Caller> {

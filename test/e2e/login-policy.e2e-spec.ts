@@ -1,3 +1,4 @@
+import { JwtService } from '@nestjs/jwt';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { API_PREFIX } from '../../src/app';
@@ -24,7 +25,7 @@ import {
   wrongCode,
 } from '../support/login';
 import { fillPath, nestRoutes, servedRoutes } from '../support/routes';
-import { Api, DEMO_PASSWORD, expectStatus, startTestApp, TestApp, USERS } from '../support/test-app';
+import { Api, DEMO_PASSWORD, expectStatus, startTestApp, TEST_JWT_SECRET, TestApp, USERS } from '../support/test-app';
 
 /**
  * The exchange's 2FA login policy (SPEC §7; seeds: 2FA information package), every rule on
@@ -290,6 +291,28 @@ describe('Login policy (SPEC §7)', () => {
       await expectProblem(maker.post(`/admin/users/${enc(u.username)}/unlock`), 403, 'FORBIDDEN');
       await expectProblem(bearer(t).post(`/admin/users/${enc(u.username)}/unlock`), 401, 'UNAUTHENTICATED');
       await expectProblem(passwordStep(t, u.username), 401, 'ACCOUNT_LOCKED');
+    });
+  });
+
+  describe('tokens expire', () => {
+    /** The claims of a real token of the user, signed again with another expiry. */
+    const resigned = async (expiresInSeconds: number): Promise<string> => {
+      const u = await loadLoginUser(t);
+      const token = (await logInWith(t, u.username)).token;
+      const signer = new JwtService({ secret: TEST_JWT_SECRET });
+      const { iat: _iat, exp: _exp, ...claims } = signer.decode<Record<string, unknown>>(token);
+      return signer.sign(claims, { algorithm: 'HS256', expiresIn: expiresInSeconds });
+    };
+
+    it('an expired token is 401', async () => {
+      await expectProblem(me(await resigned(-1)), 401, 'UNAUTHENTICATED');
+    });
+
+    it('a token used while valid is refused once it expires (no verification is remembered past it)', async () => {
+      const token = await resigned(2);
+      await expectStatus(me(token), 200);
+      await new Promise((r) => setTimeout(r, 2_100));
+      await expectProblem(me(token), 401, 'UNAUTHENTICATED');
     });
   });
 
