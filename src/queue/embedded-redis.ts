@@ -24,7 +24,7 @@ export class EmbeddedRedis {
   }
 
   async start(timeoutMs = 10_000): Promise<void> {
-    if (await answers(this.socket)) return;
+    if (await redisAnswers(this.socket)) return;
     mkdirSync(this.dir, { recursive: true });
     const args = [...redisServerArgs(this.dir, this.socket), '--logfile', resolve(this.dir, 'redis.log')];
     const child = spawn('redis-server', args, { stdio: 'ignore' });
@@ -44,7 +44,7 @@ export class EmbeddedRedis {
     const deadline = Date.now() + timeoutMs;
     const ready = (async () => {
       while (Date.now() < deadline) {
-        if (existsSync(this.socket) && (await answers(this.socket))) return;
+        if (existsSync(this.socket) && (await redisAnswers(this.socket))) return;
         await new Promise((r) => setTimeout(r, 50));
       }
       throw new Error(`redis-server did not answer on ${this.socket} within ${timeoutMs} ms`);
@@ -65,7 +65,8 @@ export class EmbeddedRedis {
   }
 }
 
-async function answers(socket: string): Promise<boolean> {
+/** Whether a redis-server answers PING on this unix socket (never waits for one to come). */
+export async function redisAnswers(socket: string): Promise<boolean> {
   if (!existsSync(socket)) return false;
   const client = new Redis({
     path: socket,

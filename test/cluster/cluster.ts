@@ -4,9 +4,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import Redis from 'ioredis';
 import { Client } from 'pg';
-import { redisServerArgs } from '../../src/queue/embedded-redis';
+import { redisAnswers, redisServerArgs } from '../../src/queue/embedded-redis';
 import { DataFile } from '../../src/registry/data-loader';
 
 /**
@@ -253,19 +252,5 @@ async function healthy(base: string): Promise<boolean> {
     return (await fetch(`${base}/api/health`)).status === 200;
   } catch {
     return false;
-  }
-}
-
-async function redisAnswers(socket: string): Promise<boolean> {
-  if (!existsSync(socket)) return false;
-  const client = new Redis({ path: socket, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
   }
 }

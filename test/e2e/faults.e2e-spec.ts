@@ -488,10 +488,13 @@ describe('a crash after the database commit and before the enqueue', () => {
   });
 });
 
-describe('a worker killed the moment the mail server has accepted an e-mail, before it recorded it', () => {
+/**
+ * For the tests that kill a worker around one e-mail: an app of their own whose e-mails only
+ * worker processes send, to an SMTP sink on loopback.
+ */
+function mailOnlyByWorkers(): { app: () => TestApp; sink: () => SmtpSink } {
   let sink: SmtpSink;
   let t: TestApp;
-
   beforeAll(async () => {
     sink = await SmtpSink.start();
     t = await startTestApp({ realTime: true, env: { WORKERS: 'off', SMTP_URL: sink.url } });
@@ -501,17 +504,37 @@ describe('a worker killed the moment the mail server has accepted an e-mail, bef
     await t?.close();
     await sink?.close();
   }, 30_000);
+  return { app: () => t, sink: () => sink };
+}
+
+/** Three forms confirmed: their "submitted" and "sent to HKEX" e-mails wait for a worker. */
+async function threeConfirmed(t: TestApp): Promise<Pushed[]> {
+  await logInCrew(t);
+  const forms: Pushed[] = [];
+  for (let i = 0; i < 3; i++) {
+    const form = await submitAndClaim(t, i);
+    await confirm(t, form);
+    forms.push(form);
+  }
+  return forms;
+}
+
+/** A worker that sends one e-mail at a time, whose jobs another takes over 2 s after it died. */
+const oneAtATime = (sink: SmtpSink): Record<string, string> => ({
+  SMTP_URL: sink.url,
+  JOB_LOCK_MS: '2000',
+  WORKER_CONCURRENCY: '1',
+  MAIL_CONCURRENCY: '1',
+});
+
+describe('a worker killed the moment the mail server has accepted an e-mail, before it recorded it', () => {
+  const setup = mailOnlyByWorkers();
 
   it('the e-mail goes at most twice, both with the same Message-ID: at least once, recognisably', async () => {
     const started = Date.now();
-    await logInCrew(t);
-    const forms: Pushed[] = [];
-    for (let i = 0; i < 3; i++) {
-      const form = await submitAndClaim(t, i);
-      await confirm(t, form);
-      forms.push(form);
-    }
-    const env = { SMTP_URL: sink.url, JOB_LOCK_MS: '2000', WORKER_CONCURRENCY: '1', MAIL_CONCURRENCY: '1' };
+    const [t, sink] = [setup.app(), setup.sink()];
+    const forms = await threeConfirmed(t);
+    const env = oneAtATime(sink);
     const first = spawnWorker(t, env);
     // SIGKILL right after the server's 250 for the first e-mail: it is delivered, and the
     // worker dies before (or while) it commits the delivery as SENT.
@@ -556,29 +579,13 @@ describe('a worker killed the moment the mail server has accepted an e-mail, bef
 });
 
 describe('a worker killed after the mail server accepted an e-mail and the journal has it, before the SENT commit', () => {
-  let sink: SmtpSink;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    sink = await SmtpSink.start();
-    t = await startTestApp({ realTime: true, env: { WORKERS: 'off', SMTP_URL: sink.url } });
-  });
-  afterAll(async () => {
-    await killAll();
-    await t?.close();
-    await sink?.close();
-  }, 30_000);
+  const setup = mailOnlyByWorkers();
 
   it('the worker that takes the job over finds it in the journal and does not send it again', async () => {
     const started = Date.now();
-    await logInCrew(t);
-    const forms: Pushed[] = [];
-    for (let i = 0; i < 3; i++) {
-      const form = await submitAndClaim(t, i);
-      await confirm(t, form);
-      forms.push(form);
-    }
-    const env = { SMTP_URL: sink.url, JOB_LOCK_MS: '2000', WORKER_CONCURRENCY: '1', MAIL_CONCURRENCY: '1' };
+    const [t, sink] = [setup.app(), setup.sink()];
+    const forms = await threeConfirmed(t);
+    const env = oneAtATime(sink);
     const first = spawnWorker(t, { ...env, NODE_OPTIONS: `--require ${DIE_AFTER_JOURNAL}` });
     expect(await first.exited).toBe('SIGKILL');
     const struck = /journaled (\S+); dying/.exec(first.output())?.[1];
