@@ -1,7 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -53,6 +52,15 @@ export class Child {
   /** Lines that look like errors (a 500's errorId, an unhandled rejection …). */
   errorLines(): string[] {
     return this.lines.filter((l) => /\bERROR\b|Unhandled|errorId=/.test(l));
+  }
+
+  /** The port an API process said it listens on, once it has. */
+  listeningPort(): number | null {
+    for (const line of this.lines) {
+      const port = /Listening on http:\/\/localhost:(\d+)\//.exec(line)?.[1];
+      if (port) return Number(port);
+    }
+    return null;
   }
 
   hasWritten(pattern: RegExp): boolean {
@@ -116,24 +124,22 @@ export class Cluster {
       NO_COLOR: '1',
     };
     // As scripts/cluster.sh: every process at once, so migrations and the seed race too.
-    for (let i = 0; i < (options.apis ?? 2); i++) {
-      const port = await freePort();
-      this.apiUrls.push(`http://127.0.0.1:${port}`);
+    // PORT=0: each API binds a free port of its own choosing and says which (a port picked here
+    // and handed over could be taken by another test's server in between).
+    for (let i = 0; i < (options.apis ?? 2); i++)
       this.apis.push(
-        this.spawn(`api-${port}`, MAIN_ENTRY, {
-          ...env,
-          PORT: String(port),
-          WORKERS: 'off',
-          SMTP_URL: options.apiSmtpUrl,
-        }),
+        this.spawn(`api-${i + 1}`, MAIN_ENTRY, { ...env, PORT: '0', WORKERS: 'off', SMTP_URL: options.apiSmtpUrl }),
       );
-    }
     for (const [i, smtpUrl] of options.workerSmtpUrls.entries())
       this.workers.push(this.spawn(`worker-${i + 1}`, WORKER_ENTRY, { ...env, WORKERS: 'on', SMTP_URL: smtpUrl }));
     await Promise.all([
-      ...this.apis.map((api, i) => this.until(api, () => healthy(this.apiUrls[i]), 'answers /api/health')),
+      ...this.apis.map((api) => this.until(api, () => api.listeningPort() !== null, 'listens')),
       ...this.workers.map((w) => this.until(w, () => w.hasWritten(/workers started/), 'runs its workers')),
     ]);
+    this.apiUrls.push(...this.apis.map((api) => `http://127.0.0.1:${api.listeningPort()}`));
+    await Promise.all(
+      this.apis.map((api, i) => this.until(api, () => healthy(this.apiUrls[i]), 'answers /api/health')),
+    );
   }
 
   /** A query on the cluster's database (the checks a test makes behind the HTTP interface). */
@@ -237,14 +243,6 @@ function serverUrl(): string {
   if (!url?.startsWith('postgres'))
     throw new Error('the cluster tests need a PostgreSQL server: bash scripts/with-postgres.sh npx jest test/cluster');
   return url;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 async function healthy(base: string): Promise<boolean> {
