@@ -59,13 +59,13 @@ export class Transactions {
     const group: Unit[] = [];
     const outcomes: Outcome[] = [];
     const started = performance.now();
+    // The first unit is the group's before BEGIN: should BEGIN fail (another process held the
+    // write lock past busy_timeout), that unit fails with it and the next ones try again.
+    group.push(this.waiting.shift()!);
     try {
       await runner.startTransaction();
-      while (
-        this.waiting.length &&
-        group.length < GROUP_MAX_UNITS &&
-        (group.length === 0 || performance.now() - started < GROUP_MAX_MS)
-      ) {
+      outcomes.push(await runUnit(runner.manager, group[0]));
+      while (this.waiting.length && group.length < GROUP_MAX_UNITS && performance.now() - started < GROUP_MAX_MS) {
         const unit = this.waiting.shift()!;
         group.push(unit);
         outcomes.push(await runUnit(runner.manager, unit));

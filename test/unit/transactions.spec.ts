@@ -112,6 +112,22 @@ describe('Transactions on SQLite (group commit)', () => {
     expect(itemsOnDisk()).toEqual([1, 2]);
   });
 
+  it('fails the unit whose BEGIN cannot take the write lock, and goes on once the lock is free', async () => {
+    await dataSource.query('PRAGMA busy_timeout = 100');
+    const otherProcess = new Database(file);
+    otherProcess.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(tx.run((em) => em.query('INSERT INTO item (id, parentId) VALUES (1, 1)'))).rejects.toThrow(
+        /locked|busy/i,
+      );
+    } finally {
+      otherProcess.exec('COMMIT');
+      otherProcess.close();
+    }
+    await tx.run((em) => em.query('INSERT INTO item (id, parentId) VALUES (2, 1)'));
+    expect(itemsOnDisk()).toEqual([2]);
+  });
+
   it('fails every unit of the group when the COMMIT fails, and keeps none of them', async () => {
     // A deferred foreign key is checked at COMMIT: the one real way to make a COMMIT refuse.
     const outcomes = await Promise.allSettled([
