@@ -61,6 +61,8 @@ export class AuthService implements OnModuleInit {
   private readonly tokens = new LRUCache<string, TokenClaims & { exp: number }>({ max: 20_000 });
   /** Callers by user id with the token version they were loaded for: most requests need no query. */
   private readonly callers: LRUCache<string, { tv: number; caller: Caller }> | null;
+  /** How many times this process has forgotten a caller (see callerOf). */
+  private forgotten = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -299,16 +301,19 @@ export class AuthService implements OnModuleInit {
   private async callerOf(claims: TokenClaims): Promise<Caller> {
     const known = this.callers?.get(claims.sub);
     if (known?.tv === claims.tv) return known.caller;
+    const forgotten = this.forgotten;
     const user = await this.dataSource.manager.findOneBy(AppUser, { id: claims.sub });
     if (!user || user.tokenVersion !== claims.tv)
       throw new DomainError('UNAUTHENTICATED', 'The access token has been revoked; log in again.');
     const caller = toCaller(user);
-    this.callers?.set(user.id, { tv: user.tokenVersion, caller });
+    // A revocation committed while the row was being read must not be undone by caching it.
+    if (forgotten === this.forgotten) this.callers?.set(user.id, { tv: user.tokenVersion, caller });
     return caller;
   }
 
   /** After a commit that revoked a user's tokens or changed what they may do. */
   private forget(userId: string | undefined): void {
+    this.forgotten++;
     if (userId) this.callers?.delete(userId);
   }
 
