@@ -127,17 +127,15 @@ export function memoryOf(pid: number): { rssMiB: number; hwmMiB: number } | null
   }
 }
 
-/** Samples a process's resident memory every `everyMs`: the peak overall and within a window. */
-export class RssSampler {
+/** Samples memory every `everyMs` from start() to stop(): the peak overall and within a window. */
+abstract class Sampler {
   private timer: NodeJS.Timeout | null = null;
   peakRssMiB = 0;
   windowPeakRssMiB = 0;
-  hwmMiB = 0;
 
-  constructor(
-    private readonly pid: number,
-    private readonly everyMs = 200,
-  ) {}
+  constructor(private readonly everyMs: number) {}
+
+  abstract sample(): void;
 
   start(): this {
     this.sample();
@@ -151,18 +149,30 @@ export class RssSampler {
     this.sample();
   }
 
+  stop(): void {
+    this.sample();
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}
+
+/** Samples a process's resident memory every `everyMs`: the peak overall and within a window. */
+export class RssSampler extends Sampler {
+  hwmMiB = 0;
+
+  constructor(
+    private readonly pid: number,
+    everyMs = 200,
+  ) {
+    super(everyMs);
+  }
+
   sample(): void {
     const m = memoryOf(this.pid);
     if (!m) return;
     this.peakRssMiB = Math.max(this.peakRssMiB, m.rssMiB);
     this.windowPeakRssMiB = Math.max(this.windowPeakRssMiB, m.rssMiB);
     this.hwmMiB = Math.max(this.hwmMiB, m.hwmMiB);
-  }
-
-  stop(): void {
-    this.sample();
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
   }
 }
 
@@ -381,30 +391,16 @@ export interface ProcessMemory {
  * their sum (the service's processes only: `role` service) overall and within a window.
  * PostgreSQL (role database) is sampled as the PSS of all its processes, every 5th time.
  */
-export class GroupSampler {
-  private timer: NodeJS.Timeout | null = null;
+export class GroupSampler extends Sampler {
   private ticks = 0;
   private readonly per = new Map<string, ProcessMemory>();
-  peakRssMiB = 0;
-  windowPeakRssMiB = 0;
 
   constructor(
     private readonly watched: Watched[],
-    private readonly everyMs = 200,
+    everyMs = 200,
   ) {
+    super(everyMs);
     for (const w of watched) this.per.set(w.name, { name: w.name, pid: w.pid, peakRssMiB: 0, hwmMiB: null });
-  }
-
-  start(): this {
-    this.sample();
-    this.timer = setInterval(() => this.sample(), this.everyMs);
-    this.timer.unref();
-    return this;
-  }
-
-  startWindow(): void {
-    this.windowPeakRssMiB = 0;
-    this.sample();
   }
 
   /** The sum of the service processes' VmHWM: an upper bound of the peak of their sum. */
@@ -443,11 +439,5 @@ export class GroupSampler {
     if (!any) return;
     this.peakRssMiB = Math.max(this.peakRssMiB, sum);
     this.windowPeakRssMiB = Math.max(this.windowPeakRssMiB, sum);
-  }
-
-  stop(): void {
-    this.sample();
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
   }
 }
