@@ -25,7 +25,7 @@ import { judge, RunResult, writeResults } from './lib/report';
 import { BENCH_PASSWORD, makeSeed } from './lib/seed';
 import { dbFileOf, startService, stopService } from './lib/service';
 import { SmtpSink } from './lib/smtp-sink';
-import { freePort, round, sleep, today, fmt, pct } from './lib/util';
+import { round, sleep, today, fmt, pct } from './lib/util';
 import { loginAll, readPhase, ReadPhaseResult, runWorkflows, TRANSITION_ROUTES } from './lib/workload';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -256,11 +256,9 @@ async function main(): Promise<void> {
     const seed = makeSeed(o.companies);
     const seedFile = join(tmp, 'registry.json');
     writeFileSync(seedFile, JSON.stringify(seed.file));
-    const port = await freePort();
     const serviceOptions = {
       root: ROOT,
       varDir,
-      port,
       smtpUrl: sink.url,
       seedFile,
       logFile: serviceLog,

@@ -6,7 +6,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { redisServerArgs } from '../../src/queue/embedded-redis';
 import { RawTrace } from './analysis';
-import { Children, GroupSampler, waitForHttp, Watched } from './procs';
+import { Children, GroupSampler, listeningOrigin, waitForHttp, waitForLog, Watched } from './procs';
 import { serviceEnv } from './service';
 import { freePort, sleep } from './util';
 
@@ -123,13 +123,12 @@ export async function startCluster(children: Children, o: ClusterOptions): Promi
     JWT_SECRET: randomBytes(48).toString('base64url'),
   };
   const base = { varDir, smtpUrl: o.smtpUrl, seedFile: o.seedFile };
-  const ports = new Set<number>();
-  while (ports.size < o.apis) ports.add(await freePort());
-  const apis: ClusterProcess[] = [...ports].map((port, i) => {
+  // PORT=0: each API binds a free port of its own choosing and logs it (see listeningOrigin).
+  const apis: ClusterProcess[] = Array.from({ length: o.apis }, (_, i) => {
     const logFile = join(o.dir, `api-${i + 1}.log`);
-    const env = serviceEnv({ ...base, extra: { ...shared, PORT: String(port), WORKERS: 'off' } });
+    const env = serviceEnv({ ...base, extra: { ...shared, PORT: '0', WORKERS: 'off' } });
     const child = children.start(process.execPath, [main], { cwd: o.root, env, logFile });
-    return { name: `api-${i + 1}`, role: 'api', child, pid: child.pid!, origin: `http://127.0.0.1:${port}`, logFile };
+    return { name: `api-${i + 1}`, role: 'api', child, pid: child.pid!, origin: null, logFile };
   });
   const workers: ClusterProcess[] = Array.from({ length: o.workers }, (_, i) => {
     const logFile = join(o.dir, `worker-${i + 1}.log`);
@@ -139,7 +138,10 @@ export async function startCluster(children: Children, o: ClusterOptions): Promi
   });
   const timeout = o.startTimeoutMs ?? 180_000;
   await Promise.all([
-    ...apis.map((a) => waitForHttp(`${a.origin}/api/health`, a.child, timeout, a.name)),
+    ...apis.map(async (a) => {
+      a.origin = await listeningOrigin(a.logFile, 0, a.child, timeout, a.name);
+      await waitForHttp(`${a.origin}/api/health`, a.child, timeout, a.name);
+    }),
     ...workers.map((w) => waitForLog(w.logFile, /worker process \d+ running/, w.child, timeout, w.name)),
   ]);
   return new Cluster(children, postgres, redis, apis, workers, probe);
@@ -262,24 +264,6 @@ async function startRedis(
     await sleep(50);
   }
   throw new Error(`redis-server did not answer on ${socket}`);
-}
-
-/** Waits until `pattern` appears in `file`, or throws when `child` exits first or the time is up. */
-async function waitForLog(
-  file: string,
-  pattern: RegExp,
-  child: ChildProcess,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null)
-      throw new Error(`${what} exited (code ${child.exitCode}, signal ${child.signalCode}) before it was ready`);
-    if (existsSync(file) && pattern.test(readFileSync(file, 'utf8'))) return;
-    await sleep(100);
-  }
-  throw new Error(`${what} did not log ${pattern} within ${timeoutMs} ms (see ${file})`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
-import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { request } from 'undici';
 import { sleep } from './util';
@@ -174,6 +174,49 @@ export class RssSampler extends Sampler {
     this.windowPeakRssMiB = Math.max(this.windowPeakRssMiB, m.rssMiB);
     this.hwmMiB = Math.max(this.hwmMiB, m.hwmMiB);
   }
+}
+
+/** Waits until `file` (a child's log) matches `pattern`, or throws when `child` exits first or the time is up. */
+export async function waitForLog(
+  file: string,
+  pattern: RegExp,
+  child: ChildProcess,
+  timeoutMs: number,
+  what: string,
+  fromByte = 0,
+): Promise<RegExpExecArray> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${what} exited (code ${child.exitCode}, signal ${child.signalCode}) before it was ready`);
+    const match = existsSync(file) ? pattern.exec(readFileSync(file).subarray(fromByte).toString('utf8')) : null;
+    if (match) return match;
+    await sleep(100);
+  }
+  throw new Error(`${what} did not log ${pattern} within ${timeoutMs} ms (see ${file})`);
+}
+
+/**
+ * A service started with PORT=0 binds a free port of its own choosing and logs it: its origin,
+ * read from what it logged after `fromByte` of its log. (A port picked here and handed over
+ * could be taken by another process in between, which would then answer in its place.)
+ */
+export async function listeningOrigin(
+  logFile: string,
+  fromByte: number,
+  child: ChildProcess,
+  timeoutMs: number,
+  what: string,
+): Promise<string> {
+  const [, port] = await waitForLog(
+    logFile,
+    /Listening on http:\/\/localhost:(\d+)\//,
+    child,
+    timeoutMs,
+    what,
+    fromByte,
+  );
+  return `http://127.0.0.1:${port}`;
 }
 
 /** Waits until `url` answers 200, or throws when `child` exits first or the time is up. */

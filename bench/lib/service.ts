@@ -1,13 +1,12 @@
 import { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
-import { Children, RssSampler, waitForHttp } from './procs';
+import { Children, listeningOrigin, RssSampler, waitForHttp } from './procs';
 
 export interface ServiceOptions {
   root: string;
   varDir: string;
-  port: number;
   smtpUrl: string;
   seedFile?: string;
   /** Write a V8 CPU profile of the service here (node --cpu-prof). */
@@ -77,7 +76,7 @@ export function serviceEnv(o: {
  */
 export async function startService(children: Children, o: ServiceOptions): Promise<Service> {
   const dbFile = dbFileOf(o.varDir);
-  const env = serviceEnv({ ...o, extra: { PORT: String(o.port), ...o.env } });
+  const env = serviceEnv({ ...o, extra: { PORT: '0', ...o.env } });
   const main = join(o.root, 'dist/src/main.js');
   if (!existsSync(main))
     throw new Error(`${main} is missing: build the service first (npx tsc -p tsconfig.build.json)`);
@@ -87,9 +86,12 @@ export async function startService(children: Children, o: ServiceOptions): Promi
   // the SQL trace are written) and, when asked, times SQLite statements.
   if (o.cpuProfileDir || o.sqlTraceFile) args.push('-r', join(__dirname, 'service-hook.js'));
   args.push(main);
+  // The log is appended to across starts (a preload run starts the service twice).
+  const logFrom = existsSync(o.logFile) ? statSync(o.logFile).size : 0;
   const child = children.start(process.execPath, args, { cwd: o.root, env, logFile: o.logFile });
-  const origin = `http://127.0.0.1:${o.port}`;
-  await waitForHttp(`${origin}/api/health`, child, o.startTimeoutMs ?? 120_000, 'the service');
+  const timeout = o.startTimeoutMs ?? 120_000;
+  const origin = await listeningOrigin(o.logFile, logFrom, child, timeout, 'the service');
+  await waitForHttp(`${origin}/api/health`, child, timeout, 'the service');
   const redisPid = await redisPidOf(join(o.varDir, 'redis', 'redis.sock'));
   if (redisPid) children.adopt(redisPid);
   return { child, pid: child.pid!, origin, dbFile, redisPid, sampler: new RssSampler(child.pid!).start() };
