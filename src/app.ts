@@ -27,6 +27,26 @@ export function nestingDepth(value: unknown, limit: number): number {
   return deepest;
 }
 
+/**
+ * Whether any string (or key) in `values` holds a NUL character. PostgreSQL cannot store one
+ * in text and refuses the statement; no field of ours has a use for it.
+ */
+export function containsNul(...values: unknown[]): boolean {
+  const stack: unknown[] = [...values];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return true;
+    } else if (typeof v === 'object' && v !== null) {
+      for (const [key, child] of Object.entries(v)) {
+        if (key.includes('\u0000')) return true;
+        stack.push(child);
+      }
+    }
+  }
+  return false;
+}
+
 /** Routes live under /api/v1; health and the docs sit beside it (SPEC §9). */
 export const API_PREFIX = 'api/v1';
 
@@ -61,20 +81,21 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
       maxAge: 600,
     });
   }
-  // A body nested deeper than any form needs is refused before the validators walk it
-  // (class-transformer recurses, and 4 KB of brackets would overflow its stack).
+  // Refused before the validators walk the request: a body nested deeper than any form needs
+  // (class-transformer recurses, and 4 KB of brackets would overflow its stack), and a NUL
+  // character anywhere in body, query or path (PostgreSQL would refuse the statement: a 500).
   app
     .getHttpAdapter()
     .getInstance()
     .addHook('preValidation', async (request, reply) => {
-      if (nestingDepth(request.body, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
-        sendProblem(
-          reply,
-          toProblem(
-            new DomainError('VALIDATION', `The JSON body is nested more than ${MAX_BODY_DEPTH} levels deep.`),
-            request.url,
-          ),
-        );
+      const refusal =
+        nestingDepth(request.body, MAX_BODY_DEPTH) > MAX_BODY_DEPTH
+          ? `The JSON body is nested more than ${MAX_BODY_DEPTH} levels deep.`
+          : containsNul(request.body, request.query, request.params)
+            ? 'The request contains a NUL character (U+0000), which no field accepts.'
+            : null;
+      if (refusal) {
+        sendProblem(reply, toProblem(new DomainError('VALIDATION', refusal), request.url));
         return reply;
       }
     });

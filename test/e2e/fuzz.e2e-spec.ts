@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { URL_ACTIONS } from '../../src/eservices/eservices.service';
 import { REQUEST_TYPES } from '../../src/eservices/forms/form-content';
+import { ProblemJson } from '../support/fixtures';
 import { loadLoginUser } from '../support/login';
 import { Api, da3, da4, expectStatus, startTestApp, TestApp, USERS } from '../support/test-app';
 
@@ -582,6 +583,35 @@ describe('Fuzz: random and malformed input (SPEC §8)', () => {
         statuses.push(`${method.toUpperCase()} ${path} [${wire.note}] → ${res.status}`);
       }
     expect(statuses).toEqual(statuses.map((s) => s.replace(/→ \d+$/, '→ 400')));
+    expect(await observe()).toEqual(before);
+  });
+
+  it('a NUL character in a field, a key, a query or a path is a 400 on every route, not a 500 (PostgreSQL refuses NUL in text)', async () => {
+    const login = { username: 'aaa@bank.com.hk\u0000', password: ' ' };
+    const bodies: [method: 'post' | 'patch', path: string, text: string][] = [
+      ['post', '/auth/login', JSON.stringify(login)],
+      ['post', '/auth/otp', JSON.stringify({ challengeId: '\u0000', otp: '123456' })],
+      [
+        'post',
+        '/eservices',
+        JSON.stringify({ formType: 'DA3', clearingHouse: 'HKSCC', participantId: 'B01234\u0000' }),
+      ],
+      ['patch', `/eservices/${targets.draft}`, JSON.stringify({ remarks: 'a\u0000b' })],
+      ['patch', `/eservices/${targets.draft}`, JSON.stringify({ ['remarks\u0000']: 'x' })],
+      ['post', `/eservices/${targets.draft}/submit`, JSON.stringify({ message: '\u0000' })],
+    ];
+    const before = await observe();
+    const statuses: string[] = [];
+    for (const [method, path, text] of bodies) {
+      const res = await raw(method, path, { text, contentType: 'application/json', note: 'NUL' });
+      statuses.push(`${method.toUpperCase()} ${path} ${text} → ${res.status} ${(res.body as ProblemJson).code}`);
+    }
+    for (const path of ['/eservices?participantId=B01234%00', '/participantships/HKSCC/B01234%00/user-profiles']) {
+      const res = await apis.maker.get(path);
+      pinned.cases++;
+      statuses.push(`GET ${path} → ${res.status} ${(res.body as ProblemJson).code}`);
+    }
+    expect(statuses).toEqual(statuses.map((s) => s.replace(/→ \d+ \w+$/, '→ 400 VALIDATION')));
     expect(await observe()).toEqual(before);
   });
 
