@@ -7,7 +7,9 @@ import { SMTPServer, SMTPServerDataStream, SMTPServerSession } from 'smtp-server
  * connection the server saw drop before the answer (the sending process was killed) is
  * not kept. A client that dies after the 250, or before the server noticed, has its
  * message delivered, as with any real mail server. `stop()` and `restart()` take the
- * server down and bring it back on the same port, as a mail server that is away a while.
+ * server down and bring it back on the same port, as a mail server that is away a while:
+ * while down it keeps the port (so no other test's server can take it meanwhile), drops
+ * every connection and answers each new one with 421 and a close.
  */
 
 export interface ParsedMail {
@@ -47,6 +49,8 @@ export class SmtpSink {
   /** Connection errors seen (e.g. ECONNRESET from a client killed mid-session). */
   readonly errors: string[] = [];
   private server: SMTPServer | null = null;
+  /** Between stop() and restart(): connections are refused, the port stays bound. */
+  private down = false;
   private port = 0;
   private readonly closedSessions = new Set<string>();
   /** Per session whose message is not answered yet: what to do when its connection drops. */
@@ -67,7 +71,7 @@ export class SmtpSink {
   }
 
   get running(): boolean {
-    return this.server !== null;
+    return this.server !== null && !this.down;
   }
 
   private async listen(): Promise<void> {
@@ -76,6 +80,8 @@ export class SmtpSink {
       disabledCommands: ['STARTTLS'],
       logger: false,
       closeTimeout: 500,
+      onConnect: (_session: SMTPServerSession, callback: (err?: Error) => void) =>
+        callback(this.down ? Object.assign(new Error('the mail server is down'), { responseCode: 421 }) : undefined),
       onClose: (session: SMTPServerSession) => {
         this.closedSessions.add(session.id);
         this.pending.get(session.id)?.();
@@ -138,22 +144,19 @@ export class SmtpSink {
     });
   }
 
-  /** The mail server goes away: open connections are dropped and the port refuses new ones. */
+  /** The mail server goes away: open connections are dropped and new ones are refused (421). */
   async stop(): Promise<void> {
     const server = this.server;
-    if (!server) return;
-    this.server = null;
-    const closed = new Promise<void>((r) => server.close(() => r()));
+    if (!server || this.down) return;
+    this.down = true;
     for (const connection of [...server.connections]) connection.close();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([closed, new Promise((r) => (timer = setTimeout(r, 2000)))]);
-    clearTimeout(timer);
+    const deadline = Date.now() + 2000;
+    while (server.connections.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   }
 
   /** The mail server comes back on the same port. */
   async restart(): Promise<void> {
-    if (this.server) return;
-    await this.listen();
+    this.down = false;
   }
 
   clear(): void {
@@ -195,8 +198,15 @@ export class SmtpSink {
   }
 
   async close(): Promise<void> {
-    await this.stop();
+    const server = this.server;
+    this.server = null;
     this.listeners = [];
+    if (!server) return;
+    const closed = new Promise<void>((r) => server.close(() => r()));
+    for (const connection of [...server.connections]) connection.close();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([closed, new Promise((r) => (timer = setTimeout(r, 2000)))]);
+    clearTimeout(timer);
   }
 }
 
