@@ -21,6 +21,7 @@ import { appConfig, authConfig, CONFIG_NAMESPACES, databaseConfig, mailConfig } 
 import { dataSourceOptions, ENTITIES } from './config/data-source-options';
 import { EServicesController, TasksController } from './eservices/eservices.controller';
 import { DisplayNames } from './eservices/display-names';
+import { FormLists } from './eservices/form-lists';
 import { EServicesService } from './eservices/eservices.service';
 import { ProcessingService } from './eservices/processing/processing.service';
 import { HealthController } from './health/health.controller';
@@ -90,6 +91,7 @@ import { WorkersService } from './queue/workers.service';
     ProcessingService,
     EServicesService,
     DisplayNames,
+    FormLists,
     HkexJobs,
     RedisConnections,
     OutboxService,

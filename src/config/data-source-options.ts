@@ -14,6 +14,7 @@ import { OutboxAndDeliveries1763900000000 } from '../common/migrations/176390000
 import { LoginSecurity1764000000000 } from '../common/migrations/1764000000000-login-security';
 import { LockoutWindow1764100000000 } from '../common/migrations/1764100000000-lockout-window';
 import { ListIndexes1764200000000 } from '../common/migrations/1764200000000-list-indexes';
+import { NewestFirstIndexes1764300000000 } from '../common/migrations/1764300000000-newest-first-indexes';
 import { AuditEvent } from '../auth/audit-event.entity';
 import { LoginChallenge } from '../auth/login-challenge.entity';
 import { LoginState } from '../auth/login-state.entity';
@@ -42,6 +43,7 @@ export const MIGRATIONS = [
   LoginSecurity1764000000000,
   LockoutWindow1764100000000,
   ListIndexes1764200000000,
+  NewestFirstIndexes1764300000000,
 ];
 
 /** SQLite durability: WAL with synchronous=FULL, so a committed transition survives a power cut. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Brackets, DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppUser } from '../auth/app-user.entity';
 import { Caller, canMaintainUsers } from '../auth/caller';
 import { toCaller } from '../auth/auth.service';
@@ -18,6 +18,7 @@ import { FormPage, HistoryEntry, TaskPage } from './dto/views';
 import { EServiceForm } from './eservice-form.entity';
 import { FormHistory } from './form-history.entity';
 import { DisplayNames } from './display-names';
+import { FormLists } from './form-lists';
 import { contentOf, FormView, toFormView } from './form-view';
 import { Da3Line } from './forms/form-content';
 import { formConcerns } from './forms/registry-effects';
@@ -54,6 +55,7 @@ export class EServicesService {
     private readonly clock: Clock,
     private readonly names: DisplayNames,
     private readonly sql: FixedSql,
+    private readonly lists: FormLists,
   ) {}
 
   async create(caller: Caller, dto: CreateFormDto): Promise<FormView> {
@@ -90,17 +92,8 @@ export class EServicesService {
   }
 
   async list(caller: Caller, q: ListFormsQueryDto): Promise<FormPage> {
-    const qb = this.visibleForms(caller);
-    if (q.status) qb.andWhere('f.status = :status', { status: q.status });
-    if (q.formType) qb.andWhere('f.formType = :formType', { formType: q.formType });
-    if (q.participantId) qb.andWhere('f.participantId = :pid', { pid: q.participantId.toUpperCase() });
-    qb.orderBy('f.updatedAt', 'DESC').addOrderBy('f.id', 'DESC');
-    const { page, pageSize } = paging(q);
-    const [forms, total] = await qb
-      .skip((page - 1) * pageSize)
-      .take(pageSize)
-      .getManyAndCount();
-    return { items: await this.views(forms), page, pageSize, total };
+    const { forms, ...page } = await this.lists.forms(caller, this.actorKind(caller), q);
+    return { items: await this.views(forms), ...page };
   }
 
   async get(caller: Caller, id: string): Promise<FormView> {
@@ -273,19 +266,7 @@ export class EServicesService {
 
   /** What waits for the caller (SPEC §5 "Tasks"). */
   async tasks(caller: Caller, q: TasksQueryDto): Promise<TaskPage> {
-    const kind = this.actorKind(caller);
-    const sort = q.sort ?? '-lastUpdate';
-    const direction = sort.startsWith('-') ? 'DESC' : 'ASC';
-    const { page, pageSize } = paging(q);
-    const [forms, total] = await Promise.all([
-      this.taskQuery(caller, kind, q, false)
-        .orderBy(sort.endsWith('referenceNumber') ? 'f.referenceNumber' : 'f.updatedAt', direction)
-        .addOrderBy('f.id', direction)
-        .skip((page - 1) * pageSize)
-        .take(pageSize)
-        .getMany(),
-      this.taskQuery(caller, kind, q, true).getCount(),
-    ]);
+    const { forms, ...page } = await this.lists.tasks(caller, this.actorKind(caller), q);
     const companies = await this.names.companyNames(forms.map((f) => f.companyId));
     const items = forms.map((f) => ({
       id: f.id,
@@ -301,53 +282,7 @@ export class EServicesService {
       jobStatus: STATUS_LABELS[f.status],
       status: f.status,
     }));
-    return { items, page, pageSize, total };
-  }
-
-  /**
-   * The forms waiting for the caller. Operators: Sent to HKEX, unclaimed or claimed by them.
-   * Participants: their company's forms Ready to Send that they did not contribute to (unclaimed
-   * or claimed by them), and Drafts returned to them. For the count, the company is repeated in
-   * each branch so SQLite answers each from the index (companyId, status, updatedAt) instead of
-   * walking all the company's forms; the page keeps one company condition and walks
-   * (companyId, updatedAt, id) in order.
-   */
-  private taskQuery(
-    caller: Caller,
-    kind: ActorKind,
-    q: TasksQueryDto,
-    forCount: boolean,
-  ): SelectQueryBuilder<EServiceForm> {
-    const qb = this.dataSource.manager.createQueryBuilder(EServiceForm, 'f');
-    const unclaimedOrMine = () => new Brackets((x) => x.where('f.claimedById IS NULL').orWhere('f.claimedById = :me'));
-    if (kind === 'operator') {
-      qb.where('f.status = :sent', { sent: 'SENT_TO_HKEX' }).andWhere(unclaimedOrMine());
-    } else {
-      const ofCompany = (branch: Brackets) =>
-        forCount ? new Brackets((c) => c.where('f.companyId = :company').andWhere(branch)) : branch;
-      const readyForChecker = new Brackets((c) =>
-        c
-          .where('f.status = :ready', { ready: 'READY_TO_SEND' })
-          // contributorIds is a JSON array of UUIDs: a quoted-substring match is exact.
-          .andWhere('f.contributorIds NOT LIKE :meQuoted')
-          .andWhere(unclaimedOrMine()),
-      );
-      const returnedToMaker = new Brackets((m) =>
-        m
-          .where('f.status = :draft', { draft: 'DRAFT' })
-          .andWhere('f.returned = :returned', { returned: true })
-          .andWhere(new Brackets((x) => x.where('f.createdById = :me').orWhere('f.submittedById = :me'))),
-      );
-      const either = new Brackets((w) => w.where(ofCompany(readyForChecker)).orWhere(ofCompany(returnedToMaker)));
-      if (forCount) qb.where(either);
-      else qb.where('f.companyId = :company').andWhere(either);
-      qb.setParameter('company', caller.companyId);
-    }
-    qb.setParameters({ me: caller.id, meQuoted: `%"${caller.id}"%` });
-    if (q.status) qb.andWhere('f.status = :status', { status: q.status });
-    if (q.formType) qb.andWhere('f.formType = :formType', { formType: q.formType });
-    if (q.participantId) qb.andWhere('f.participantId = :pid', { pid: q.participantId.toUpperCase() });
-    return qb;
+    return { items, ...page };
   }
 
   // --- the rules' plumbing -------------------------------------------------------------
@@ -384,15 +319,6 @@ export class EServicesService {
       message: dto?.message,
       reason: dto?.reason,
     });
-  }
-
-  /** Forms the caller may see: their company's, or for HKEX staff those sent to HKEX. */
-  private visibleForms(caller: Caller, em: EntityManager = this.dataSource.manager): SelectQueryBuilder<EServiceForm> {
-    const kind = this.actorKind(caller);
-    const qb = em.createQueryBuilder(EServiceForm, 'f');
-    return kind === 'operator'
-      ? qb.where('f.status IN (:...visible)', { visible: OPERATOR_VISIBLE_STATUSES })
-      : qb.where('f.companyId = :company', { company: caller.companyId });
   }
 
   /** A form the caller may see, or 404: another company's form is never admitted to exist. */
@@ -503,10 +429,6 @@ export class EServicesService {
     ]);
     return forms.map((f) => toFormView(f, companies.get(f.companyId) ?? '', (id) => names.get(id) ?? 'unknown user'));
   }
-}
-
-function paging(q: { page?: number; pageSize?: number }): { page: number; pageSize: number } {
-  return { page: q.page ?? 1, pageSize: q.pageSize ?? 20 };
 }
 
 /** `If-Match` (SPEC §9): the version the client last saw; a different one is 412. */

@@ -6,7 +6,9 @@ export class FormPage {
   @ApiProperty({ type: [FormView] }) items!: FormView[];
   @ApiProperty() page!: number;
   @ApiProperty() pageSize!: number;
-  @ApiProperty() total!: number;
+  @ApiProperty({ description: 'How many forms match: exact up to 1,000, else 1,000 with totalExact false ("1,000+")' })
+  total!: number;
+  @ApiProperty({ description: 'false when more forms match than total says' }) totalExact!: boolean;
 }
 
 /** One row of the tasks list, with the columns of SPEC §5. */
@@ -30,7 +32,9 @@ export class TaskPage {
   @ApiProperty({ type: [TaskRow] }) items!: TaskRow[];
   @ApiProperty() page!: number;
   @ApiProperty() pageSize!: number;
-  @ApiProperty() total!: number;
+  @ApiProperty({ description: 'How many forms match: exact up to 1,000, else 1,000 with totalExact false ("1,000+")' })
+  total!: number;
+  @ApiProperty({ description: 'false when more forms match than total says' }) totalExact!: boolean;
 }
 
 export class HistoryEntry {

@@ -1,0 +1,172 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Caller } from '../auth/caller';
+import { DomainError } from '../common/errors';
+import { FixedSql } from '../common/fixed-sql';
+import { ListFormsQueryDto, TasksQueryDto } from './dto/query.dto';
+import { EServiceForm } from './eservice-form.entity';
+import { OPERATOR_VISIBLE_STATUSES } from './workflow/status';
+import { ActorKind } from './workflow/transition-table';
+
+/**
+ * A list's `total` is exact up to this many forms; beyond it the list says "at least this many"
+ * (`totalExact: false`). Counting every match of a large list was what grew with the data
+ * (a company's 20,000 forms, HKEX's hundreds of thousands), and no one pages through a
+ * thousand tasks: they filter.
+ */
+export const EXACT_TOTAL_UP_TO = 1000;
+
+/**
+ * Pages reach the first 10,000 forms of a list (page × pageSize); further back, a filter
+ * (status, form type, participant) narrows the list. A deeper OFFSET would walk that many
+ * rows on every request.
+ */
+export const PAGING_WINDOW = 10_000;
+
+export interface FormSlice {
+  forms: EServiceForm[];
+  page: number;
+  pageSize: number;
+  total: number;
+  totalExact: boolean;
+}
+
+/** WHERE conditions and their parameters, numbered for the database's placeholders. */
+class Conditions {
+  readonly params: unknown[] = [];
+  private readonly parts: string[] = [];
+
+  constructor(private readonly placeholder: (n: number) => string) {}
+
+  /** One condition; `value(x)` binds x and returns its placeholder. */
+  add(condition: (value: (x: unknown) => string) => string): this {
+    this.parts.push(condition((x) => (this.params.push(x), this.placeholder(this.params.length))));
+    return this;
+  }
+
+  get sql(): string {
+    return this.parts.join(' AND ');
+  }
+}
+
+/**
+ * The forms lists and the tasks lists (SPEC §5) as fixed SQL: which filters are present picks
+ * one of a few statement texts, so the driver's statement cache always hits and no query builder
+ * runs. Each list is a page in (updatedAt, id) order from an index, and a count that stops at
+ * EXACT_TOTAL_UP_TO + 1.
+ */
+@Injectable()
+export class FormLists {
+  private readonly sqlite: boolean;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sql: FixedSql,
+  ) {
+    this.sqlite = dataSource.options.type === 'better-sqlite3';
+  }
+
+  /** The forms the caller may see: their company's, or for HKEX staff those sent to HKEX. */
+  async forms(caller: Caller, kind: ActorKind, q: ListFormsQueryDto): Promise<FormSlice> {
+    const where = new Conditions((n) => this.sql.param(n));
+    if (kind === 'operator')
+      where.add(() => `"status" IN (${OPERATOR_VISIBLE_STATUSES.map((s) => `'${s}'`).join(', ')})`);
+    else where.add((v) => `"companyId" = ${v(caller.companyId)}`);
+    filters(where, q);
+    // HKEX's unfiltered list: SQLite, without statistics, would read every visible form through
+    // the status index and sort them all; newest-first through (updatedAt, id) stops after a page.
+    const from =
+      this.sqlite && kind === 'operator' && !q.status && !q.participantId
+        ? '"eservice_form" INDEXED BY "IDX_form_updated"'
+        : '"eservice_form"';
+    return this.slice(from, where, where, q, '"updatedAt" DESC, "id" DESC');
+  }
+
+  /**
+   * What waits for the caller. Operators: Sent to HKEX, unclaimed or claimed by them.
+   * Participants: their company's forms Ready to Send that they did not contribute to
+   * (unclaimed or claimed by them), and Drafts returned to them. For the count, the company
+   * is repeated in each branch so SQLite answers each from (companyId, status, updatedAt)
+   * instead of walking all the company's forms; the page keeps one company condition and
+   * walks (companyId, updatedAt, id) in order.
+   */
+  async tasks(caller: Caller, kind: ActorKind, q: TasksQueryDto): Promise<FormSlice> {
+    const page = new Conditions((n) => this.sql.param(n));
+    const count = new Conditions((n) => this.sql.param(n));
+    if (kind === 'operator') {
+      for (const w of [page, count])
+        w.add(() => `"status" = 'SENT_TO_HKEX'`).add(
+          (v) => `("claimedById" IS NULL OR "claimedById" = ${v(caller.id)})`,
+        );
+    } else {
+      // contributorIds is a JSON array of UUIDs: a quoted-substring match is exact.
+      const ready = (v: (x: unknown) => string) =>
+        `"status" = 'READY_TO_SEND' AND "contributorIds" NOT LIKE ${v(`%"${caller.id}"%`)}` +
+        ` AND ("claimedById" IS NULL OR "claimedById" = ${v(caller.id)})`;
+      const returned = (v: (x: unknown) => string) =>
+        `"status" = 'DRAFT' AND "returned" AND ("createdById" = ${v(caller.id)} OR "submittedById" = ${v(caller.id)})`;
+      page.add((v) => `"companyId" = ${v(caller.companyId)}`).add((v) => `((${ready(v)}) OR (${returned(v)}))`);
+      count.add(
+        (v) =>
+          `(("companyId" = ${v(caller.companyId)} AND ${ready(v)}) OR ("companyId" = ${v(caller.companyId)} AND ${returned(v)}))`,
+      );
+    }
+    filters(page, q);
+    filters(count, q);
+    const sort = q.sort ?? '-lastUpdate';
+    const direction = sort.startsWith('-') ? 'DESC' : 'ASC';
+    const key = sort.endsWith('referenceNumber') ? '"referenceNumber"' : '"updatedAt"';
+    return this.slice('"eservice_form"', page, count, q, `${key} ${direction}, "id" ${direction}`);
+  }
+
+  private async slice(
+    from: string,
+    page: Conditions,
+    count: Conditions,
+    q: { page?: number; pageSize?: number },
+    order: string,
+  ): Promise<FormSlice> {
+    const { pageNumber, pageSize } = paging(q);
+    const limit = this.sql.param(page.params.length + 1);
+    const offset = this.sql.param(page.params.length + 2);
+    const [forms, counted] = await Promise.all([
+      this.sql.many(
+        this.dataSource.manager,
+        EServiceForm,
+        `SELECT * FROM ${from} WHERE ${page.sql} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+        [...page.params, pageSize, (pageNumber - 1) * pageSize],
+      ),
+      this.dataSource.manager.query(
+        `SELECT COUNT(*) AS "n" FROM (SELECT 1 FROM "eservice_form" WHERE ${count.sql} LIMIT ${EXACT_TOTAL_UP_TO + 1}) AS "matches"`,
+        count.params,
+      ) as Promise<{ n: number | string }[]>,
+    ]);
+    const n = Number(counted[0].n);
+    return {
+      forms,
+      page: pageNumber,
+      pageSize,
+      total: Math.min(n, EXACT_TOTAL_UP_TO),
+      totalExact: n <= EXACT_TOTAL_UP_TO,
+    };
+  }
+}
+
+function filters(where: Conditions, q: ListFormsQueryDto): void {
+  if (q.status) where.add((v) => `"status" = ${v(q.status)}`);
+  if (q.formType) where.add((v) => `"formType" = ${v(q.formType)}`);
+  if (q.participantId) where.add((v) => `"participantId" = ${v(q.participantId!.toUpperCase())}`);
+}
+
+function paging(q: { page?: number; pageSize?: number }): { pageNumber: number; pageSize: number } {
+  const pageNumber = q.page ?? 1;
+  const pageSize = q.pageSize ?? 20;
+  if (pageNumber * pageSize > PAGING_WINDOW)
+    throw new DomainError(
+      'VALIDATION',
+      `Pages reach the first ${PAGING_WINDOW.toLocaleString('en')} forms of a list (page × pageSize); narrow it with status, formType or participantId.`,
+      undefined,
+      [{ field: 'page', message: `page × pageSize must be at most ${PAGING_WINDOW}` }],
+    );
+  return { pageNumber, pageSize };
+}

@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { Caller } from '../../src/auth/caller';
+import { FixedSql } from '../../src/common/fixed-sql';
+import { dataSourceOptions } from '../../src/config/data-source-options';
+import { EServiceForm } from '../../src/eservices/eservice-form.entity';
+import { EXACT_TOTAL_UP_TO, FormLists, PAGING_WINDOW } from '../../src/eservices/form-lists';
+import { FormStatus } from '../../src/eservices/workflow/status';
+import { Company } from '../../src/registry/company.entity';
+import { Participantship } from '../../src/registry/participantship.entity';
+
+/**
+ * The forms and tasks lists on the real schema (migrations) in a real SQLite file, with more
+ * forms than the exact count goes to: the count stops, the pages stay newest first, and
+ * HKEX's unfiltered list is read in index order instead of sorted.
+ */
+describe('FormLists on SQLite', () => {
+  let dir: string;
+  let dataSource: DataSource;
+  let lists: FormLists;
+  const companyA = randomUUID();
+  const companyB = randomUUID();
+  const maker = randomUUID();
+  const checker = randomUUID();
+  const caller = (id: string, companyId: string | null, kind: 'participant' | 'operator') =>
+    ({ id, companyId, kind }) as unknown as Caller;
+  let clock = Date.parse('2026-01-01T00:00:00Z');
+
+  const insertForms = async (
+    companyId: string,
+    count: number,
+    status: FormStatus,
+    extra: Partial<EServiceForm> = {},
+  ) => {
+    const sql = new FixedSql(dataSource);
+    const ids: string[] = [];
+    await dataSource.transaction(async (em) => {
+      for (let i = 0; i < count; i++) {
+        const at = new Date((clock += 1000));
+        const id = randomUUID();
+        ids.push(id);
+        await sql.insert(em, EServiceForm, {
+          id,
+          formType: i % 5 === 0 ? 'DA4' : 'DA3',
+          companyId,
+          participantshipId: companyId,
+          clearingHouse: 'HKSCC',
+          participantId: companyId === companyA ? 'B01234' : 'B05678',
+          status,
+          referenceNumber: status === 'DRAFT' ? null : `DA3_${String(clock / 1000).slice(-8)}`,
+          version: 1,
+          createdById: maker,
+          submittedById: status === 'DRAFT' ? null : maker,
+          contributorIds: [maker],
+          claimedById: null,
+          claimedAt: null,
+          confirmedById: null,
+          returned: false,
+          remarks: null,
+          declarationAccepted: true,
+          contacts: [],
+          requestType: 'CHANGE',
+          lines: [],
+          accounts: null,
+          arrivalCheck: null,
+          rejectionReason: null,
+          clonedFromId: null,
+          completionRequestedById: null,
+          completionRequestedAt: null,
+          completionProblems: null,
+          createdAt: at,
+          updatedAt: at,
+          ...extra,
+        });
+      }
+    });
+    return ids;
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'eservices-lists-'));
+    dataSource = new DataSource(dataSourceOptions(`sqlite://${join(dir, 'db.sqlite')}`));
+    await dataSource.initialize();
+    await dataSource.runMigrations();
+    lists = new FormLists(dataSource, new FixedSql(dataSource));
+    for (const [id, pid] of [
+      [companyA, 'B01234'],
+      [companyB, 'B05678'],
+    ]) {
+      await dataSource.manager.insert(Company, { id, name: `Company ${pid}` });
+      await dataSource.manager.insert(Participantship, {
+        id,
+        companyId: id,
+        clearingHouse: 'HKSCC',
+        participantId: pid,
+        kind: 'BROKER',
+        userIdPrefix: pid,
+        maxUsers: 70,
+      } as Participantship);
+    }
+  });
+  afterAll(async () => {
+    await dataSource.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('counts exactly up to the limit, then says "at least" — per company, never across', async () => {
+    await insertForms(companyB, 3, 'READY_TO_SEND');
+    await insertForms(companyA, EXACT_TOTAL_UP_TO, 'READY_TO_SEND');
+    const exact = await lists.forms(caller(maker, companyA, 'participant'), 'participant', {});
+    expect(exact).toMatchObject({ total: EXACT_TOTAL_UP_TO, totalExact: true, page: 1, pageSize: 20 });
+    expect(exact.forms.every((f) => f.companyId === companyA)).toBe(true);
+
+    const newest = await insertForms(companyA, 1, 'READY_TO_SEND');
+    const over = await lists.forms(caller(maker, companyA, 'participant'), 'participant', {});
+    expect(over).toMatchObject({ total: EXACT_TOTAL_UP_TO, totalExact: false });
+    expect(over.forms[0].id).toBe(newest[0]);
+    expect(over.forms[0]).toBeInstanceOf(EServiceForm);
+    expect(over.forms[0].contributorIds).toEqual([maker]);
+
+    const other = await lists.forms(caller(maker, companyB, 'participant'), 'participant', {});
+    expect(other).toMatchObject({ total: 3, totalExact: true });
+  });
+
+  it("a checker's tasks count stops at the limit too, and excludes what they contributed to", async () => {
+    const tasks = await lists.tasks(caller(checker, companyA, 'participant'), 'participant', { pageSize: 5 });
+    expect(tasks).toMatchObject({ total: EXACT_TOTAL_UP_TO, totalExact: false, pageSize: 5 });
+    expect(tasks.forms).toHaveLength(5);
+    const updated = tasks.forms.map((f) => f.updatedAt.getTime());
+    expect(updated).toEqual([...updated].sort((a, b) => b - a));
+    // The maker contributed to every one of them: none is their task.
+    const own = await lists.tasks(caller(maker, companyA, 'participant'), 'participant', {});
+    expect(own).toMatchObject({ total: 0, totalExact: true, forms: [] });
+  });
+
+  it('pages stay in order and reach the paging window, not past it', async () => {
+    const who = caller(maker, companyA, 'participant');
+    const [p1, p2] = await Promise.all([
+      lists.forms(who, 'participant', { page: 1, pageSize: 100 }),
+      lists.forms(who, 'participant', { page: 2, pageSize: 100 }),
+    ]);
+    expect(p1.forms.at(-1)!.updatedAt.getTime()).toBeGreaterThan(p2.forms[0].updatedAt.getTime());
+    const last = await lists.forms(who, 'participant', { page: PAGING_WINDOW / 100, pageSize: 100 });
+    expect(last.forms).toEqual([]);
+    await expect(
+      lists.forms(who, 'participant', { page: PAGING_WINDOW / 100 + 1, pageSize: 100 }),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
+    await expect(lists.tasks(who, 'participant', { page: PAGING_WINDOW + 1 })).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
+  });
+
+  it("HKEX's list: forms sent to HKEX and after, newest first, read in index order without sorting", async () => {
+    const sent = await insertForms(companyB, 3, 'SENT_TO_HKEX');
+    const done = await insertForms(companyA, 2, 'COMPLETED');
+    await insertForms(companyA, 2, 'DRAFT');
+    const operator = caller(randomUUID(), null, 'operator');
+    const all = await lists.forms(operator, 'operator', {});
+    expect(all.forms.map((f) => f.id)).toEqual([...done.reverse(), ...sent.reverse()]);
+    expect(all).toMatchObject({ total: 5, totalExact: true });
+    const onB = await lists.forms(operator, 'operator', { participantId: 'b05678' });
+    expect(onB.forms.map((f) => f.id)).toEqual(sent);
+    const tasks = await lists.tasks(operator, 'operator', {});
+    expect(tasks.forms.map((f) => f.id)).toEqual(sent);
+
+    // The statement the list ran, explained: no sort of all the visible forms.
+    const query = jest.spyOn(dataSource.manager, 'query');
+    await lists.forms(operator, 'operator', {});
+    const [pageSql, params] = query.mock.calls.find(([text]) => text.startsWith('SELECT *'))!;
+    query.mockRestore();
+    const plan = (await dataSource.query(`EXPLAIN QUERY PLAN ${pageSql}`, params)) as { detail: string }[];
+    expect(plan.map((p) => p.detail).join('\n')).toMatch(/IDX_form_updated/);
+    expect(plan.map((p) => p.detail).join('\n')).not.toMatch(/TEMP B-TREE/);
+  });
+});
