@@ -353,6 +353,13 @@ async function main(): Promise<void> {
           pick: (c) => ({ path: '/api/v1/eservices?page=1&pageSize=20', token: tokens.get(pid(c).maker) }),
         },
         {
+          route: 'GET /eservices (operator)',
+          pick: (c) => ({
+            path: '/api/v1/eservices?page=1&pageSize=20',
+            token: tokens.get(seed.operators[c % seed.operators.length]),
+          }),
+        },
+        {
           route: 'GET /tasks (checker)',
           pick: (c) => ({ path: '/api/v1/tasks?pageSize=20', token: tokens.get(pid(c).checkers[c % 2]) }),
         },

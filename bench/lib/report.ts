@@ -490,6 +490,7 @@ export function renderMarkdown(file: ResultsFile, dir: string): string {
   if (bySize.length) {
     const routes = [
       'GET /eservices?page=1&pageSize=20',
+      'GET /eservices (operator)',
       'GET /tasks (checker)',
       'GET /tasks (operator)',
       'GET /participantships/HKSCC/{pid}/user-profiles',

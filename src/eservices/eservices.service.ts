@@ -28,7 +28,6 @@ import { ProcessingService } from './processing/processing.service';
 import { renderFormPdf } from './form-pdf';
 import { OutboxService } from '../queue/outbox.service';
 import { NotificationsService } from '../notifications/notifications.service';
-import { ReferenceCounter } from './reference-counter.entity';
 import { Action, ACTIONS, ActorKind, planTransition } from './workflow/transition-table';
 import { FORM_TITLES, FormStatus, OPERATOR_VISIBLE_STATUSES, STATUS_LABELS } from './workflow/status';
 
@@ -235,7 +234,6 @@ export class EServicesService {
     switch (action) {
       case 'submit':
         await this.checkSubmittable(em, current);
-        changes.referenceNumber = current.referenceNumber ?? (await this.nextReferenceNumber(em, current));
         changes.submittedById = caller.id;
         changes.contributorIds = withContributor(current, caller);
         changes.returned = false;
@@ -261,6 +259,7 @@ export class EServicesService {
     const step = await this.record(em, saved, action, current.status, caller, message, now);
     await this.notifications.plan(em, saved, step);
     if (action === 'confirm') await this.outbox.add(em, 'arrival-check', { formId: saved.id });
+    if (action === 'submit' && saved.referenceNumber === null) await this.assignReferenceNumber(em, saved);
     return saved;
   }
 
@@ -343,16 +342,23 @@ export class EServicesService {
       throw new DomainError('BUSINESS_RULE', 'The form breaks a rule of the registry.', undefined, problems);
   }
 
-  /** `DA3_00013361`: per form type, 8 digits, taken once from a counter that only grows. */
-  private async nextReferenceNumber(em: EntityManager, form: EServiceForm): Promise<string> {
-    await em
-      .createQueryBuilder()
-      .update(ReferenceCounter)
-      .set({ lastValue: () => '"lastValue" + 1' })
-      .where('formType = :t', { t: form.formType })
-      .execute();
-    const counter = await em.findOneByOrFail(ReferenceCounter, { formType: form.formType });
-    return `${form.formType}_${String(counter.lastValue).padStart(8, '0')}`;
+  /**
+   * `DA3_00013361`: per form type, 8 digits, taken once from a counter that only grows. The
+   * last statements of the submit's transaction: on PostgreSQL the counter's row stays locked
+   * until COMMIT, so every other submit of that form type waits for this one; taken last, it
+   * waits for the COMMIT alone, not for the history and e-mail rows too. E-mails render the
+   * number when they are sent, after the commit.
+   */
+  private async assignReferenceNumber(em: EntityManager, form: EServiceForm): Promise<void> {
+    const p = (n: number) => this.sql.param(n);
+    const result = (await em.query(
+      `UPDATE "reference_counter" SET "lastValue" = "lastValue" + 1 WHERE "formType" = ${p(1)} RETURNING "lastValue"`,
+      [form.formType],
+    )) as unknown[];
+    // TypeORM answers an UPDATE on PostgreSQL with [rows, rowCount]; on SQLite with the rows.
+    const rows = (this.dataSource.options.type === 'postgres' ? result[0] : result) as { lastValue: number }[];
+    form.referenceNumber = `${form.formType}_${String(rows[0].lastValue).padStart(8, '0')}`;
+    await this.sql.update(em, EServiceForm, { id: form.id }, { referenceNumber: form.referenceNumber });
   }
 
   private async cloneOf(em: EntityManager, source: EServiceForm, caller: Caller, now: Date): Promise<EServiceForm> {

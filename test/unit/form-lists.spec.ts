@@ -96,10 +96,10 @@ describe('FormLists on SQLite', () => {
         companyId: id,
         clearingHouse: 'HKSCC',
         participantId: pid,
-        kind: 'BROKER',
+        kind: 'CP',
         userIdPrefix: pid,
         maxUsers: 70,
-      } as Participantship);
+      });
     }
   });
   afterAll(async () => {
