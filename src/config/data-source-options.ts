@@ -15,6 +15,7 @@ import { LoginSecurity1764000000000 } from '../common/migrations/1764000000000-l
 import { LockoutWindow1764100000000 } from '../common/migrations/1764100000000-lockout-window';
 import { ListIndexes1764200000000 } from '../common/migrations/1764200000000-list-indexes';
 import { NewestFirstIndexes1764300000000 } from '../common/migrations/1764300000000-newest-first-indexes';
+import { CheckerTasksIndex1764400000000 } from '../common/migrations/1764400000000-checker-tasks-index';
 import { AuditEvent } from '../auth/audit-event.entity';
 import { LoginChallenge } from '../auth/login-challenge.entity';
 import { LoginState } from '../auth/login-state.entity';
@@ -44,6 +45,7 @@ export const MIGRATIONS = [
   LockoutWindow1764100000000,
   ListIndexes1764200000000,
   NewestFirstIndexes1764300000000,
+  CheckerTasksIndex1764400000000,
 ];
 
 /** SQLite durability: WAL with synchronous=FULL, so a committed transition survives a power cut. */

@@ -31,16 +31,28 @@ export interface FormSlice {
   totalExact: boolean;
 }
 
-/** WHERE conditions and their parameters, numbered for the database's placeholders. */
-class Conditions {
-  readonly params: unknown[] = [];
-  private readonly parts: string[] = [];
+/** Parameters of one statement, numbered for the database's placeholders. */
+class Params {
+  readonly values: unknown[] = [];
 
   constructor(private readonly placeholder: (n: number) => string) {}
 
+  /** Binds x; returns its placeholder. */
+  bind(x: unknown): string {
+    this.values.push(x);
+    return this.placeholder(this.values.length);
+  }
+}
+
+/** The WHERE conditions of one SELECT, joined by AND, binding into one statement's parameters. */
+class Conditions {
+  private readonly parts: string[] = [];
+
+  constructor(private readonly params: Params) {}
+
   /** One condition; `value(x)` binds x and returns its placeholder. */
   add(condition: (value: (x: unknown) => string) => string): this {
-    this.parts.push(condition((x) => (this.params.push(x), this.placeholder(this.params.length))));
+    this.parts.push(condition((x) => this.params.bind(x)));
     return this;
   }
 
@@ -68,80 +80,90 @@ export class FormLists {
 
   /** The forms the caller may see: their company's, or for HKEX staff those sent to HKEX. */
   async forms(caller: Caller, kind: ActorKind, q: ListFormsQueryDto): Promise<FormSlice> {
-    const where = new Conditions((n) => this.sql.param(n));
-    if (kind === 'operator')
-      where.add(() => `"status" IN (${OPERATOR_VISIBLE_STATUSES.map((s) => `'${s}'`).join(', ')})`);
-    else where.add((v) => `"companyId" = ${v(caller.companyId)}`);
-    filters(where, q);
+    const visible = (where: Conditions) => {
+      if (kind === 'operator')
+        where.add(() => `"status" IN (${OPERATOR_VISIBLE_STATUSES.map((s) => `'${s}'`).join(', ')})`);
+      else where.add((v) => `"companyId" = ${v(caller.companyId)}`);
+      filters(where, q);
+    };
     // HKEX's unfiltered list: SQLite, without statistics, would read every visible form through
     // the status index and sort them all; newest-first through (updatedAt, id) stops after a page.
     const from =
       this.sqlite && kind === 'operator' && !q.status && !q.participantId
         ? '"eservice_form" INDEXED BY "IDX_form_updated"'
         : '"eservice_form"';
-    return this.slice(from, where, where, q, '"updatedAt" DESC, "id" DESC');
+    return this.slice(from, visible, [visible], q, '"updatedAt" DESC, "id" DESC');
   }
 
   /**
    * What waits for the caller. Operators: Sent to HKEX, unclaimed or claimed by them.
    * Participants: their company's forms Ready to Send that they did not contribute to
-   * (unclaimed or claimed by them), and Drafts returned to them. For the count, the company
-   * is repeated in each branch so SQLite answers each from (companyId, status, updatedAt)
-   * instead of walking all the company's forms; the page keeps one company condition and
-   * walks (companyId, updatedAt, id) in order.
+   * (unclaimed or claimed by them), and Drafts returned to them. The page walks the company's
+   * forms newest first, (companyId, updatedAt, id); the count adds the two kinds, each counted
+   * on its own from (companyId, status, returned, …) without reading the forms' rows.
    */
   async tasks(caller: Caller, kind: ActorKind, q: TasksQueryDto): Promise<FormSlice> {
-    const page = new Conditions((n) => this.sql.param(n));
-    const count = new Conditions((n) => this.sql.param(n));
-    if (kind === 'operator') {
-      for (const w of [page, count])
-        w.add(() => `"status" = 'SENT_TO_HKEX'`).add(
-          (v) => `("claimedById" IS NULL OR "claimedById" = ${v(caller.id)})`,
-        );
-    } else {
-      // contributorIds is a JSON array of UUIDs: a quoted-substring match is exact.
-      const ready = (v: (x: unknown) => string) =>
-        `"status" = 'READY_TO_SEND' AND "contributorIds" NOT LIKE ${v(`%"${caller.id}"%`)}` +
-        ` AND ("claimedById" IS NULL OR "claimedById" = ${v(caller.id)})`;
-      const returned = (v: (x: unknown) => string) =>
-        `"status" = 'DRAFT' AND "returned" AND ("createdById" = ${v(caller.id)} OR "submittedById" = ${v(caller.id)})`;
-      page.add((v) => `"companyId" = ${v(caller.companyId)}`).add((v) => `((${ready(v)}) OR (${returned(v)}))`);
-      count.add(
-        (v) =>
-          `(("companyId" = ${v(caller.companyId)} AND ${ready(v)}) OR ("companyId" = ${v(caller.companyId)} AND ${returned(v)}))`,
-      );
-    }
-    filters(page, q);
-    filters(count, q);
     const sort = q.sort ?? '-lastUpdate';
     const direction = sort.startsWith('-') ? 'DESC' : 'ASC';
-    const key = sort.endsWith('referenceNumber') ? '"referenceNumber"' : '"updatedAt"';
-    return this.slice('"eservice_form"', page, count, q, `${key} ${direction}, "id" ${direction}`);
+    const order = `${sort.endsWith('referenceNumber') ? '"referenceNumber"' : '"updatedAt"'} ${direction}, "id" ${direction}`;
+    if (kind === 'operator') {
+      const sent = (where: Conditions) => {
+        where
+          .add(() => `"status" = 'SENT_TO_HKEX'`)
+          .add((v) => `("claimedById" IS NULL OR "claimedById" = ${v(caller.id)})`);
+        filters(where, q);
+      };
+      return this.slice('"eservice_form"', sent, [sent], q, order);
+    }
+    // contributorIds is a JSON array of UUIDs: a quoted-substring match is exact.
+    const ready = (v: (x: unknown) => string) =>
+      `"status" = 'READY_TO_SEND' AND "contributorIds" NOT LIKE ${v(`%"${caller.id}"%`)}` +
+      ` AND ("claimedById" IS NULL OR "claimedById" = ${v(caller.id)})`;
+    const returned = (v: (x: unknown) => string) =>
+      `"status" = 'DRAFT' AND "returned" = ${v(true)} AND ("createdById" = ${v(caller.id)} OR "submittedById" = ${v(caller.id)})`;
+    const branch = (condition: (v: (x: unknown) => string) => string) => (where: Conditions) => {
+      where.add((v) => `"companyId" = ${v(caller.companyId)}`).add(condition);
+      filters(where, q);
+    };
+    const page = (where: Conditions) => {
+      where.add((v) => `"companyId" = ${v(caller.companyId)}`).add((v) => `((${ready(v)}) OR (${returned(v)}))`);
+      filters(where, q);
+    };
+    return this.slice('"eservice_form"', page, [branch(ready), branch(returned)], q, order);
   }
 
+  /**
+   * One page, and the count: the sum of the `counted` kinds (disjoint), each stopping at
+   * EXACT_TOTAL_UP_TO + 1 matches.
+   */
   private async slice(
     from: string,
-    page: Conditions,
-    count: Conditions,
+    listed: (where: Conditions) => void,
+    counted: ((where: Conditions) => void)[],
     q: { page?: number; pageSize?: number },
     order: string,
   ): Promise<FormSlice> {
     const { pageNumber, pageSize } = paging(q);
-    const limit = this.sql.param(page.params.length + 1);
-    const offset = this.sql.param(page.params.length + 2);
-    const [forms, counted] = await Promise.all([
-      this.sql.many(
-        this.dataSource.manager,
-        EServiceForm,
-        `SELECT * FROM ${from} WHERE ${page.sql} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
-        [...page.params, pageSize, (pageNumber - 1) * pageSize],
-      ),
-      this.dataSource.manager.query(
-        `SELECT COUNT(*) AS "n" FROM (SELECT 1 FROM "eservice_form" WHERE ${count.sql} LIMIT ${EXACT_TOTAL_UP_TO + 1}) AS "matches"`,
-        count.params,
-      ) as Promise<{ n: number | string }[]>,
+    const placeholder = (n: number) => this.sql.param(n);
+    const pageParams = new Params(placeholder);
+    const pageWhere = new Conditions(pageParams);
+    listed(pageWhere);
+    const pageSql =
+      `SELECT * FROM ${from} WHERE ${pageWhere.sql} ORDER BY ${order}` +
+      ` LIMIT ${pageParams.bind(pageSize)} OFFSET ${pageParams.bind((pageNumber - 1) * pageSize)}`;
+    const countParams = new Params(placeholder);
+    const counts = counted.map((kind, i) => {
+      const where = new Conditions(countParams);
+      kind(where);
+      return `(SELECT COUNT(*) FROM (SELECT 1 FROM "eservice_form" WHERE ${where.sql} LIMIT ${EXACT_TOTAL_UP_TO + 1}) AS "m${i}")`;
+    });
+    const [forms, countRows] = await Promise.all([
+      this.sql.many(this.dataSource.manager, EServiceForm, pageSql, pageParams.values),
+      this.dataSource.manager.query(`SELECT ${counts.join(' + ')} AS "n"`, countParams.values) as Promise<
+        { n: number | string }[]
+      >,
     ]);
-    const n = Number(counted[0].n);
+    const n = Number(countRows[0].n);
     return {
       forms,
       page: pageNumber,

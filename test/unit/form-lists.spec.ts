@@ -136,6 +136,28 @@ describe('FormLists on SQLite', () => {
     expect(own).toMatchObject({ total: 0, totalExact: true, forms: [] });
   });
 
+  it("drafts returned to the maker are the maker's tasks, counted beside the forms to check, from an index", async () => {
+    const returned = await insertForms(companyA, 2, 'DRAFT', { returned: true });
+    await insertForms(companyA, 3, 'DRAFT');
+    const makers = await lists.tasks(caller(maker, companyA, 'participant'), 'participant', {});
+    expect(makers).toMatchObject({ total: 2, totalExact: true });
+    expect(makers.forms.map((f) => f.id)).toEqual([...returned].reverse());
+    const checkers = await lists.tasks(caller(checker, companyA, 'participant'), 'participant', { status: 'DRAFT' });
+    expect(checkers).toMatchObject({ total: 0, totalExact: true, forms: [] });
+
+    // The count's statement, explained: both kinds found through the index, the forms to check
+    // without reading a form's row.
+    const query = jest.spyOn(dataSource.manager, 'query');
+    await lists.tasks(caller(checker, companyA, 'participant'), 'participant', {});
+    const [countSql, params] = query.mock.calls.find(([text]) => text.startsWith('SELECT (SELECT COUNT'))!;
+    query.mockRestore();
+    const plan = ((await dataSource.query(`EXPLAIN QUERY PLAN ${countSql}`, params)) as { detail: string }[])
+      .map((p) => p.detail)
+      .join('\n');
+    expect(plan).toMatch(/COVERING INDEX IDX_form_checker_tasks \(companyId=\? AND status=\?\)/);
+    expect(plan).toMatch(/INDEX IDX_form_checker_tasks \(companyId=\? AND status=\? AND returned=\?\)/);
+  });
+
   it('pages stay in order and reach the paging window, not past it', async () => {
     const who = caller(maker, companyA, 'participant');
     const [p1, p2] = await Promise.all([
