@@ -5,6 +5,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { createSecretKey } from 'node:crypto';
 import { join } from 'node:path';
 import { AdminUsersController } from './auth/admin-users.controller';
@@ -22,6 +23,7 @@ import { dataSourceOptions, ENTITIES } from './config/data-source-options';
 import { EServicesController, TasksController } from './eservices/eservices.controller';
 import { DisplayNames } from './eservices/display-names';
 import { FormLists } from './eservices/form-lists';
+import { Reads } from './common/reads';
 import { EServicesService } from './eservices/eservices.service';
 import { ProcessingService } from './eservices/processing/processing.service';
 import { HealthController } from './health/health.controller';
@@ -85,6 +87,7 @@ import { WorkersService } from './queue/workers.service';
     { provide: Clock, useClass: SystemClock },
     Transactions,
     FixedSql,
+    { provide: Reads, inject: [DataSource], useFactory: (dataSource: DataSource) => Reads.open(dataSource) },
     AuthService,
     RegistryService,
     DataImportService,

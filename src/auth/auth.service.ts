@@ -4,7 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import { LRUCache } from 'lru-cache';
 import { createHmac, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { DataSource, EntityManager, MoreThan } from 'typeorm';
+import { EntityManager, MoreThan } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/errors';
 import { Transactions } from '../common/transactions';
@@ -20,6 +20,7 @@ import { checkTotp, emailOtpMatches } from './one-time-passwords';
 import { hashPassword, passwordIsSet, verifyPassword } from './password';
 import { passwordProblems } from './password-policy';
 import { signingSecret } from './signing-key';
+import { Reads } from '../common/reads';
 
 /** What a token says: who, which token version (revocation), and what it may do. */
 interface TokenClaims {
@@ -65,7 +66,7 @@ export class AuthService implements OnModuleInit {
   private forgotten = 0;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly reads: Reads,
     private readonly tx: Transactions,
     private readonly jwt: JwtService,
     private readonly clock: Clock,
@@ -84,7 +85,7 @@ export class AuthService implements OnModuleInit {
   /** Step one: the password. */
   async login(username: string, password: string, origin: RequestOrigin): Promise<LoginAnswer> {
     const name = username.trim().toLowerCase();
-    const user = await this.dataSource.manager.findOneBy(AppUser, { username: name });
+    const user = await this.reads.manager.findOneBy(AppUser, { username: name });
     // Always verify, against a dummy when the name is unknown: the same work, the same time.
     const ok = await verifyPassword(user?.passwordHash ?? this.dummyHash, password);
     return this.commitThenAnswer(async (em) => {
@@ -125,7 +126,7 @@ export class AuthService implements OnModuleInit {
 
   /** The caller changes their password: the rule of the seeds, not the current one; every token is revoked. */
   async changePassword(caller: Caller, current: string, next: string, confirm: string, origin: RequestOrigin) {
-    const user = await this.dataSource.manager.findOneByOrFail(AppUser, { id: caller.id });
+    const user = await this.reads.manager.findOneByOrFail(AppUser, { id: caller.id });
     if (!(await verifyPassword(user.passwordHash, current)))
       throw new DomainError('VALIDATION', 'The current password is incorrect.', undefined, [
         { field: 'currentPassword', message: 'incorrect' },
@@ -225,7 +226,7 @@ export class AuthService implements OnModuleInit {
   }
 
   async auditLog(filter: { event?: AuditEventName; username?: string }, page: number, pageSize: number) {
-    return this.dataSource.manager.findAndCount(AuditEvent, {
+    return this.reads.manager.findAndCount(AuditEvent, {
       where: {
         ...(filter.event ? { event: filter.event } : {}),
         ...(filter.username ? { username: filter.username.toLowerCase() } : {}),
@@ -243,7 +244,7 @@ export class AuthService implements OnModuleInit {
    */
   async verifyStaff(username: string, secret: string, origin: RequestOrigin): Promise<Caller | null> {
     const name = username.trim().toLowerCase();
-    const user = await this.dataSource.manager.findOneBy(AppUser, { username: name });
+    const user = await this.reads.manager.findOneBy(AppUser, { username: name });
     const needsOtp = this.config.twoFactor && !!user?.totpSecret;
     const password = needsOtp ? secret.slice(0, -6) : secret;
     const otp = needsOtp ? secret.slice(-6) : '';
@@ -302,7 +303,7 @@ export class AuthService implements OnModuleInit {
     const known = this.callers?.get(claims.sub);
     if (known?.tv === claims.tv) return known.caller;
     const forgotten = this.forgotten;
-    const user = await this.dataSource.manager.findOneBy(AppUser, { id: claims.sub });
+    const user = await this.reads.manager.findOneBy(AppUser, { id: claims.sub });
     if (!user || user.tokenVersion !== claims.tv)
       throw new DomainError('UNAUTHENTICATED', 'The access token has been revoked; log in again.');
     const caller = toCaller(user);

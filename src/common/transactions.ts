@@ -19,9 +19,11 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  *
  * On SQLite, TypeORM shares one connection and cannot nest transactions, so units of work
  * are queued here and run one after the other, in this process. They are also committed in
- * groups: the units waiting when a transaction begins, and those queued while it runs (up
- * to 64, for up to 10 ms), run in one SQLite transaction, each inside a SAVEPOINT of its own,
- * then one COMMIT (one fsync) makes them all durable. A unit that throws is rolled back to
+ * groups: the units waiting when a transaction begins, and those queued while it runs or
+ * during the turns of the event loop it leaves before its COMMIT (up to 64, for up to 10 ms),
+ * run in one SQLite transaction, each inside a SAVEPOINT of its own, then one COMMIT (one
+ * fsync) makes them all durable. Reads outside a unit go to a connection of their own
+ * (`reads.ts`), so nothing uncommitted is ever shown. A unit that throws is rolled back to
  * its savepoint and fails alone; every unit is answered only after the COMMIT, so a caller
  * never sees as done what is not on disk. Should the COMMIT fail, every unit of the group fails.
  */
@@ -65,10 +67,19 @@ export class Transactions {
     try {
       await runner.startTransaction();
       outcomes.push(await runUnit(runner.manager, group[0]));
-      while (this.waiting.length && group.length < GROUP_MAX_UNITS && performance.now() - started < GROUP_MAX_MS) {
-        const unit = this.waiting.shift()!;
-        group.push(unit);
-        outcomes.push(await runUnit(runner.manager, unit));
+      const room = () => group.length < GROUP_MAX_UNITS && performance.now() - started < GROUP_MAX_MS;
+      for (;;) {
+        while (this.waiting.length && room()) {
+          const unit = this.waiting.shift()!;
+          group.push(unit);
+          outcomes.push(await runUnit(runner.manager, unit));
+        }
+        // One turn of the event loop before the COMMIT: requests whose bytes have arrived queue
+        // their units now and join this transaction. better-sqlite3 runs a unit without giving
+        // the loop back, so without this turn a group would rarely hold more than one unit.
+        if (!room()) break;
+        await new Promise((resolve) => setImmediate(resolve));
+        if (!this.waiting.length) break;
       }
       await runner.commitTransaction();
     } catch (failure) {

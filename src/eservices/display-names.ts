@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { DataSource, In } from 'typeorm';
+import { In } from 'typeorm';
 import { AppUser } from '../auth/app-user.entity';
 import { Company } from '../registry/company.entity';
+import { Reads } from '../common/reads';
 
 /** How long a name read from the database is shown without asking again. */
 const NAME_TTL_MS = 30_000;
@@ -17,23 +18,23 @@ export class DisplayNames {
   private readonly users = new LRUCache<string, string>({ max: 50_000, ttl: NAME_TTL_MS });
   private readonly companies = new LRUCache<string, string>({ max: 10_000, ttl: NAME_TTL_MS });
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly reads: Reads) {}
 
   /** User id → name for every id given (unknown ids are left out). */
   async userNames(ids: Iterable<string>): Promise<Map<string, string>> {
     return this.lookUp(this.users, ids, async (missing) =>
-      (
-        await this.dataSource.manager.find(AppUser, { select: { id: true, name: true }, where: { id: In(missing) } })
-      ).map((u) => [u.id, u.name]),
+      (await this.reads.manager.find(AppUser, { select: { id: true, name: true }, where: { id: In(missing) } })).map(
+        (u) => [u.id, u.name],
+      ),
     );
   }
 
   /** Company id → name for every id given (unknown ids are left out). */
   async companyNames(ids: Iterable<string>): Promise<Map<string, string>> {
     return this.lookUp(this.companies, ids, async (missing) =>
-      (
-        await this.dataSource.manager.find(Company, { select: { id: true, name: true }, where: { id: In(missing) } })
-      ).map((c) => [c.id, c.name]),
+      (await this.reads.manager.find(Company, { select: { id: true, name: true }, where: { id: In(missing) } })).map(
+        (c) => [c.id, c.name],
+      ),
     );
   }
 

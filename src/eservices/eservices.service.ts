@@ -30,6 +30,7 @@ import { OutboxService } from '../queue/outbox.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { Action, ACTIONS, ActorKind, planTransition } from './workflow/transition-table';
 import { FORM_TITLES, FormStatus, OPERATOR_VISIBLE_STATUSES, STATUS_LABELS } from './workflow/status';
+import { Reads } from '../common/reads';
 
 /** The HTTP-facing actions that `POST /eservices/{id}/{action}` accepts (SPEC §9): every action but `edit` (PATCH). */
 export type UrlAction = Exclude<Action, 'edit'>;
@@ -46,6 +47,7 @@ const DA4_ONLY = ['accounts'] as const;
 export class EServicesService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly reads: Reads,
     private readonly tx: Transactions,
     private readonly registry: RegistryService,
     private readonly processing: ProcessingService,
@@ -96,12 +98,12 @@ export class EServicesService {
   }
 
   async get(caller: Caller, id: string): Promise<FormView> {
-    return this.view(await this.loadVisible(this.dataSource.manager, caller, id));
+    return this.view(await this.loadVisible(this.reads.manager, caller, id));
   }
 
   async history(caller: Caller, id: string): Promise<HistoryEntry[]> {
-    await this.loadVisible(this.dataSource.manager, caller, id);
-    const rows = await this.dataSource.manager.find(FormHistory, { where: { formId: id }, order: { id: 'ASC' } });
+    await this.loadVisible(this.reads.manager, caller, id);
+    const rows = await this.reads.manager.find(FormHistory, { where: { formId: id }, order: { id: 'ASC' } });
     return rows.map((h) => ({
       action: h.action,
       fromStatus: h.fromStatus,

@@ -7,6 +7,7 @@ import { ListFormsQueryDto, TasksQueryDto } from './dto/query.dto';
 import { EServiceForm } from './eservice-form.entity';
 import { OPERATOR_VISIBLE_STATUSES } from './workflow/status';
 import { ActorKind } from './workflow/transition-table';
+import { Reads } from '../common/reads';
 
 /**
  * A list's `total` is exact up to this many forms; beyond it the list says "at least this many"
@@ -72,7 +73,8 @@ export class FormLists {
   private readonly sqlite: boolean;
 
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
+    private readonly reads: Reads,
     private readonly sql: FixedSql,
   ) {
     this.sqlite = dataSource.options.type === 'better-sqlite3';
@@ -158,8 +160,8 @@ export class FormLists {
       return `(SELECT COUNT(*) FROM (SELECT 1 FROM "eservice_form" WHERE ${where.sql} LIMIT ${EXACT_TOTAL_UP_TO + 1}) AS "m${i}")`;
     });
     const [forms, countRows] = await Promise.all([
-      this.sql.many(this.dataSource.manager, EServiceForm, pageSql, pageParams.values),
-      this.dataSource.manager.query(`SELECT ${counts.join(' + ')} AS "n"`, countParams.values) as Promise<
+      this.sql.many(this.reads.manager, EServiceForm, pageSql, pageParams.values),
+      this.reads.manager.query(`SELECT ${counts.join(' + ')} AS "n"`, countParams.values) as Promise<
         { n: number | string }[]
       >,
     ]);

@@ -20,6 +20,7 @@ import { Delivery } from './delivery.entity';
 import { EmailRenderer, RenderedEmail } from './email-renderer';
 import { eventRuleFor, EventRule, NotificationEvent } from './events';
 import { MailTransport } from './mail-transport';
+import { Reads } from '../common/reads';
 
 interface Person {
   email: string;
@@ -44,6 +45,7 @@ export class EarlierDeliveryPending extends Error {}
 export class NotificationsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly reads: Reads,
     private readonly tx: Transactions,
     private readonly outbox: OutboxService,
     private readonly renderer: EmailRenderer,
@@ -243,7 +245,7 @@ export class NotificationsService {
   }
 
   listDeliveries(status?: string, page = 1, pageSize = 50) {
-    return this.dataSource.getRepository(Delivery).findAndCount({
+    return this.reads.manager.findAndCount(Delivery, {
       where: status ? { status: status as Delivery['status'] } : {},
       order: { createdAt: 'DESC', id: 'ASC' },
       skip: (page - 1) * pageSize,

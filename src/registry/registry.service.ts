@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Caller, canMaintainUsers } from '../auth/caller';
 import { notFound } from '../common/errors';
@@ -10,15 +9,26 @@ import { Participantship } from './participantship.entity';
 import { UserProfile } from './user-profile.entity';
 import { ClearingHouse } from './user-id';
 import { ProfileListing } from './registry.views';
+import { Reads } from '../common/reads';
 
 @Injectable()
 export class RegistryService {
   constructor(
-    @InjectRepository(Company) private readonly companies: Repository<Company>,
-    @InjectRepository(Participantship) private readonly participantships: Repository<Participantship>,
-    @InjectRepository(UserProfile) private readonly profiles: Repository<UserProfile>,
+    private readonly reads: Reads,
     private readonly sql: FixedSql,
   ) {}
+
+  private get companies(): Repository<Company> {
+    return this.reads.manager.getRepository(Company);
+  }
+
+  private get participantships(): Repository<Participantship> {
+    return this.reads.manager.getRepository(Participantship);
+  }
+
+  private get profiles(): Repository<UserProfile> {
+    return this.reads.manager.getRepository(UserProfile);
+  }
 
   companyOf(id: string): Promise<Company | null> {
     return this.companies.findOneBy({ id });

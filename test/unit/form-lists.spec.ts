@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { Caller } from '../../src/auth/caller';
 import { FixedSql } from '../../src/common/fixed-sql';
+import { Reads } from '../../src/common/reads';
 import { dataSourceOptions } from '../../src/config/data-source-options';
 import { EServiceForm } from '../../src/eservices/eservice-form.entity';
 import { EXACT_TOTAL_UP_TO, FormLists, PAGING_WINDOW } from '../../src/eservices/form-lists';
@@ -21,6 +22,7 @@ describe('FormLists on SQLite', () => {
   let dir: string;
   let dataSource: DataSource;
   let lists: FormLists;
+  let reads: Reads;
   const companyA = randomUUID();
   const companyB = randomUUID();
   const maker = randomUUID();
@@ -85,7 +87,8 @@ describe('FormLists on SQLite', () => {
     dataSource = new DataSource(dataSourceOptions(`sqlite://${join(dir, 'db.sqlite')}`));
     await dataSource.initialize();
     await dataSource.runMigrations();
-    lists = new FormLists(dataSource, new FixedSql(dataSource));
+    reads = await Reads.open(dataSource);
+    lists = new FormLists(dataSource, reads, new FixedSql(dataSource));
     for (const [id, pid] of [
       [companyA, 'B01234'],
       [companyB, 'B05678'],
@@ -103,6 +106,7 @@ describe('FormLists on SQLite', () => {
     }
   });
   afterAll(async () => {
+    await reads.onApplicationShutdown();
     await dataSource.destroy();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -147,7 +151,7 @@ describe('FormLists on SQLite', () => {
 
     // The count's statement, explained: both kinds found through the index, the forms to check
     // without reading a form's row.
-    const query = jest.spyOn(dataSource.manager, 'query');
+    const query = jest.spyOn(reads.manager, 'query');
     await lists.tasks(caller(checker, companyA, 'participant'), 'participant', {});
     const [countSql, params] = query.mock.calls.find(([text]) => text.startsWith('SELECT (SELECT COUNT'))!;
     query.mockRestore();
@@ -191,7 +195,7 @@ describe('FormLists on SQLite', () => {
     expect(tasks.forms.map((f) => f.id)).toEqual(sent);
 
     // The statement the list ran, explained: no sort of all the visible forms.
-    const query = jest.spyOn(dataSource.manager, 'query');
+    const query = jest.spyOn(reads.manager, 'query');
     await lists.forms(operator, 'operator', {});
     const [pageSql, params] = query.mock.calls.find(([text]) => text.startsWith('SELECT *'))!;
     query.mockRestore();

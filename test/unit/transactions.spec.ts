@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Reads } from '../../src/common/reads';
 import { Transactions } from '../../src/common/transactions';
 import { dataSourceOptions } from '../../src/config/data-source-options';
 
@@ -83,6 +84,36 @@ describe('Transactions on SQLite (group commit)', () => {
     expect(itemsOnDisk()).toHaveLength(100);
     expect(count('COMMIT')).toBeGreaterThanOrEqual(2);
     expect(count('COMMIT')).toBeLessThan(100);
+  });
+
+  it('takes units that arrive on the next turn of the event loop, as HTTP requests do, before committing', async () => {
+    const later: Promise<unknown>[] = [];
+    await tx.run(async (em) => {
+      await em.query('INSERT INTO item (id, parentId) VALUES (1, 1)');
+      // Not queued by the unit itself: a request whose bytes the loop reads after this unit ran.
+      setImmediate(() => later.push(tx.run((em2) => em2.query('INSERT INTO item (id, parentId) VALUES (2, 1)'))));
+    });
+    await Promise.all(later);
+    expect(later).toHaveLength(1);
+    expect(itemsOnDisk()).toEqual([1, 2]);
+    expect(count('COMMIT')).toBe(1);
+  });
+
+  it('shows reads outside a unit only what is committed', async () => {
+    const reads = await Reads.open(dataSource);
+    try {
+      const items = async (manager: EntityManager) =>
+        ((await manager.query('SELECT id FROM item ORDER BY id')) as { id: number }[]).map((r) => r.id);
+      const seen = await tx.run(async (em) => {
+        await em.query('INSERT INTO item (id, parentId) VALUES (1, 1)');
+        return { inTheUnit: await items(em), outside: await items(reads.manager) };
+      });
+      expect(seen).toEqual({ inTheUnit: [1], outside: [] });
+      expect(await items(reads.manager)).toEqual([1]);
+      await expect(reads.manager.query('INSERT INTO item (id, parentId) VALUES (2, 1)')).rejects.toThrow(/readonly/);
+    } finally {
+      await reads.onApplicationShutdown();
+    }
   });
 
   it('rolls back a unit that throws to its savepoint, and keeps the others of its group', async () => {
