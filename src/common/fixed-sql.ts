@@ -123,8 +123,10 @@ export class FixedSql {
     const driver = this.dataSource.driver;
     return rows.map((row) => {
       const entity = metadata.create() as T;
+      // Only the columns selected: a list that reads a few columns gets entities with those set.
       for (const column of metadata.columns)
-        column.setEntityValue(entity, driver.prepareHydratedValue(row[column.databaseName], column));
+        if (column.databaseName in row)
+          column.setEntityValue(entity, driver.prepareHydratedValue(row[column.databaseName], column));
       return entity;
     });
   }

@@ -24,8 +24,21 @@ export const EXACT_TOTAL_UP_TO = 1000;
  */
 export const PAGING_WINDOW = 10_000;
 
-export interface FormSlice {
-  forms: EServiceForm[];
+/** The columns a row of the tasks list shows (SPEC §5): a task page reads these alone. */
+export const TASK_COLUMNS = [
+  'id',
+  'companyId',
+  'participantId',
+  'clearingHouse',
+  'formType',
+  'referenceNumber',
+  'status',
+  'updatedAt',
+] as const;
+export type TaskForm = Pick<EServiceForm, (typeof TASK_COLUMNS)[number]>;
+
+export interface FormSlice<T = EServiceForm> {
+  forms: T[];
   page: number;
   pageSize: number;
   total: number;
@@ -104,7 +117,7 @@ export class FormLists {
    * forms newest first, (companyId, updatedAt, id); the count adds the two kinds, each counted
    * on its own from (companyId, status, returned, …) without reading the forms' rows.
    */
-  async tasks(caller: Caller, kind: ActorKind, q: TasksQueryDto): Promise<FormSlice> {
+  async tasks(caller: Caller, kind: ActorKind, q: TasksQueryDto): Promise<FormSlice<TaskForm>> {
     const sort = q.sort ?? '-lastUpdate';
     const direction = sort.startsWith('-') ? 'DESC' : 'ASC';
     const order = `${sort.endsWith('referenceNumber') ? '"referenceNumber"' : '"updatedAt"'} ${direction}, "id" ${direction}`;
@@ -115,7 +128,7 @@ export class FormLists {
           .add((v) => `("claimedById" IS NULL OR "claimedById" = ${v(caller.id)})`);
         filters(where, q);
       };
-      return this.slice('"eservice_form"', sent, [sent], q, order);
+      return this.slice('"eservice_form"', sent, [sent], q, order, TASK_COLUMNS);
     }
     // contributorIds is a JSON array of UUIDs: a quoted-substring match is exact.
     const ready = (v: (x: unknown) => string) =>
@@ -131,7 +144,7 @@ export class FormLists {
       where.add((v) => `"companyId" = ${v(caller.companyId)}`).add((v) => `((${ready(v)}) OR (${returned(v)}))`);
       filters(where, q);
     };
-    return this.slice('"eservice_form"', page, [branch(ready), branch(returned)], q, order);
+    return this.slice('"eservice_form"', page, [branch(ready), branch(returned)], q, order, TASK_COLUMNS);
   }
 
   /**
@@ -144,6 +157,7 @@ export class FormLists {
     counted: ((where: Conditions) => void)[],
     q: { page?: number; pageSize?: number },
     order: string,
+    columns?: readonly string[],
   ): Promise<FormSlice> {
     const { pageNumber, pageSize } = paging(q);
     const placeholder = (n: number) => this.sql.param(n);
@@ -151,7 +165,7 @@ export class FormLists {
     const pageWhere = new Conditions(pageParams);
     listed(pageWhere);
     const pageSql =
-      `SELECT * FROM ${from} WHERE ${pageWhere.sql} ORDER BY ${order}` +
+      `SELECT ${columns ? columns.map((c) => `"${c}"`).join(', ') : '*'} FROM ${from} WHERE ${pageWhere.sql} ORDER BY ${order}` +
       ` LIMIT ${pageParams.bind(pageSize)} OFFSET ${pageParams.bind((pageNumber - 1) * pageSize)}`;
     const countParams = new Params(placeholder);
     const counts = counted.map((kind, i) => {

@@ -8,7 +8,7 @@ import { FixedSql } from '../../src/common/fixed-sql';
 import { Reads } from '../../src/common/reads';
 import { dataSourceOptions } from '../../src/config/data-source-options';
 import { EServiceForm } from '../../src/eservices/eservice-form.entity';
-import { EXACT_TOTAL_UP_TO, FormLists, PAGING_WINDOW } from '../../src/eservices/form-lists';
+import { EXACT_TOTAL_UP_TO, FormLists, PAGING_WINDOW, TASK_COLUMNS } from '../../src/eservices/form-lists';
 import { FormStatus } from '../../src/eservices/workflow/status';
 import { Company } from '../../src/registry/company.entity';
 import { Participantship } from '../../src/registry/participantship.entity';
@@ -133,6 +133,9 @@ describe('FormLists on SQLite', () => {
     const tasks = await lists.tasks(caller(checker, companyA, 'participant'), 'participant', { pageSize: 5 });
     expect(tasks).toMatchObject({ total: EXACT_TOTAL_UP_TO, totalExact: false, pageSize: 5 });
     expect(tasks.forms).toHaveLength(5);
+    // A task row needs a few columns; only those are read.
+    const read = Object.entries(tasks.forms[0]).filter(([, value]) => value !== undefined);
+    expect(read.map(([key]) => key).sort()).toEqual([...TASK_COLUMNS].sort());
     const updated = tasks.forms.map((f) => f.updatedAt.getTime());
     expect(updated).toEqual([...updated].sort((a, b) => b - a));
     // The maker contributed to every one of them: none is their task.
