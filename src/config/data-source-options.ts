@@ -16,6 +16,7 @@ import { LockoutWindow1764100000000 } from '../common/migrations/1764100000000-l
 import { ListIndexes1764200000000 } from '../common/migrations/1764200000000-list-indexes';
 import { NewestFirstIndexes1764300000000 } from '../common/migrations/1764300000000-newest-first-indexes';
 import { CheckerTasksIndex1764400000000 } from '../common/migrations/1764400000000-checker-tasks-index';
+import { TaskOrderIndexes1764500000000 } from '../common/migrations/1764500000000-task-order-indexes';
 import { AuditEvent } from '../auth/audit-event.entity';
 import { LoginChallenge } from '../auth/login-challenge.entity';
 import { LoginState } from '../auth/login-state.entity';
@@ -46,6 +47,7 @@ export const MIGRATIONS = [
   ListIndexes1764200000000,
   NewestFirstIndexes1764300000000,
   CheckerTasksIndex1764400000000,
+  TaskOrderIndexes1764500000000,
 ];
 
 /** SQLite durability: WAL with synchronous=FULL, so a committed transition survives a power cut. */

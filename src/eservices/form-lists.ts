@@ -75,6 +75,13 @@ class Conditions {
   }
 }
 
+/** One kind of form a list shows: its conditions, and on SQLite the index to read it through. */
+interface Kind {
+  where: (conditions: Conditions) => void;
+  /** SQLite's planner has no statistics here and can choose an index that walks far more rows. */
+  index?: string;
+}
+
 /**
  * The forms lists and the tasks lists (SPEC §5) as fixed SQL: which filters are present picks
  * one of a few statement texts, so the driver's statement cache always hits and no query builder
@@ -103,19 +110,16 @@ export class FormLists {
     };
     // HKEX's unfiltered list: SQLite, without statistics, would read every visible form through
     // the status index and sort them all; newest-first through (updatedAt, id) stops after a page.
-    const from =
-      this.sqlite && kind === 'operator' && !q.status && !q.participantId
-        ? '"eservice_form" INDEXED BY "IDX_form_updated"'
-        : '"eservice_form"';
-    return this.slice(from, visible, [visible], q, '"updatedAt" DESC, "id" DESC');
+    const index = kind === 'operator' && !q.status && !q.participantId ? 'IDX_form_updated' : undefined;
+    return this.slice([{ where: visible, index }], q, '"updatedAt" DESC, "id" DESC');
   }
 
   /**
    * What waits for the caller. Operators: Sent to HKEX, unclaimed or claimed by them.
    * Participants: their company's forms Ready to Send that they did not contribute to
-   * (unclaimed or claimed by them), and Drafts returned to them. The page walks the company's
-   * forms newest first, (companyId, updatedAt, id); the count adds the two kinds, each counted
-   * on its own from (companyId, status, returned, …) without reading the forms' rows.
+   * (unclaimed or claimed by them), and Drafts returned to them: two kinds, each read on its own
+   * (see slice); the forms to check are counted from (companyId, status, returned, claimedById,
+   * contributorIds) without reading their rows, the returned drafts found by `returned`.
    */
   async tasks(caller: Caller, kind: ActorKind, q: TasksQueryDto): Promise<FormSlice<TaskForm>> {
     const sort = q.sort ?? '-lastUpdate';
@@ -128,7 +132,7 @@ export class FormLists {
           .add((v) => `("claimedById" IS NULL OR "claimedById" = ${v(caller.id)})`);
         filters(where, q);
       };
-      return this.slice('"eservice_form"', sent, [sent], q, order, TASK_COLUMNS);
+      return this.slice([{ where: sent }], q, order, TASK_COLUMNS);
     }
     // contributorIds is a JSON array of UUIDs: a quoted-substring match is exact.
     const ready = (v: (x: unknown) => string) =>
@@ -140,39 +144,67 @@ export class FormLists {
       where.add((v) => `"companyId" = ${v(caller.companyId)}`).add(condition);
       filters(where, q);
     };
-    const page = (where: Conditions) => {
-      where.add((v) => `"companyId" = ${v(caller.companyId)}`).add((v) => `((${ready(v)}) OR (${returned(v)}))`);
-      filters(where, q);
-    };
-    return this.slice('"eservice_form"', page, [branch(ready), branch(returned)], q, order, TASK_COLUMNS);
+    // The forms to check in the sort's order from (companyId, status, <sort key>, id); the drafts
+    // returned to the caller, a handful, found through `returned` and sorted.
+    const byReference = sort.endsWith('referenceNumber');
+    return this.slice(
+      [
+        {
+          where: branch(ready),
+          index: byReference ? 'IDX_form_company_status_reference' : 'IDX_form_company_status_updated',
+        },
+        { where: branch(returned), index: 'IDX_form_checker_tasks' },
+      ],
+      q,
+      order,
+      TASK_COLUMNS,
+    );
   }
 
   /**
-   * One page, and the count: the sum of the `counted` kinds (disjoint), each stopping at
-   * EXACT_TOTAL_UP_TO + 1 matches.
+   * One page of the forms of the `kinds` (disjoint conditions), and their count. With one kind,
+   * one SELECT in index order. With several, each kind is read in order on its own, up to the end
+   * of the page (each from an index that holds its status), and the page is taken from their
+   * union: one query with an OR would walk all the company's forms, reading each row to test it.
+   * The count is the sum of the kinds', each stopping at EXACT_TOTAL_UP_TO + 1 matches.
    */
   private async slice(
-    from: string,
-    listed: (where: Conditions) => void,
-    counted: ((where: Conditions) => void)[],
+    kinds: Kind[],
     q: { page?: number; pageSize?: number },
     order: string,
     columns?: readonly string[],
   ): Promise<FormSlice> {
     const { pageNumber, pageSize } = paging(q);
+    const offset = (pageNumber - 1) * pageSize;
     const placeholder = (n: number) => this.sql.param(n);
+    const selected = columns ? columns.map((c) => `"${c}"`).join(', ') : '*';
     const pageParams = new Params(placeholder);
-    const pageWhere = new Conditions(pageParams);
-    listed(pageWhere);
-    const pageSql =
-      `SELECT ${columns ? columns.map((c) => `"${c}"`).join(', ') : '*'} FROM ${from} WHERE ${pageWhere.sql} ORDER BY ${order}` +
-      ` LIMIT ${pageParams.bind(pageSize)} OFFSET ${pageParams.bind((pageNumber - 1) * pageSize)}`;
+    const where = (kind: Kind, params: Params) => {
+      const conditions = new Conditions(params);
+      kind.where(conditions);
+      return conditions.sql;
+    };
+    const from = (kind: Kind) =>
+      this.sqlite && kind.index ? `"eservice_form" INDEXED BY "${kind.index}"` : '"eservice_form"';
+    let pageSql: string;
+    if (kinds.length === 1) {
+      pageSql = `SELECT ${selected} FROM ${from(kinds[0])} WHERE ${where(kinds[0], pageParams)} ORDER BY ${order}`;
+    } else {
+      pageSql = kinds
+        .map(
+          (kind, i) =>
+            `SELECT ${selected} FROM (SELECT ${selected} FROM ${from(kind)} WHERE ${where(kind, pageParams)}` +
+            ` ORDER BY ${order} LIMIT ${pageParams.bind(offset + pageSize)}) AS "k${i}"`,
+        )
+        .join(' UNION ALL ');
+      pageSql += ` ORDER BY ${order}`;
+    }
+    pageSql += ` LIMIT ${pageParams.bind(pageSize)} OFFSET ${pageParams.bind(offset)}`;
     const countParams = new Params(placeholder);
-    const counts = counted.map((kind, i) => {
-      const where = new Conditions(countParams);
-      kind(where);
-      return `(SELECT COUNT(*) FROM (SELECT 1 FROM "eservice_form" WHERE ${where.sql} LIMIT ${EXACT_TOTAL_UP_TO + 1}) AS "m${i}")`;
-    });
+    const counts = kinds.map(
+      (kind, i) =>
+        `(SELECT COUNT(*) FROM (SELECT 1 FROM "eservice_form" WHERE ${where(kind, countParams)} LIMIT ${EXACT_TOTAL_UP_TO + 1}) AS "m${i}")`,
+    );
     const [forms, countRows] = await Promise.all([
       this.sql.many(this.reads.manager, EServiceForm, pageSql, pageParams.values),
       this.reads.manager.query(`SELECT ${counts.join(' + ')} AS "n"`, countParams.values) as Promise<

@@ -165,6 +165,46 @@ describe('FormLists on SQLite', () => {
     expect(plan).toMatch(/INDEX IDX_form_checker_tasks \(companyId=\? AND status=\? AND returned=\?\)/);
   });
 
+  it("a checker's page merges the forms to check and the drafts returned to them, in every sort, on every page", async () => {
+    // A second maker: their returned drafts and the first maker's forms to check are both theirs to act on.
+    const other = randomUUID();
+    await insertForms(companyA, 3, 'DRAFT', { returned: true, createdById: other, contributorIds: [other] });
+    await insertForms(companyA, 2, 'READY_TO_SEND', { claimedById: other, claimedAt: new Date() });
+    await insertForms(companyA, 2, 'DRAFT', { returned: true, createdById: other, contributorIds: [other] });
+    const who = caller(other, companyA, 'participant');
+    // The plain query of the two kinds, as the oracle.
+    const expected = async (key: 'updatedAt' | 'referenceNumber', dir: 'ASC' | 'DESC', limit: number, offset: number) =>
+      (
+        (await dataSource.query(
+          `SELECT id FROM eservice_form WHERE companyId = ? AND ((status = 'READY_TO_SEND' AND contributorIds NOT LIKE ?
+             AND (claimedById IS NULL OR claimedById = ?)) OR (status = 'DRAFT' AND returned = 1 AND (createdById = ? OR submittedById = ?)))
+           ORDER BY ${key} ${dir}, id ${dir} LIMIT ? OFFSET ?`,
+          [companyA, `%"${other}"%`, other, other, other, limit, offset],
+        )) as { id: string }[]
+      ).map((r) => r.id);
+    for (const sort of ['lastUpdate', '-lastUpdate', 'referenceNumber', '-referenceNumber'] as const) {
+      const key = sort.endsWith('referenceNumber') ? 'referenceNumber' : 'updatedAt';
+      const dir = sort.startsWith('-') ? 'DESC' : 'ASC';
+      for (const [page, pageSize] of [
+        [1, 7],
+        [2, 7],
+        [3, 7],
+        [100, 10],
+        [143, 7],
+      ]) {
+        const got = await lists.tasks(who, 'participant', { sort, page, pageSize });
+        expect({ sort, page, ids: got.forms.map((f) => f.id) }).toEqual({
+          sort,
+          page,
+          ids: await expected(key, dir, pageSize, (page - 1) * pageSize),
+        });
+      }
+    }
+    const newest = await lists.tasks(who, 'participant', { pageSize: 3 });
+    expect(newest.forms.map((f) => f.status)).toEqual(['DRAFT', 'DRAFT', 'READY_TO_SEND']);
+    expect(newest).toMatchObject({ total: EXACT_TOTAL_UP_TO, totalExact: false });
+  });
+
   it('pages stay in order and reach the paging window, not past it', async () => {
     const who = caller(maker, companyA, 'participant');
     const [p1, p2] = await Promise.all([
@@ -184,7 +224,7 @@ describe('FormLists on SQLite', () => {
     });
   });
 
-  it("HKEX's list: forms sent to HKEX and after, newest first, read in index order without sorting", async () => {
+  it("HKEX's list: forms sent to HKEX and after, newest first; every list read in index order, not sorted whole", async () => {
     const sent = await insertForms(companyB, 3, 'SENT_TO_HKEX');
     const done = await insertForms(companyA, 2, 'COMPLETED');
     await insertForms(companyA, 2, 'DRAFT');
@@ -197,13 +237,24 @@ describe('FormLists on SQLite', () => {
     const tasks = await lists.tasks(operator, 'operator', {});
     expect(tasks.forms.map((f) => f.id)).toEqual(sent);
 
-    // The statement the list ran, explained: no sort of all the visible forms.
-    const query = jest.spyOn(reads.manager, 'query');
-    await lists.forms(operator, 'operator', {});
-    const [pageSql, params] = query.mock.calls.find(([text]) => text.startsWith('SELECT *'))!;
-    query.mockRestore();
-    const plan = (await dataSource.query(`EXPLAIN QUERY PLAN ${pageSql}`, params)) as { detail: string }[];
-    expect(plan.map((p) => p.detail).join('\n')).toMatch(/IDX_form_updated/);
-    expect(plan.map((p) => p.detail).join('\n')).not.toMatch(/TEMP B-TREE/);
+    // The statements the lists ran, explained: no sort of all the visible or waiting forms.
+    const pagePlan = async (list: () => Promise<unknown>) => {
+      const query = jest.spyOn(reads.manager, 'query');
+      await list();
+      const [pageSql, params] = query.mock.calls.find(([text]) => !text.startsWith('SELECT (SELECT COUNT'))!;
+      query.mockRestore();
+      const plan = (await dataSource.query(`EXPLAIN QUERY PLAN ${pageSql}`, params)) as { detail: string }[];
+      return plan.map((p) => p.detail).join('\n');
+    };
+    const newestFirst = await pagePlan(() => lists.forms(operator, 'operator', {}));
+    expect(newestFirst).toMatch(/IDX_form_updated/);
+    expect(newestFirst).not.toMatch(/TEMP B-TREE/);
+    const byReference = await pagePlan(() => lists.tasks(operator, 'operator', { sort: 'referenceNumber' }));
+    expect(byReference).toMatch(/IDX_form_status_reference/);
+    expect(byReference).not.toMatch(/TEMP B-TREE/);
+    // A checker's page: the forms to check in order from their index, the returned drafts by `returned`.
+    const checkers = await pagePlan(() => lists.tasks(caller(checker, companyA, 'participant'), 'participant', {}));
+    expect(checkers).toMatch(/IDX_form_company_status_updated \(companyId=\? AND status=\?\)/);
+    expect(checkers).toMatch(/IDX_form_checker_tasks \(companyId=\? AND status=\? AND returned=\?\)/);
   });
 });
