@@ -96,9 +96,13 @@ export class FixedSql {
       this.statements.set(key, sql);
     }
     const params = [...this.values(target, changes, sets), ...this.values(target, where, conditions)];
+    return (await this.returning(em, sql, params)).length;
+  }
+
+  /** The rows of an `UPDATE … RETURNING …` (TypeORM answers one on PostgreSQL with [rows, rowCount]). */
+  async returning<R>(em: EntityManager, sql: string, params: unknown[]): Promise<R[]> {
     const result = (await em.query(sql, params)) as unknown[];
-    // TypeORM answers an UPDATE on PostgreSQL with [rows, rowCount]; on SQLite with the rows.
-    return this.postgres ? (result[1] as number) : result.length;
+    return (this.postgres ? result[0] : result) as R[];
   }
 
   private column<T extends ObjectLiteral>(target: EntityTarget<T>, property: string) {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AppUser } from '../auth/app-user.entity';
 import { Caller, canMaintainUsers } from '../auth/caller';
 import { toCaller } from '../auth/auth.service';
@@ -46,7 +46,6 @@ const DA4_ONLY = ['accounts'] as const;
 @Injectable()
 export class EServicesService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly reads: Reads,
     private readonly tx: Transactions,
     private readonly registry: RegistryService,
@@ -352,14 +351,12 @@ export class EServicesService {
    * number when they are sent, after the commit.
    */
   private async assignReferenceNumber(em: EntityManager, form: EServiceForm): Promise<void> {
-    const p = (n: number) => this.sql.param(n);
-    const result = (await em.query(
-      `UPDATE "reference_counter" SET "lastValue" = "lastValue" + 1 WHERE "formType" = ${p(1)} RETURNING "lastValue"`,
+    const [counter] = await this.sql.returning<{ lastValue: number }>(
+      em,
+      `UPDATE "reference_counter" SET "lastValue" = "lastValue" + 1 WHERE "formType" = ${this.sql.param(1)} RETURNING "lastValue"`,
       [form.formType],
-    )) as unknown[];
-    // TypeORM answers an UPDATE on PostgreSQL with [rows, rowCount]; on SQLite with the rows.
-    const rows = (this.dataSource.options.type === 'postgres' ? result[0] : result) as { lastValue: number }[];
-    form.referenceNumber = `${form.formType}_${String(rows[0].lastValue).padStart(8, '0')}`;
+    );
+    form.referenceNumber = `${form.formType}_${String(counter.lastValue).padStart(8, '0')}`;
     await this.sql.update(em, EServiceForm, { id: form.id }, { referenceNumber: form.referenceNumber });
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, In, LessThan, Not } from 'typeorm';
+import { EntityManager, In, LessThan, Not } from 'typeorm';
 import { AppUser, RIGHT_USER_MAINTENANCE } from '../auth/app-user.entity';
 import { AuthService } from '../auth/auth.service';
 import { LoginChallenge } from '../auth/login-challenge.entity';
@@ -44,7 +44,6 @@ export class EarlierDeliveryPending extends Error {}
 @Injectable()
 export class NotificationsService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly reads: Reads,
     private readonly tx: Transactions,
     private readonly outbox: OutboxService,
