@@ -124,7 +124,8 @@ export class FormLists {
   async tasks(caller: Caller, kind: ActorKind, q: TasksQueryDto): Promise<FormSlice<TaskForm>> {
     const sort = q.sort ?? '-lastUpdate';
     const direction = sort.startsWith('-') ? 'DESC' : 'ASC';
-    const order = `${sort.endsWith('referenceNumber') ? '"referenceNumber"' : '"updatedAt"'} ${direction}, "id" ${direction}`;
+    const byReference = sort.endsWith('referenceNumber');
+    const order = `${byReference ? '"referenceNumber"' : '"updatedAt"'} ${direction}, "id" ${direction}`;
     if (kind === 'operator') {
       const sent = (where: Conditions) => {
         where
@@ -146,7 +147,6 @@ export class FormLists {
     };
     // The forms to check in the sort's order from (companyId, status, <sort key>, id); the drafts
     // returned to the caller, a handful, found through `returned` and sorted.
-    const byReference = sort.endsWith('referenceNumber');
     return this.slice(
       [
         {
