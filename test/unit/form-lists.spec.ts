@@ -230,12 +230,13 @@ describe('FormLists on SQLite', () => {
     await insertForms(companyA, 2, 'DRAFT');
     const operator = caller(randomUUID(), null, 'operator');
     const all = await lists.forms(operator, 'operator', {});
-    expect(all.forms.map((f) => f.id)).toEqual([...done.reverse(), ...sent.reverse()]);
+    const reversed = (ids: string[]) => [...ids].reverse();
+    expect(all.forms.map((f) => f.id)).toEqual([...reversed(done), ...reversed(sent)]);
     expect(all).toMatchObject({ total: 5, totalExact: true });
     const onB = await lists.forms(operator, 'operator', { participantId: 'b05678' });
-    expect(onB.forms.map((f) => f.id)).toEqual(sent);
+    expect(onB.forms.map((f) => f.id)).toEqual(reversed(sent));
     const tasks = await lists.tasks(operator, 'operator', {});
-    expect(tasks.forms.map((f) => f.id)).toEqual(sent);
+    expect(tasks.forms.map((f) => f.id)).toEqual(reversed(sent));
 
     // The statements the lists ran, explained: no sort of all the visible or waiting forms.
     const pagePlan = async (list: () => Promise<unknown>) => {
