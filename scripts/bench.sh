@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+source scripts/runtime.sh
 # --cluster runs PostgreSQL of its own: Debian's, installed when missing (as scripts/cluster.sh).
 if [[ " $* " == *" --cluster "* ]] && ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
   echo "bench: installing postgresql"

@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+source scripts/runtime.sh
 
 dir=$(realpath -m "${CLUSTER_DIR:-var/cluster}")
 mkdir -p "$dir/logs"

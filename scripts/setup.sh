@@ -1,15 +1,12 @@
 #!/usr/bin/env bash
-# Installs what the service and its tests need on a fresh Debian machine with Node 20,
-# then builds. Idempotent and quick when everything is already there.
+# Installs what the service and its tests need on a fresh Debian machine (with whatever
+# Node it has, or none newer than 20), then builds. Idempotent and quick when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-node -e '
-  const [major, minor] = process.versions.node.split(".").map(Number);
-  if (major < 20 || (major === 20 && minor < 19)) {
-    console.error(`Node ${process.versions.node} found; Node >= 20.19 is needed (require of ES modules).`);
-    process.exit(1);
-  }'
+# A supported Node (scripts/runtime.sh): the machine's own when new enough, else one
+# installed into .runtime/ from the npm registry.
+source scripts/runtime.sh
 
 # Debian packages: build tools for the native addons (better-sqlite3, argon2 compile from
 # source) and redis-server, which the service starts for itself when REDIS_URL is unset.
@@ -24,12 +21,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: installing npm packages (native addons build from source: about 2 minutes)"
+# node_modules/.node-version names the Node the native addons were built for: another Node
+# (the machine's own before, the project's now) means building them again.
+node_version=$(node -p process.versions.node)
+had_tree=$([ -d node_modules/better-sqlite3 ] && echo yes || echo no)
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
+  || [ "$(cat node_modules/.node-version 2>/dev/null)" != "$node_version" ]; then
+  echo "setup: installing npm packages on Node $node_version (native addons build from source: about 2 minutes)"
   # npm install, not npm ci: the registry here does not list other platforms' optional
   # binaries (@swc/core-darwin-*, …), which npm ci insists on finding in the lock file.
   # The lock file still pins every version.
   npm install --no-audit --no-fund --loglevel=error
+  # A tree installed on another Node keeps its old builds: build the addons for this one.
+  if [ "$had_tree" = yes ]; then npm rebuild --loglevel=error better-sqlite3 argon2; fi
+  echo "$node_version" >node_modules/.node-version
 fi
 
 # Build when dist/ is missing or older than any source file.

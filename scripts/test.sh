@@ -4,6 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
+source scripts/runtime.sh
 npm run -s typecheck || exit 1
 npm run -s lint || exit 1
 

@@ -4,6 +4,7 @@
 # and confirms, an HKEX operator completes, and the registry listing shows the new e-mail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/runtime.sh
 API=${API:-http://localhost:3000/api/v1}
 PASSWORD='Demo!Passw0rd-2026'
 json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s);console.log(process.argv[1].split(".").reduce((o,k)=>o[k],v))})' "$1"; }

@@ -4,6 +4,7 @@
 #   bash scripts/with-postgres.sh npx jest test/e2e
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/runtime.sh
 
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 if [ -z "$pg_bin" ]; then
