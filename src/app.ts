@@ -9,6 +9,8 @@ import { AppModule } from './app.module';
 import { mountQueueDashboard } from './queue/queue-dashboard';
 import helmet from '@fastify/helmet';
 import { appConfig, authConfig } from './config/configuration';
+import type { Logger as Pino } from 'pino';
+import { processLogger, requestContext, requestIdOf } from './common/logging';
 
 /** No form is nested more than a few levels: far more is an attack on the validators. */
 const MAX_BODY_DEPTH = 32;
@@ -51,8 +53,12 @@ export function containsNul(...values: unknown[]): boolean {
 export const API_PREFIX = 'api/v1';
 
 /** Everything that makes the HTTP app what clients see; main.ts and the e2e tests share it. */
-export async function configureApp(app: NestFastifyApplication): Promise<NestFastifyApplication> {
+export async function configureApp(
+  app: NestFastifyApplication,
+  log: Pino = appLogger().pino,
+): Promise<NestFastifyApplication> {
   app.setGlobalPrefix(API_PREFIX, { exclude: ['api/health'] });
+  observeRequests(app, log);
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
@@ -141,10 +147,44 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
   return app;
 }
 
+/**
+ * Every request gets an id (the caller's `x-request-id` when well-formed, else a new one),
+ * echoed on the response and carried by every log line written while it runs; when it ends,
+ * one line: method, route template, status, duration and the user.
+ */
+function observeRequests(app: NestFastifyApplication, log: Pino): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const requestId = requestIdOf(request.headers['x-request-id']);
+    void reply.header('x-request-id', requestId);
+    // Run the rest of the request inside the context, so that log lines of services see it.
+    requestContext.run({ requestId }, done);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const requestId = String(reply.getHeader('x-request-id'));
+    const userId = (request as { caller?: { id: string } }).caller?.id;
+    log.info(
+      {
+        requestId,
+        method: request.method,
+        route: request.routeOptions.url ?? '(no route)',
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 100) / 100,
+        ...(userId ? { userId } : {}),
+      },
+      'request',
+    );
+    done();
+  });
+}
+
+/** The process's logger, as LOG_LEVEL and LOG_FORMAT say. */
+export const appLogger = () => processLogger(appConfig().logLevel, appConfig().logFormat);
+
 export async function createApp(): Promise<NestFastifyApplication> {
   const bodyLimit = appConfig().bodyLimit;
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter({ bodyLimit }), {
-    bufferLogs: false,
+    logger: appLogger(),
   });
   return configureApp(app);
 }

@@ -17,7 +17,9 @@ async function main(): Promise<void> {
   // The port bound (PORT=0 asks for any free one: test harnesses read it from this line).
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://localhost:${port}`;
-  new Logger('Main').log(`Listening on ${url}/api/v1 (docs ${url}/api/docs, health ${url}/api/health)`);
+  new Logger('Main').log(
+    `Listening on ${url}/api/v1 (docs ${url}/api/docs, health ${url}/api/health) on Node ${process.versions.node}`,
+  );
 }
 
 void main();

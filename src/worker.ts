@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
+import { appLogger } from './app';
 
 /**
  * `npm run worker`: a process that runs the queue workers (and the outbox relay) without
@@ -10,7 +11,7 @@ import { AppModule } from './app.module';
  */
 async function main(): Promise<void> {
   process.env.WORKERS = 'on';
-  const app = await NestFactory.createApplicationContext(AppModule, { logger: ['log', 'warn', 'error'] });
+  const app = await NestFactory.createApplicationContext(AppModule, { logger: appLogger() });
   app.enableShutdownHooks();
   new Logger('Worker').log(`worker process ${process.pid} running`);
 }

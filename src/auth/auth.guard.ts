@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DomainError } from '../common/errors';
+import { requestContext } from '../common/logging';
 import { AuthService } from './auth.service';
 import { Caller, IS_PUBLIC, PASSWORD_CHANGE_ROUTE } from './caller';
 
@@ -23,6 +24,9 @@ export class AuthGuard implements CanActivate {
       throw new DomainError('UNAUTHENTICATED', 'Log in and send the access token as "Authorization: Bearer …".');
     const passwordChangeRoute = !!this.reflector.getAllAndOverride<boolean>(PASSWORD_CHANGE_ROUTE, targets);
     request.caller = await this.auth.authenticate(match[1], passwordChangeRoute);
+    // The request's later log lines name the user.
+    const logContext = requestContext.getStore();
+    if (logContext) logContext.userId = request.caller.id;
     return true;
   }
 }

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode, FieldError } from './errors';
+import { requestContext } from './logging';
 
 /** An RFC 9457 problem document, as every refusal is sent (SPEC §8). */
 export interface Problem {
@@ -68,8 +69,9 @@ export function toProblem(error: unknown, instance?: string): Problem {
     const code = CODE_BY_STATUS[status] ?? (status === 405 ? 'ACTION_NOT_ALLOWED' : 'VALIDATION');
     return toProblem(new DomainError(code, clientMessage(error, status)), instance);
   }
-  const errorId = randomUUID();
-  logger.error(`errorId=${errorId} ${instance ?? ''}`, error instanceof Error ? error.stack : String(error));
+  // The request's id: the same in the answer, on the response header and on every log line.
+  const errorId = requestContext.getStore()?.requestId ?? randomUUID();
+  logger.error({ msg: 'unexpected error', errorId, instance, err: error instanceof Error ? error : String(error) });
   return {
     type: 'urn:eservices:problem:internal',
     title: TITLES[500],

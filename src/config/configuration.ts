@@ -22,6 +22,10 @@ export const appConfig = registerAs('app', () => ({
   bodyLimit: intFrom('BODY_LIMIT', 64 * 1024, 1024, 10 * 1024 * 1024),
   seedFile: process.env.SEED_FILE || null,
   varDir: varDir(),
+  /** pino's levels: fatal, error, warn, info, debug, trace, silent. */
+  logLevel: process.env.LOG_LEVEL || 'info',
+  /** json (one object per line, for log systems) or pretty (for people at a terminal). */
+  logFormat: (process.env.LOG_FORMAT || 'json') as 'json' | 'pretty',
 }));
 
 export const databaseConfig = registerAs('database', () => ({

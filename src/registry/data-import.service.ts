@@ -5,7 +5,7 @@ import { withStartLock } from '../common/database-lock';
 import { Transactions } from '../common/transactions';
 import { Company } from './company.entity';
 import { DataFile, hashPasswordsOf, loadDataFile, LoadReport, Progress } from './data-loader';
-import { DEMO_DATA, DEMO_PASSWORD } from './demo-data';
+import { DEMO_DATA } from './demo-data';
 
 /** Loads data files (SPEC §10), and on start the SEED_FILE or the demo data into an empty database. */
 @Injectable()
@@ -38,7 +38,7 @@ export class DataImportService {
     for (const r of report.rejected) this.logger.warn(`rejected ${r.path}: ${r.reason}`);
     if (!seed) {
       this.logger.log(
-        `Demo logins (password ${DEMO_PASSWORD}): maker aaa@bank.com.hk, checkers dwong@bank.com.hk and elee@bank.com.hk (ABC Company); ` +
+        'Demo logins (their password is in the README; no password is ever logged): maker aaa@bank.com.hk, checkers dwong@bank.com.hk and elee@bank.com.hk (ABC Company); ' +
           'maker@xyz.com.hk, checker@xyz.com.hk (XYZ Securities Limited); HKEX operator ops1@hkex.com.hk',
       );
     }

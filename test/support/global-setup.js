@@ -19,7 +19,12 @@ function newest(path) {
 }
 
 module.exports = async function globalSetup() {
-  const sources = [join(ROOT, 'src'), join(ROOT, 'ormconfig.ts'), join(ROOT, 'tsconfig.json'), join(ROOT, 'tsconfig.build.json')];
+  const sources = [
+    join(ROOT, 'src'),
+    join(ROOT, 'ormconfig.ts'),
+    join(ROOT, 'tsconfig.json'),
+    join(ROOT, 'tsconfig.build.json'),
+  ];
   const latest = Math.max(...sources.filter(existsSync).map(newest));
   if (existsSync(TARGET) && statSync(TARGET).mtimeMs >= latest) return;
   const started = Date.now();
@@ -35,7 +40,9 @@ module.exports = async function globalSetup() {
     if (!existsSync(TARGET) || statSync(TARGET).mtimeMs < started - 1000) {
       throw new Error(`global setup: the build (tsc -p tsconfig.build.json) failed:\n${output}`);
     }
-    process.stderr.write(`\nglobal setup: tsc -p tsconfig.build.json reported errors (JavaScript was written):\n${output}\n`);
+    process.stderr.write(
+      `\nglobal setup: tsc -p tsconfig.build.json reported errors (JavaScript was written):\n${output}\n`,
+    );
     return;
   }
   process.stderr.write(`\nglobal setup: built dist/ in ${Date.now() - started} ms\n`);

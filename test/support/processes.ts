@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import { TEST_JWT_SECRET, TestApp } from './test-app';
@@ -12,6 +12,68 @@ import { TEST_JWT_SECRET, TestApp } from './test-app';
 
 const ROOT = resolve(__dirname, '..', '..');
 export const WORKER_ENTRY = join(ROOT, 'dist', 'src', 'worker.js');
+export const SERVICE_ENTRY = join(ROOT, 'dist', 'src', 'main.js');
+
+/**
+ * The service as `npm start` runs it (`node dist/src/main.js`), in a folder of its own: its
+ * SQLite file, embedded Redis and outbox under `dir`, any free port, its log in `dir/service.log`.
+ */
+export class ServiceProcess {
+  readonly logFile: string;
+  origin = '';
+  private readonly exited: Promise<unknown>;
+
+  private constructor(
+    readonly child: ChildProcess,
+    logFile: string,
+  ) {
+    this.logFile = logFile;
+    this.exited = new Promise((r) => child.once('exit', r));
+  }
+
+  static async start(o: { dir: string; env: Record<string, string>; timeoutMs?: number }): Promise<ServiceProcess> {
+    if (!existsSync(SERVICE_ENTRY)) throw new Error(`${SERVICE_ENTRY} is missing: run npx tsc -p tsconfig.build.json`);
+    const logFile = join(o.dir, 'service.log');
+    const fd = openSync(logFile, 'a');
+    const from = readFileSync(logFile, 'utf8').length;
+    const child = spawn(process.execPath, [SERVICE_ENTRY], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: `sqlite://${join(o.dir, 'eservices.sqlite')}`,
+        VAR_DIR: o.dir,
+        JWT_SECRET: TEST_JWT_SECRET,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        ...o.env,
+      },
+      stdio: ['ignore', fd, fd],
+    });
+    closeSync(fd);
+    started.add(child);
+    child.once('exit', () => started.delete(child));
+    const service = new ServiceProcess(child, logFile);
+    const deadline = Date.now() + (o.timeoutMs ?? 30_000);
+    for (;;) {
+      const port = /Listening on http:\/\/localhost:(\d+)\//.exec(readFileSync(logFile, 'utf8').slice(from))?.[1];
+      if (port) {
+        service.origin = `http://127.0.0.1:${port}`;
+        return service;
+      }
+      if (child.exitCode !== null || Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`the service did not start:\n${readFileSync(logFile, 'utf8').slice(from)}`);
+      }
+      await sleep(50);
+    }
+  }
+
+  /** SIGTERM, and the process's end. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    await this.exited;
+  }
+}
 
 export class WorkerProcess {
   private readonly lines: string[] = [];

@@ -8,6 +8,10 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { configureApp } from '../../src/app';
+import { createRootLogger } from '../../src/common/logging';
+
+/** The request lines of in-process test apps are not printed (the log tests run a real service). */
+const quietLog = createRootLogger('warn', 'json');
 import { AppUser } from '../../src/auth/app-user.entity';
 import { emailOtpFor, totpNow } from '../../src/auth/one-time-passwords';
 import { AppModule } from '../../src/app.module';
@@ -100,7 +104,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 64 * 1024 }),
       { logger: ['error', 'warn'] },
     );
-    await configureApp(app);
+    await configureApp(app, quietLog);
   } finally {
     setEnv(saved);
   }
