@@ -57,7 +57,7 @@ for port in 3001 3002; do
   pids+=($!)
 done
 for n in 1 2; do
-  node dist/src/worker.js > "$dir/logs/worker-$n.log" 2>&1 &
+  METRICS_PORT=$((9463 + n)) node dist/src/worker.js > "$dir/logs/worker-$n.log" 2>&1 &
   pids+=($!)
 done
 for port in 3001 3002; do

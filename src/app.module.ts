@@ -18,6 +18,7 @@ import { ProblemFilter } from './common/problem.filter';
 import { Transactions } from './common/transactions';
 import { FixedSql } from './common/fixed-sql';
 import { MigrationsService } from './common/migrations.service';
+import { Metrics } from './common/metrics';
 import { appConfig, authConfig, CONFIG_NAMESPACES, databaseConfig, mailConfig } from './config/configuration';
 import { dataSourceOptions, ENTITIES } from './config/data-source-options';
 import { EServicesController, TasksController } from './eservices/eservices.controller';
@@ -39,6 +40,7 @@ import { SentJournal } from './notifications/sent-journal';
 import { NotificationsService } from './notifications/notifications.service';
 import { BackgroundService } from './queue/background.service';
 import { OutboxService } from './queue/outbox.service';
+import { QueueMetrics } from './queue/queue-metrics';
 import { RedisConnections } from './queue/redis-connections';
 import { WorkersService } from './queue/workers.service';
 
@@ -84,6 +86,7 @@ import { WorkersService } from './queue/workers.service';
   ],
   providers: [
     MigrationsService,
+    Metrics,
     { provide: Clock, useClass: SystemClock },
     Transactions,
     FixedSql,
@@ -98,6 +101,7 @@ import { WorkersService } from './queue/workers.service';
     HkexJobs,
     RedisConnections,
     OutboxService,
+    QueueMetrics,
     NotificationsService,
     WorkersService,
     BackgroundService,

@@ -11,6 +11,7 @@ import helmet from '@fastify/helmet';
 import { appConfig, authConfig } from './config/configuration';
 import type { Logger as Pino } from 'pino';
 import { processLogger, requestContext, requestIdOf } from './common/logging';
+import { Metrics, scrapeAllowed } from './common/metrics';
 
 /** No form is nested more than a few levels: far more is an attack on the validators. */
 const MAX_BODY_DEPTH = 32;
@@ -59,6 +60,7 @@ export async function configureApp(
 ): Promise<NestFastifyApplication> {
   app.setGlobalPrefix(API_PREFIX, { exclude: ['api/health'] });
   observeRequests(app, log);
+  serveMetricsRoute(app);
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
@@ -154,6 +156,7 @@ export async function configureApp(
  */
 function observeRequests(app: NestFastifyApplication, log: Pino): void {
   const fastify = app.getHttpAdapter().getInstance();
+  const metrics = app.get(Metrics);
   fastify.addHook('onRequest', (request, reply, done) => {
     const requestId = requestIdOf(request.headers['x-request-id']);
     void reply.header('x-request-id', requestId);
@@ -163,11 +166,17 @@ function observeRequests(app: NestFastifyApplication, log: Pino): void {
   fastify.addHook('onResponse', (request, reply, done) => {
     const requestId = String(reply.getHeader('x-request-id'));
     const userId = (request as { caller?: { id: string } }).caller?.id;
+    // Unknown paths share one label: a scan of random URLs must not grow the metrics.
+    const route = request.routeOptions.url ?? '(no route)';
+    metrics.httpDuration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
     log.info(
       {
         requestId,
         method: request.method,
-        route: request.routeOptions.url ?? '(no route)',
+        route,
         status: reply.statusCode,
         durationMs: Math.round(reply.elapsedTime * 100) / 100,
         ...(userId ? { userId } : {}),
@@ -176,6 +185,28 @@ function observeRequests(app: NestFastifyApplication, log: Pino): void {
     );
     done();
   });
+}
+
+/** Prometheus's scrape target, beside the API on the same port (METRICS_TOKEN guards it when set). */
+function serveMetricsRoute(app: NestFastifyApplication): void {
+  const metrics = app.get(Metrics);
+  const { metricsToken } = appConfig();
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get('/metrics', async (request, reply) => {
+      if (!scrapeAllowed(request.headers.authorization, metricsToken)) {
+        sendProblem(
+          reply,
+          toProblem(
+            new DomainError('UNAUTHENTICATED', 'Send the metrics token as "Authorization: Bearer …".'),
+            '/metrics',
+          ),
+        );
+        return reply;
+      }
+      return reply.header('content-type', metrics.contentType).send(await metrics.scrape());
+    });
 }
 
 /** The process's logger, as LOG_LEVEL and LOG_FORMAT say. */

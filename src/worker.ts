@@ -3,6 +3,8 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { appLogger } from './app';
+import { Metrics, serveMetrics } from './common/metrics';
+import { appConfig } from './config/configuration';
 
 /**
  * `npm run worker`: a process that runs the queue workers (and the outbox relay) without
@@ -13,7 +15,16 @@ async function main(): Promise<void> {
   process.env.WORKERS = 'on';
   const app = await NestFactory.createApplicationContext(AppModule, { logger: appLogger() });
   app.enableShutdownHooks();
-  new Logger('Worker').log(`worker process ${process.pid} running`);
+  const { metricsPort, metricsToken, host } = appConfig();
+  const server = await serveMetrics(app.get(Metrics), metricsPort, host, metricsToken).catch((e: Error) => {
+    // A second worker on the same machine and port: it works on, without metrics of its own.
+    new Logger('Worker').error(`metrics not served on port ${metricsPort}: ${e.message} (set METRICS_PORT)`);
+    return null;
+  });
+  const address = server?.address();
+  const where = address && typeof address === 'object' ? `, metrics on port ${address.port}` : '';
+  new Logger('Worker').log(`worker process ${process.pid} running on Node ${process.versions.node}${where}`);
+  process.once('SIGTERM', () => server?.close());
 }
 
 main().catch((e: unknown) => {

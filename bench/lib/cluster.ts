@@ -132,7 +132,7 @@ export async function startCluster(children: Children, o: ClusterOptions): Promi
   });
   const workers: ClusterProcess[] = Array.from({ length: o.workers }, (_, i) => {
     const logFile = join(o.dir, `worker-${i + 1}.log`);
-    const env = serviceEnv({ ...base, extra: shared });
+    const env = serviceEnv({ ...base, extra: { ...shared, METRICS_PORT: '0' } });
     const child = children.start(process.execPath, [worker], { cwd: o.root, env, logFile });
     return { name: `worker-${i + 1}`, role: 'worker', child, pid: child.pid!, origin: null, logFile };
   });

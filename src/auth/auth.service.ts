@@ -1,3 +1,4 @@
+import { Metrics } from '../common/metrics';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
@@ -73,6 +74,7 @@ export class AuthService implements OnModuleInit {
     private readonly outbox: OutboxService,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
     @Inject(appConfig.KEY) app: ConfigType<typeof appConfig>,
+    private readonly metrics: Metrics,
   ) {
     this.secret = signingSecret(config.jwtSecret, join(app.varDir, 'jwt-secret'));
     this.callers = config.callerCacheMs > 0 ? new LRUCache({ max: 20_000, ttl: config.callerCacheMs }) : null;
@@ -486,6 +488,9 @@ export class AuthService implements OnModuleInit {
     origin: RequestOrigin,
     detail: string | null,
   ): Promise<void> {
+    if (event === 'login_failed') this.metrics.loginsFailed.inc({ step: 'password' });
+    else if (event === 'otp_failed') this.metrics.loginsFailed.inc({ step: 'otp' });
+    else if (event === 'locked') this.metrics.accountsLocked.inc();
     await em.insert(AuditEvent, {
       at: this.clock.now(),
       event,

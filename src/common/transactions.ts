@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { Metrics } from './metrics';
 
 /** The most units one SQLite transaction takes, and how long it keeps taking more. */
 const GROUP_MAX_UNITS = 64;
@@ -33,7 +34,10 @@ export class Transactions {
   private readonly waiting: Unit[] = [];
   private draining = false;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() private readonly metrics?: Metrics,
+  ) {
     this.serialize = dataSource.options.type === 'better-sqlite3';
     if (this.serialize) beginImmediately(dataSource);
   }
@@ -82,6 +86,7 @@ export class Transactions {
         if (!this.waiting.length) break;
       }
       await runner.commitTransaction();
+      this.metrics?.groupCommitUnits.observe(group.length);
     } catch (failure) {
       // The transaction itself failed (BEGIN, a savepoint, or the COMMIT): nothing of the group is kept.
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);

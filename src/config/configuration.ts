@@ -26,6 +26,10 @@ export const appConfig = registerAs('app', () => ({
   logLevel: process.env.LOG_LEVEL || 'info',
   /** json (one object per line, for log systems) or pretty (for people at a terminal). */
   logFormat: (process.env.LOG_FORMAT || 'json') as 'json' | 'pretty',
+  /** Set: GET /metrics needs it as a bearer token (401 otherwise). */
+  metricsToken: process.env.METRICS_TOKEN || null,
+  /** Where a worker process (`npm run worker`) serves its own /metrics; 0: any free port. */
+  metricsPort: intFrom('METRICS_PORT', 9464, 0),
 }));
 
 export const databaseConfig = registerAs('database', () => ({

@@ -1,3 +1,4 @@
+import { Metrics } from '../common/metrics';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
@@ -56,6 +57,7 @@ export class EServicesService {
     private readonly names: DisplayNames,
     private readonly sql: FixedSql,
     private readonly lists: FormLists,
+    private readonly metrics: Metrics,
   ) {}
 
   async create(caller: Caller, dto: CreateFormDto): Promise<FormView> {
@@ -153,13 +155,20 @@ export class EServicesService {
    * commit together wherever the work runs.
    */
   async act(caller: Caller, id: string, action: UrlAction, dto: ActionDto, ifMatch?: string): Promise<FormView> {
-    const form = await this.tx.run(async (em) => {
-      const current = await this.loadVisible(em, caller, id);
-      checkIfMatch(current, ifMatch);
-      return action === 'complete'
-        ? this.requestCompletion(em, current, caller)
-        : this.transition(em, current, caller, action, dto);
-    });
+    let form: EServiceForm;
+    try {
+      form = await this.tx.run(async (em) => {
+        const current = await this.loadVisible(em, caller, id);
+        checkIfMatch(current, ifMatch);
+        return action === 'complete'
+          ? this.requestCompletion(em, current, caller)
+          : this.transition(em, current, caller, action, dto);
+      });
+    } catch (e) {
+      this.metrics.transitions.inc({ action, outcome: e instanceof DomainError ? e.code : 'INTERNAL' });
+      throw e;
+    }
+    this.metrics.transitions.inc({ action, outcome: 'done' });
     this.outbox.nudge();
     return this.view(form);
   }

@@ -1,3 +1,4 @@
+import { Metrics } from '../common/metrics';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
@@ -53,6 +54,7 @@ export class NotificationsService {
     private readonly auth: AuthService,
     private readonly sql: FixedSql,
     @Inject(mailConfig.KEY) private readonly config: ConfigType<typeof mailConfig>,
+    private readonly metrics: Metrics,
   ) {}
 
   /** Inside the action's transaction: the deliveries it causes, if any. */
@@ -149,6 +151,7 @@ export class NotificationsService {
         ...rendered,
       });
     } catch (e) {
+      this.metrics.emailAttemptsFailed.inc();
       await this.tx.run((em) =>
         em.update(
           Delivery,
@@ -166,6 +169,7 @@ export class NotificationsService {
       );
       await this.outbox.markDone(em, outboxId);
     });
+    this.metrics.emailsSent.inc({ kind: 'notification' });
     return 'sent';
   }
 
@@ -189,6 +193,7 @@ export class NotificationsService {
       validMinutes: Math.round(LOGIN_POLICY.emailOtpValidMs / 60000),
     });
     await this.transport.send({ deliveryId: `otp-${challenge.id}`, from: this.config.from, to: user.email, ...mail });
+    this.metrics.emailsSent.inc({ kind: 'otp' });
     await this.tx.run(async (em) => {
       await em.update(LoginChallenge, { id: challenge.id }, { sentAt: this.clock.now() });
       await this.outbox.markDone(em, outboxId);
@@ -206,6 +211,7 @@ export class NotificationsService {
       );
       await this.outbox.markDone(em, outboxId);
     });
+    this.metrics.emailsFailed.inc();
   }
 
   /** Operators: a failed delivery is queued again, through the outbox. */

@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import { EntityManager, In, IsNull, LessThan, Or } from 'typeorm';
 import { Clock } from '../common/clock';
 import { FixedSql } from '../common/fixed-sql';
+import { Reads } from '../common/reads';
 import { Transactions } from '../common/transactions';
 import { queueConfig } from '../config/configuration';
 import { OutboxMessage } from './outbox-message.entity';
@@ -31,6 +32,7 @@ export class OutboxService {
     private readonly redis: RedisConnections,
     private readonly clock: Clock,
     private readonly sql: FixedSql,
+    private readonly reads: Reads,
     @Inject(queueConfig.KEY) private readonly config: ConfigType<typeof queueConfig>,
   ) {}
 
@@ -127,6 +129,21 @@ export class OutboxService {
     }
     await this.tx.run((em) => em.update(OutboxMessage, { id: In(rows.map((r) => r.id)) }, { publishedAt: now }));
     return rows.length;
+  }
+
+  /**
+   * Rows committed and not yet published, and the age of the oldest: what metrics and health
+   * watch. Read on the committed-only connection, from the partial index of open rows.
+   */
+  async backlog(): Promise<{ unpublished: number; oldestUnpublishedAgeMs: number | null }> {
+    const open = { doneAt: IsNull(), publishedAt: IsNull() };
+    const manager = this.reads.manager;
+    const [unpublished, oldest] = await Promise.all([
+      manager.countBy(OutboxMessage, open),
+      manager.findOne(OutboxMessage, { where: open, order: { id: 'ASC' }, select: { id: true, createdAt: true } }),
+    ]);
+    const age = oldest ? Math.max(0, this.clock.now().getTime() - oldest.createdAt.getTime()) : null;
+    return { unpublished, oldestUnpublishedAgeMs: age };
   }
 
   /** Stops the relay and closes the queues (at shutdown, after the workers). */

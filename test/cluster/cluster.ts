@@ -131,7 +131,9 @@ export class Cluster {
         this.spawn(`api-${i + 1}`, MAIN_ENTRY, { ...env, PORT: '0', WORKERS: 'off', SMTP_URL: options.apiSmtpUrl }),
       );
     for (const [i, smtpUrl] of options.workerSmtpUrls.entries())
-      this.workers.push(this.spawn(`worker-${i + 1}`, WORKER_ENTRY, { ...env, WORKERS: 'on', SMTP_URL: smtpUrl }));
+      this.workers.push(
+        this.spawn(`worker-${i + 1}`, WORKER_ENTRY, { ...env, WORKERS: 'on', METRICS_PORT: '0', SMTP_URL: smtpUrl }),
+      );
     await Promise.all([
       ...this.apis.map((api) => this.until(api, () => api.listeningPort() !== null, 'listens')),
       ...this.workers.map((w) => this.until(w, () => w.hasWritten(/workers started/), 'runs its workers')),

@@ -137,6 +137,7 @@ export function spawnWorker(t: TestApp, env: Record<string, string>): WorkerProc
       VAR_DIR: t.dir,
       JWT_SECRET: TEST_JWT_SECRET,
       WORKERS: 'on',
+      METRICS_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
