@@ -1,3 +1,4 @@
+import { checkEnvironment } from './config/environment';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
@@ -22,4 +23,5 @@ async function main(): Promise<void> {
   );
 }
 
+checkEnvironment();
 void main();

@@ -1,3 +1,4 @@
+import { checkEnvironment } from './config/environment';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => server?.close());
 }
 
+checkEnvironment();
 main().catch((e: unknown) => {
   console.error(e);
   process.exit(1);

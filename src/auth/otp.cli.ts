@@ -1,3 +1,4 @@
+import { checkEnvironment } from '../config/environment';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import qrcode from 'qrcode-terminal';
@@ -34,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+checkEnvironment();
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {

@@ -1,3 +1,4 @@
+import { checkEnvironment } from '../config/environment';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { SingleBar, Presets } from 'cli-progress';
@@ -56,6 +57,7 @@ async function main(): Promise<number> {
   }
 }
 
+checkEnvironment();
 main().then(
   (code) => process.exit(code),
   (e: unknown) => {
