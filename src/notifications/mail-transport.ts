@@ -26,7 +26,8 @@ export const messageIdOf = (deliveryId: string): string => `<${deliveryId}@eserv
 
 /**
  * SMTP_URL set: nodemailer's pooled SMTP transport (connections are reused: ~6× the unpooled
- * rate). With a journal, an e-mail the server already accepted is not sent again (see SentJournal).
+ * rate). With a journal, an e-mail the server already accepted is not sent again, whichever
+ * worker on whichever machine sent it (see SentJournal).
  */
 export class SmtpTransport extends MailTransport {
   private readonly logger = new Logger('Mail');
@@ -41,6 +42,7 @@ export class SmtpTransport extends MailTransport {
   }
 
   async send(mail: OutgoingMail): Promise<string> {
+    // Rejects when the journal cannot be read: the job is retried rather than sent unchecked.
     const accepted = await this.journal?.acceptedAs(mail.deliveryId);
     if (accepted) return accepted;
     const messageId = messageIdOf(mail.deliveryId);
@@ -52,7 +54,8 @@ export class SmtpTransport extends MailTransport {
       text: mail.text,
       messageId,
     });
-    // Accepted: whatever happens to the journal now, the e-mail is sent and is reported so.
+    // Accepted: whatever happens to the journal now, the e-mail is sent and is reported so
+    // (failing here would only make the retry send it again); the SENT commit follows.
     await this.journal?.record(mail.deliveryId, messageId).catch((e: unknown) => {
       this.logger.warn(`e-mail ${messageId} sent, but not written to the journal: ${(e as Error).message}`);
     });
@@ -61,7 +64,6 @@ export class SmtpTransport extends MailTransport {
 
   close(): void {
     this.transporter.close();
-    void this.journal?.close();
   }
 }
 
