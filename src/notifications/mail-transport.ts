@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import nodemailer, { Transporter } from 'nodemailer';
 import { Logger } from '@nestjs/common';
@@ -70,10 +70,11 @@ export class SmtpTransport extends MailTransport {
 /**
  * SMTP_URL unset: each message is written as an .eml file to MAIL_OUTBOX_DIR, named
  * `<UTC time>-<delivery id>.eml` so the files sort by time. Written to a temporary name
- * and renamed, so a file is either whole or absent; an existing file for the same
- * delivery is never written twice.
+ * (`….eml.tmp`) and renamed, so a file is either whole or absent; an existing file for the
+ * same delivery is never written twice.
  */
 export class OutboxFolderTransport extends MailTransport {
+  private readonly logger = new Logger('Mail');
   private readonly dir: string;
   private readonly builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
 
@@ -84,6 +85,20 @@ export class OutboxFolderTransport extends MailTransport {
     super();
     this.dir = resolve(dir);
     mkdirSync(this.dir, { recursive: true });
+    this.removeHalfWritten();
+  }
+
+  /**
+   * A process killed while writing leaves its `.eml.tmp`: that e-mail was never delivered
+   * (no `.eml`), and its job's retry writes it again whole, so the leftover only misleads
+   * whoever reads the folder. Removed at start. Should another process of this machine be
+   * writing that very moment, its rename fails and its job is retried: still one file.
+   */
+  private removeHalfWritten(): void {
+    const leftovers = readdirSync(this.dir).filter((name) => name.endsWith('.eml.tmp'));
+    for (const name of leftovers) rmSync(join(this.dir, name), { force: true });
+    if (leftovers.length > 0)
+      this.logger.warn(`removed ${leftovers.length} half-written e-mail file(s) from ${this.dir}`);
   }
 
   async send(mail: OutgoingMail): Promise<string> {

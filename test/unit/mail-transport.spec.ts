@@ -1,11 +1,17 @@
 import Redis from 'ioredis';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { messageIdOf, OutgoingMail, SmtpTransport } from '../../src/notifications/mail-transport';
+import { FixedClock } from '../../src/common/clock';
+import {
+  messageIdOf,
+  OutboxFolderTransport,
+  OutgoingMail,
+  SmtpTransport,
+} from '../../src/notifications/mail-transport';
 import { SentJournal } from '../../src/notifications/sent-journal';
 import { EmbeddedRedis } from '../../src/queue/embedded-redis';
-import { SmtpSink } from '../support/smtp-sink';
+import { parseMail, SmtpSink } from '../support/smtp-sink';
 
 const DELIVERY = '3f1c2a4e-0000-4000-8000-000000000001';
 
@@ -16,6 +22,40 @@ const mailOf = (deliveryId: string): OutgoingMail => ({
   subject: 'A subject',
   html: '<p>Hello</p>',
   text: 'Hello',
+});
+
+describe('OutboxFolderTransport, when it starts on a folder a killed process wrote to', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'eservices-outbox-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('removes the half-written .eml.tmp files, and nothing else', () => {
+    const whole = `20261202T101500000Z-${DELIVERY}.eml`;
+    writeFileSync(join(dir, whole), 'a whole e-mail');
+    writeFileSync(join(dir, `20261202T101501000Z-other-1.eml.tmp`), 'From: half');
+    writeFileSync(join(dir, `20261202T101502000Z-other-2.eml.tmp`), '');
+    writeFileSync(join(dir, 'notes.tmp'), 'not an e-mail');
+    const transport = new OutboxFolderTransport(dir, new FixedClock(new Date('2026-12-02T10:20:00Z')));
+    transport.close();
+    expect(readdirSync(dir).sort()).toEqual([whole, 'notes.tmp']);
+  });
+
+  it('then writes the e-mail of such a leftover again, whole and once', async () => {
+    const clock = new FixedClock(new Date('2026-12-02T10:20:00Z'));
+    writeFileSync(join(dir, `20261202T101501000Z-${DELIVERY}.eml.tmp`), 'From: half');
+    const transport = new OutboxFolderTransport(dir, clock);
+    expect(await transport.send(mailOf(DELIVERY))).toBe(messageIdOf(DELIVERY));
+    clock.advance(1000);
+    expect(await transport.send(mailOf(DELIVERY))).toBe(messageIdOf(DELIVERY)); // the retry of a job that had written it
+    transport.close();
+    const files = readdirSync(dir);
+    expect(files).toEqual([`20261202T102000000Z-${DELIVERY}.eml`]);
+    const mail = parseMail(readFileSync(join(dir, files[0]), 'utf8'));
+    expect(mail.messageId).toBe(messageIdOf(DELIVERY));
+    expect(mail.text.trim()).toBe('Hello');
+  });
 });
 
 /**
