@@ -109,10 +109,11 @@ import { WorkersService } from './queue/workers.service';
     { provide: EmailRenderer, useValue: new EmailRenderer() },
     {
       provide: MailTransport,
-      inject: [mailConfig.KEY, appConfig.KEY, Clock],
-      useFactory: (mail: ConfigType<typeof mailConfig>, app: ConfigType<typeof appConfig>, clock: Clock) =>
+      inject: [mailConfig.KEY, Clock, RedisConnections],
+      // The journal of accepted e-mails lives in Redis, which every worker on every machine reaches.
+      useFactory: (mail: ConfigType<typeof mailConfig>, clock: Clock, redis: RedisConnections) =>
         mail.smtpUrl
-          ? new SmtpTransport(mail.smtpUrl, new SentJournal(join(app.varDir, 'mail-journal')))
+          ? new SmtpTransport(mail.smtpUrl, new SentJournal(() => redis.producer()))
           : new OutboxFolderTransport(mail.outboxDir, clock),
     },
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -8,6 +8,7 @@ import { EmbeddedRedis } from '../../src/queue/embedded-redis';
 import { QUEUE_NAMES } from '../../src/queue/queues';
 import { allDelivered, deliveriesOf, eventOf, mailKey, outboxRows, referenceOf, report, tally } from '../support/mail';
 import {
+  anotherMachine,
   eventually,
   killAll,
   redisDirOf,
@@ -581,12 +582,17 @@ describe('a worker killed the moment the mail server has accepted an e-mail, bef
 describe('a worker killed after the mail server accepted an e-mail and the journal has it, before the SENT commit', () => {
   const setup = mailOnlyByWorkers();
 
-  it('the worker that takes the job over finds it in the journal and does not send it again', async () => {
+  it('a worker on another machine takes the job over, finds the e-mail in the journal and does not send it again', async () => {
     const started = Date.now();
     const [t, sink] = [setup.app(), setup.sink()];
     const forms = await threeConfirmed(t);
     const env = oneAtATime(sink);
-    const first = spawnWorker(t, { ...env, NODE_OPTIONS: `--require ${DIE_AFTER_JOURNAL}` });
+    // Two machines: each worker has a var/ folder of its own, so the journal can only be
+    // what every worker reaches (Redis), not a file on one machine's disk.
+    const machineA = anotherMachine(t);
+    const machineB = anotherMachine(t);
+    expect(new Set([t.dir, machineA.VAR_DIR, machineB.VAR_DIR]).size).toBe(3);
+    const first = spawnWorker(t, { ...env, ...machineA, NODE_OPTIONS: `--require ${DIE_AFTER_JOURNAL}` });
     expect(await first.exited).toBe('SIGKILL');
     const struck = /journaled (\S+); dying/.exec(first.output())?.[1];
     expect(struck).toBeDefined();
@@ -594,7 +600,7 @@ describe('a worker killed after the mail server accepted an e-mail and the journ
     const rows = await deliveriesOf(t);
     expect(rows.find((d) => d.messageId === struck)).toBeUndefined(); // not recorded SENT by the killed worker
 
-    const second = spawnWorker(t, env);
+    const second = spawnWorker(t, { ...env, ...machineB });
     await second.ready();
     await allDelivered(t, sink, undefined, 30_000);
     await sink.settle(500);
@@ -602,10 +608,12 @@ describe('a worker killed after the mail server accepted an e-mail and the journ
     const result = tally(expectedKeys(forms), sink.messages);
     const copies = sink.messages.filter((m) => m.messageId === struck);
     report(
-      'FAULT f: worker SIGKILLed after the journal recorded an accepted e-mail, before the SENT commit',
+      'FAULT f: worker SIGKILLed after the journal recorded an accepted e-mail, before the SENT commit; taken over on another machine',
       {
         'forms pushed through': forms.length,
         'crashes injected': 1,
+        'worker processes (each with a var/ folder of its own)': 2,
+        'e-mails sent by the worker on the other machine': sink.messages.length - 1,
         'copies of the e-mail accepted at the kill': copies.length,
         'HTTP 5xx answers (retried)': serverErrors.length,
         seconds: ((Date.now() - started) / 1000).toFixed(1),

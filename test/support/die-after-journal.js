@@ -1,6 +1,6 @@
 /**
  * Loaded with `--require` into a worker process by the fault tests: the process kills
- * itself (SIGKILL) right after the first e-mail's acceptance is in the mail journal, that
+ * itself (SIGKILL) right after the first e-mail's acceptance is in the mail journal (Redis), that
  * is after the mail server's 250 and before the database records the delivery as SENT.
  */
 const { join } = require('node:path');

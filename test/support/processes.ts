@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import { TEST_JWT_SECRET, TestApp } from './test-app';
@@ -147,7 +148,24 @@ export function spawnWorker(t: TestApp, env: Record<string, string>): WorkerProc
   return new WorkerProcess(child);
 }
 
-/** Every child started here that still runs is killed (SIGKILL, by its own pid). */
+const machineDirs = new Set<string>();
+
+/**
+ * The environment of a worker on a machine of its own: a VAR_DIR of its own (a fresh
+ * temporary folder, so it shares nothing on the local disk with the app or another worker)
+ * and the app's Redis reached by its URL, as a worker elsewhere would; the database is the
+ * app's, as for every worker. Pass it to `spawnWorker`.
+ */
+export function anotherMachine(t: TestApp): { VAR_DIR: string; REDIS_URL: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'eservices-machine-'));
+  machineDirs.add(dir);
+  return { VAR_DIR: dir, REDIS_URL: `redis+unix://${redisSocketOf(t)}` };
+}
+
+/**
+ * Every child started here that still runs is killed (SIGKILL, by its own pid); then the
+ * folders of `anotherMachine` are removed.
+ */
 export async function killAll(): Promise<void> {
   await Promise.all(
     [...started].map(async (child) => {
@@ -158,6 +176,8 @@ export async function killAll(): Promise<void> {
     }),
   );
   started.clear();
+  for (const dir of machineDirs) rmSync(dir, { recursive: true, force: true });
+  machineDirs.clear();
 }
 
 /** The app's embedded Redis socket (src/queue/embedded-redis.ts). */
