@@ -18,6 +18,8 @@ import { NewestFirstIndexes1764300000000 } from '../common/migrations/1764300000
 import { CheckerTasksIndex1764400000000 } from '../common/migrations/1764400000000-checker-tasks-index';
 import { TaskOrderIndexes1764500000000 } from '../common/migrations/1764500000000-task-order-indexes';
 import { AuditEvent } from '../auth/audit-event.entity';
+import { IdempotencyRecord } from '../common/idempotency-record.entity';
+import { IdempotencyKeys1764900000000 } from '../common/migrations/1764900000000-idempotency-keys';
 import { LoginChallenge } from '../auth/login-challenge.entity';
 import { LoginState } from '../auth/login-state.entity';
 import { OutboxMessage } from '../queue/outbox-message.entity';
@@ -38,6 +40,7 @@ export const ENTITIES = [
   LoginState,
   LoginChallenge,
   AuditEvent,
+  IdempotencyRecord,
 ];
 export const MIGRATIONS = [
   InitialSchema1763800000000,
@@ -48,6 +51,7 @@ export const MIGRATIONS = [
   NewestFirstIndexes1764300000000,
   CheckerTasksIndex1764400000000,
   TaskOrderIndexes1764500000000,
+  IdempotencyKeys1764900000000,
 ];
 
 /** SQLite durability: WAL with synchronous=FULL, so a committed transition survives a power cut. */
