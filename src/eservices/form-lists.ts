@@ -102,6 +102,7 @@ export class FormLists {
 
   /** The forms the caller may see: their company's, or for HKEX staff those sent to HKEX. */
   async forms(caller: Caller, kind: ActorKind, q: ListFormsQueryDto): Promise<FormSlice> {
+    checkListFilters(kind, q);
     const visible = (where: Conditions) => {
       if (kind === 'operator')
         where.add(() => `"status" IN (${OPERATOR_VISIBLE_STATUSES.map((s) => `'${s}'`).join(', ')})`);
@@ -110,7 +111,8 @@ export class FormLists {
     };
     // HKEX's unfiltered list: SQLite, without statistics, would read every visible form through
     // the status index and sort them all; newest-first through (updatedAt, id) stops after a page.
-    const index = kind === 'operator' && !q.status && !q.participantId ? 'IDX_form_updated' : undefined;
+    const narrowed = q.status || q.participantId || q.referenceNumber || q.company;
+    const index = kind === 'operator' && !narrowed ? 'IDX_form_updated' : undefined;
     return this.slice([{ where: visible, index }], q, '"updatedAt" DESC, "id" DESC');
   }
 
@@ -122,6 +124,7 @@ export class FormLists {
    * contributorIds) without reading their rows, the returned drafts found by `returned`.
    */
   async tasks(caller: Caller, kind: ActorKind, q: TasksQueryDto): Promise<FormSlice<TaskForm>> {
+    checkListFilters(kind, q);
     const sort = q.sort ?? '-lastUpdate';
     const direction = sort.startsWith('-') ? 'DESC' : 'ASC';
     const byReference = sort.endsWith('referenceNumber');
@@ -226,6 +229,36 @@ function filters(where: Conditions, q: ListFormsQueryDto): void {
   if (q.status) where.add((v) => `"status" = ${v(q.status)}`);
   if (q.formType) where.add((v) => `"formType" = ${v(q.formType)}`);
   if (q.participantId) where.add((v) => `"participantId" = ${v(q.participantId!.toUpperCase())}`);
+  if (q.referenceNumber) where.add((v) => `"referenceNumber" = ${v(q.referenceNumber!.toUpperCase())}`);
+  if (q.clearingHouse) where.add((v) => `"clearingHouse" = ${v(q.clearingHouse)}`);
+  if (q.company) where.add((v) => `"companyId" = ${v(q.company!.toLowerCase())}`);
+  // Times are stored as ISO-8601 UTC text: a Hong Kong day is a half-open range of it.
+  if (q.updatedFrom) where.add((v) => `"updatedAt" >= ${v(hktDayStart(q.updatedFrom!, 0))}`);
+  if (q.updatedTo) where.add((v) => `"updatedAt" < ${v(hktDayStart(q.updatedTo!, 1))}`);
+}
+
+/** The UTC instant, as stored, at which the Hong Kong day `day` (+ `plusDays`) begins. */
+export function hktDayStart(day: string, plusDays: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + plusDays) - 8 * 3600_000).toISOString();
+}
+
+/**
+ * The refusals a list's filters can meet beyond their own shape: `company` is HKEX's to use
+ * (a participant sees one company), a day that does not exist, a range that ends before it begins.
+ */
+export function checkListFilters(kind: ActorKind, q: ListFormsQueryDto): void {
+  const errors: { field: string; message: string }[] = [];
+  if (q.company && kind !== 'operator')
+    errors.push({ field: 'company', message: 'company is for HKEX staff; a participant sees its own company' });
+  for (const field of ['updatedFrom', 'updatedTo'] as const) {
+    const day = q[field];
+    if (day && new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day)
+      errors.push({ field, message: `${field} is not a day of the calendar` });
+  }
+  if (q.updatedFrom && q.updatedTo && q.updatedFrom > q.updatedTo)
+    errors.push({ field: 'updatedTo', message: 'updatedTo is before updatedFrom' });
+  if (errors.length) throw new DomainError('VALIDATION', 'The filters of the list are invalid.', undefined, errors);
 }
 
 function paging(q: { page?: number; pageSize?: number }): { pageNumber: number; pageSize: number } {

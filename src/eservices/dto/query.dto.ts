@@ -1,7 +1,15 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { CLEARING_HOUSES, ClearingHouse } from '../../registry/user-id';
 import { FORM_STATUSES, FORM_TYPES, FormStatus, FormType } from '../workflow/status';
+
+/** A calendar day written YYYY-MM-DD that exists (no 2026-02-30). */
+function IsHktDay(): PropertyDecorator {
+  return Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, {
+    message: '$property must be a day written YYYY-MM-DD',
+  });
+}
 
 const toInt = Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value));
 
@@ -38,6 +46,31 @@ export class ListFormsQueryDto extends PageQueryDto {
   @IsOptional()
   @Matches(/^[A-Za-z0-9]{1,10}$/)
   participantId?: string;
+
+  @ApiPropertyOptional({ example: 'DA3_00013361', description: 'Exact, any case (SPEC §11)' })
+  @IsOptional()
+  @Matches(/^DA[34]_\d{8}$/i, { message: 'referenceNumber must look like DA3_00013361' })
+  referenceNumber?: string;
+
+  @ApiPropertyOptional({ enum: CLEARING_HOUSES })
+  @IsOptional()
+  @IsIn(CLEARING_HOUSES)
+  clearingHouse?: ClearingHouse;
+
+  @ApiPropertyOptional({ description: "A company's id; HKEX staff only (400 for participants)" })
+  @IsOptional()
+  @Matches(/^[0-9a-f-]{36}$/i, { message: 'company must be a company id' })
+  company?: string;
+
+  @ApiPropertyOptional({ example: '2026-12-01', description: 'Last update on or after this Hong Kong day' })
+  @IsOptional()
+  @IsHktDay()
+  updatedFrom?: string;
+
+  @ApiPropertyOptional({ example: '2026-12-31', description: 'Last update on or before this Hong Kong day' })
+  @IsOptional()
+  @IsHktDay()
+  updatedTo?: string;
 }
 
 export const TASK_SORTS = ['lastUpdate', '-lastUpdate', 'referenceNumber', '-referenceNumber'] as const;
