@@ -17,6 +17,7 @@ import { ListIndexes1764200000000 } from '../common/migrations/1764200000000-lis
 import { NewestFirstIndexes1764300000000 } from '../common/migrations/1764300000000-newest-first-indexes';
 import { CheckerTasksIndex1764400000000 } from '../common/migrations/1764400000000-checker-tasks-index';
 import { TaskOrderIndexes1764500000000 } from '../common/migrations/1764500000000-task-order-indexes';
+import { OutboxDoneIndex1764600000000 } from '../common/migrations/1764600000000-outbox-done-index';
 import { AuditEvent } from '../auth/audit-event.entity';
 import { LoginChallenge } from '../auth/login-challenge.entity';
 import { LoginState } from '../auth/login-state.entity';
@@ -48,6 +49,7 @@ export const MIGRATIONS = [
   NewestFirstIndexes1764300000000,
   CheckerTasksIndex1764400000000,
   TaskOrderIndexes1764500000000,
+  OutboxDoneIndex1764600000000,
 ];
 
 /** SQLite durability: WAL with synchronous=FULL, so a committed transition survives a power cut. */
