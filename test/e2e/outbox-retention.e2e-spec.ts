@@ -2,11 +2,12 @@ import { DataSource } from 'typeorm';
 import { FixedSql } from '../../src/common/fixed-sql';
 import { Transactions } from '../../src/common/transactions';
 import { Delivery } from '../../src/notifications/delivery.entity';
+import { NotificationsService } from '../../src/notifications/notifications.service';
 import { FormHistory } from '../../src/eservices/form-history.entity';
 import { OutboxMessage } from '../../src/queue/outbox-message.entity';
 import { OutboxRetention, pruneStatement } from '../../src/queue/outbox-retention';
 import { OutboxService } from '../../src/queue/outbox.service';
-import { QUEUE_NAMES } from '../../src/queue/queues';
+import { jobIdOf, QUEUE_NAMES } from '../../src/queue/queues';
 import { outboxRows } from '../support/mail';
 import { eventually } from '../support/processes';
 import { da3, expectStatus, startTestApp, TestApp, USERS } from '../support/test-app';
@@ -14,7 +15,8 @@ import { da3, expectStatus, startTestApp, TestApp, USERS } from '../support/test
 /**
  * Outbox retention: rows published and done more than OUTBOX_RETENTION_DAYS ago are deleted
  * (by the injected clock), in batches, by the processes that run the workers; open rows and
- * recent ones stay, and so do the audit trail's deliveries and form history.
+ * recent ones stay, and so do the audit trail's deliveries and form history. Failed jobs
+ * leave Redis after the same period.
  */
 
 jest.setTimeout(60_000);
@@ -81,6 +83,9 @@ describe('Outbox retention', () => {
     const early = ids(await outboxRows(t));
     expect(early.length).toBeGreaterThan(0);
     await eventually(async () => (await outboxRows(t)).every((r) => r.publishedAt !== null), 'the relay published');
+    // Published with the retention as the failed jobs' time to live.
+    const job = await t.app.get(OutboxService).queue(QUEUE_NAMES.notifications).getJob(jobIdOf(early[0]));
+    expect(job?.opts.removeOnFail).toEqual({ age: 30 * 24 * 3600 });
     await markDone(t, early);
 
     t.clock.advance(20 * DAY);
@@ -112,7 +117,7 @@ describe('Outbox retention', () => {
     expect(await auditTrail(t)).toEqual(trail);
   });
 
-  it.each([1, 7, 30])('honours OUTBOX_RETENTION_DAYS=%i', async (days) => {
+  it.each([1, 7, 30])('honours OUTBOX_RETENTION_DAYS=%i, for outbox rows and for failed jobs', async (days) => {
     t = await startTestApp({ data: null, env: { WORKERS: 'off', OUTBOX_RETENTION_DAYS: String(days) } });
     const now = t.clock.now().getTime();
     const old = await doneRows(t, 2, new Date(now - days * DAY - HOUR));
@@ -120,6 +125,8 @@ describe('Outbox retention', () => {
 
     expect(await t.app.get(OutboxRetention).prune()).toBe(old.length);
     expect(ids(await outboxRows(t))).toEqual(recent);
+    const queue = t.app.get(OutboxService).queue(QUEUE_NAMES.notifications);
+    expect(queue.defaultJobOptions.removeOnFail).toEqual({ age: days * 24 * 3600 });
   });
 
   it('deletes in batches of the given size until one comes back short', async () => {
@@ -146,6 +153,62 @@ describe('Outbox retention', () => {
     const later = await doneRows(t, 2, t.clock.now());
     t.clock.advance(30 * DAY + HOUR);
     await eventually(async () => (await outboxRows(t)).length === 0, `rows ${later.join(', ')} pruned`);
+  });
+
+  it('closes the outbox row of an HKEX job that failed for good, so its expiry in Redis does not run it again', async () => {
+    t = await startTestApp({ data: null });
+    const sql = t.app.get(FixedSql);
+    const now = t.clock.now();
+    const id = Number(
+      await t.app.get(Transactions).run((em) =>
+        sql.insert(em, OutboxMessage, {
+          queue: QUEUE_NAMES.processing,
+          name: 'arrival-check',
+          payload: { formId: 'no-such-form' },
+          createdAt: now,
+          publishedAt: now,
+          doneAt: null,
+        }),
+      ),
+    );
+    // The job as the relay publishes it, with its last attempt used up: the worker refuses its name.
+    await t.app
+      .get(OutboxService)
+      .queue(QUEUE_NAMES.processing)
+      .add('no-such-job', { outboxId: id }, { jobId: jobIdOf(id), attempts: 1 });
+
+    await eventually(async () => (await outboxRows(t)).find((r) => r.id === id)?.doneAt !== null, 'row closed');
+    const job = await t.app.get(OutboxService).queue(QUEUE_NAMES.processing).getJob(jobIdOf(id));
+    expect(await job?.getState()).toBe('failed');
+  });
+
+  it('retries a FAILED delivery whose failed job has left Redis, and never republishes the closed row', async () => {
+    t = await startTestApp({ env: { WORKERS: 'off' } });
+    await submitForm(t);
+    await eventually(async () => (await outboxRows(t)).every((r) => r.publishedAt !== null), 'the relay published');
+    const [row] = await outboxRows(t);
+    const deliveryId = String(row.payload.deliveryId);
+    // What the worker does after the last attempt; then the failed job expires from Redis.
+    await t.app.get(NotificationsService).markFailed(deliveryId, row.id, 'mail server said no');
+    const queue = t.app.get(OutboxService).queue(QUEUE_NAMES.notifications);
+    await queue.remove(jobIdOf(row.id));
+
+    const operator = await t.as(USERS.operator);
+    const retried = await expectStatus(operator.post(`/admin/deliveries/${deliveryId}/retry`), 202);
+
+    expect(retried.body).toMatchObject({ id: deliveryId, status: 'PENDING' });
+    const again = (await outboxRows(t)).filter((r) => r.payload.deliveryId === deliveryId && r.id !== row.id);
+    expect(again).toHaveLength(1);
+    await eventually(async () => (await queue.getJob(jobIdOf(again[0].id))) !== undefined, 'the retry published');
+    // Long past the republish delay, the closed row stays out of Redis.
+    t.clock.advance(DAY);
+    t.app.get(OutboxService).nudge();
+    await eventually(
+      async () =>
+        (await outboxRows(t)).every((r) => r.doneAt !== null || r.publishedAt!.getTime() === t.clock.now().getTime()),
+      'the relay went over the open rows again',
+    );
+    expect(await queue.getJob(jobIdOf(row.id))).toBeUndefined();
   });
 
   const sqliteOnly = process.env.TEST_DATABASE_URL?.startsWith('postgres') ? it.skip : it;
