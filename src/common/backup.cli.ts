@@ -1,3 +1,4 @@
+import { checkEnvironment } from '../config/environment';
 import { databaseConfig } from '../config/configuration';
 import { parseDatabaseUrl } from '../config/database-url';
 import { BackupRefused, backupSqlite } from './sqlite-backup';
@@ -46,6 +47,7 @@ function formatBytes(n: number): string {
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
 
+checkEnvironment();
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {

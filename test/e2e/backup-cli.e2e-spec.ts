@@ -145,7 +145,12 @@ describe('npm run backup', () => {
       postgres: await runBackup('postgres://eservices:secret@db.example:5432/eservices', join(dir, 'd.dump')),
     };
 
+    const badUrl = await runBackup('mysql://db.example/eservices', join(dir, 'e.sqlite'));
+
     for (const run of Object.values(runs)) expect(run.code).toBe(1);
+    // The environment is checked first, as by the service and the other commands (EX_CONFIG).
+    expect(badUrl.code).toBe(78);
+    expect(badUrl.stderr).toMatch(/^Configuration: DATABASE_URL="mysql:\/\/db\.example\/eservices" is refused/);
     expect(runs.none.stderr).toMatch(/usage: npm run backup -- FILE/);
     expect(runs.two.stderr).toMatch(/usage: npm run backup -- FILE/);
     expect(runs.option.stderr).toMatch(/usage: npm run backup -- FILE/);
