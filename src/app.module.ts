@@ -39,6 +39,7 @@ import { MailTransport, OutboxFolderTransport, SmtpTransport } from './notificat
 import { SentJournal } from './notifications/sent-journal';
 import { NotificationsService } from './notifications/notifications.service';
 import { BackgroundService } from './queue/background.service';
+import { OutboxRetention } from './queue/outbox-retention';
 import { OutboxService } from './queue/outbox.service';
 import { QueueMetrics } from './queue/queue-metrics';
 import { RedisConnections } from './queue/redis-connections';
@@ -102,6 +103,7 @@ import { WorkersService } from './queue/workers.service';
     RedisConnections,
     OutboxService,
     QueueMetrics,
+    OutboxRetention,
     NotificationsService,
     WorkersService,
     BackgroundService,

@@ -72,6 +72,13 @@ export const queueConfig = registerAs('queue', () => {
     relayIntervalMs: env.OUTBOX_RELAY_MS,
     /** A row published this long ago and still not done is published again (Redis may have lost it). */
     republishAfterMs: env.OUTBOX_REPUBLISH_MS,
+    /**
+     * Outbox rows done this many days ago are deleted, and failed jobs leave Redis after as long.
+     * Deliveries and form history are the audit trail: never pruned.
+     */
+    outboxRetentionDays: env.OUTBOX_RETENTION_DAYS,
+    /** How often a process with workers deletes the outbox rows past their retention. */
+    outboxPruneIntervalMs: env.OUTBOX_PRUNE_MS,
   };
 });
 

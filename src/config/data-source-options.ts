@@ -17,6 +17,7 @@ import { ListIndexes1764200000000 } from '../common/migrations/1764200000000-lis
 import { NewestFirstIndexes1764300000000 } from '../common/migrations/1764300000000-newest-first-indexes';
 import { CheckerTasksIndex1764400000000 } from '../common/migrations/1764400000000-checker-tasks-index';
 import { TaskOrderIndexes1764500000000 } from '../common/migrations/1764500000000-task-order-indexes';
+import { OutboxDoneIndex1764600000000 } from '../common/migrations/1764600000000-outbox-done-index';
 import { AuditEvent } from '../auth/audit-event.entity';
 import { IdempotencyRecord } from '../common/idempotency-record.entity';
 import { IdempotencyKeys1764900000000 } from '../common/migrations/1764900000000-idempotency-keys';
@@ -51,6 +52,7 @@ export const MIGRATIONS = [
   NewestFirstIndexes1764300000000,
   CheckerTasksIndex1764400000000,
   TaskOrderIndexes1764500000000,
+  OutboxDoneIndex1764600000000,
   IdempotencyKeys1764900000000,
 ];
 

@@ -9,6 +9,7 @@ import {
 import { ConfigType } from '@nestjs/config';
 import { queueConfig } from '../config/configuration';
 import { MailTransport } from '../notifications/mail-transport';
+import { OutboxRetention } from './outbox-retention';
 import { OutboxService } from './outbox.service';
 import { RedisConnections } from './redis-connections';
 import { WorkersService } from './workers.service';
@@ -17,6 +18,7 @@ import { WorkersService } from './workers.service';
  * Starts and stops the background machinery in the one order that loses nothing:
  * Redis, then the outbox relay and the workers; at shutdown the workers finish the
  * jobs in hand first, then the relay stops and the mail connections close, then Redis.
+ * The processes with workers also prune the outbox (it needs the database only, not Redis).
  */
 @Injectable()
 export class BackgroundService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -26,11 +28,13 @@ export class BackgroundService implements OnApplicationBootstrap, BeforeApplicat
     private readonly redis: RedisConnections,
     private readonly outbox: OutboxService,
     private readonly workers: WorkersService,
+    private readonly retention: OutboxRetention,
     private readonly transport: MailTransport,
     @Inject(queueConfig.KEY) private readonly config: ConfigType<typeof queueConfig>,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.config.workers) this.retention.start();
     try {
       await this.redis.start();
     } catch (e) {
@@ -44,6 +48,7 @@ export class BackgroundService implements OnApplicationBootstrap, BeforeApplicat
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.workers.stop();
+    await this.retention.stop();
     await this.outbox.stop();
     this.transport.close();
   }

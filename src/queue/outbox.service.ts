@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { Queue } from 'bullmq';
+import { JobsOptions, Queue } from 'bullmq';
 import { EntityManager, In, IsNull, LessThan, Or } from 'typeorm';
 import { Clock } from '../common/clock';
 import { FixedSql } from '../common/fixed-sql';
@@ -8,7 +8,7 @@ import { Reads } from '../common/reads';
 import { Transactions } from '../common/transactions';
 import { queueConfig } from '../config/configuration';
 import { OutboxMessage } from './outbox-message.entity';
-import { JOB_OPTIONS, JOB_QUEUE, jobIdOf, JobName, JobPayloads, QueueName } from './queues';
+import { JOB_QUEUE, jobIdOf, JobName, jobOptions, JobPayloads, QueueName } from './queues';
 import { RedisConnections } from './redis-connections';
 
 /**
@@ -26,6 +26,7 @@ export class OutboxService {
   private again = false;
   private stopped = true;
   private redisDown = false;
+  private readonly jobOptions: JobsOptions;
 
   constructor(
     private readonly tx: Transactions,
@@ -34,7 +35,9 @@ export class OutboxService {
     private readonly sql: FixedSql,
     private readonly reads: Reads,
     @Inject(queueConfig.KEY) private readonly config: ConfigType<typeof queueConfig>,
-  ) {}
+  ) {
+    this.jobOptions = jobOptions(config.outboxRetentionDays);
+  }
 
   /** Inside a transaction: the job is published once the transaction commits. */
   async add<N extends JobName>(em: EntityManager, name: N, payload: JobPayloads[N]): Promise<void> {
@@ -56,7 +59,7 @@ export class OutboxService {
   queue(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.redis.producer(), defaultJobOptions: JOB_OPTIONS });
+      q = new Queue(name, { connection: this.redis.producer(), defaultJobOptions: this.jobOptions });
       q.on('error', () => undefined); // reported once by RedisConnections
       this.queues.set(name, q);
     }
@@ -123,7 +126,7 @@ export class OutboxService {
         list.map((row) => ({
           name: row.name,
           data: { ...row.payload, outboxId: row.id },
-          opts: { ...JOB_OPTIONS, jobId: jobIdOf(row.id) },
+          opts: { ...this.jobOptions, jobId: jobIdOf(row.id) },
         })),
       );
     }

@@ -35,15 +35,23 @@ export type JobData<N extends JobName> = JobPayloads[N] & { outboxId: number };
 
 /**
  * Retries with exponential backoff (1 s, 2 s, 4 s … about 17 minutes in all over 10
- * attempts); a job that keeps failing stays in the failed set, visible on the dashboard.
- * Completed jobs are kept a day so a replayed outbox row is deduplicated by its job id.
+ * attempts); a job that keeps failing stays in the failed set, visible on the dashboard, for
+ * the outbox's retention (OUTBOX_RETENTION_DAYS). Completed jobs are kept a day so a replayed
+ * outbox row is deduplicated by its job id.
+ *
+ * A failed job may expire because nothing replays it: a job that fails for good closes its
+ * outbox row (a delivery is marked FAILED with it), so the relay never publishes that row again,
+ * and the operators' retry of a failed delivery writes a new outbox row, with a job id of its own.
+ * BullMQ removes expired failed jobs when another job fails.
  */
-export const JOB_OPTIONS: JobsOptions = {
-  attempts: 10,
-  backoff: { type: 'exponential', delay: 1000 },
-  removeOnComplete: { age: 24 * 3600, count: 100_000 },
-  removeOnFail: false,
-};
+export function jobOptions(retentionDays: number): JobsOptions {
+  return {
+    attempts: 10,
+    backoff: { type: 'exponential', delay: 1000 },
+    removeOnComplete: { age: 24 * 3600, count: 100_000 },
+    removeOnFail: { age: retentionDays * 24 * 3600 },
+  };
+}
 
 /** BullMQ job ids may not contain ':' nor be all digits. */
 export const jobIdOf = (outboxId: number): string => `ob-${outboxId}`;

@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { DelayedError, Job, Worker } from 'bullmq';
+import { Transactions } from '../common/transactions';
 import { queueConfig } from '../config/configuration';
 import { HkexJobs } from '../eservices/processing/hkex-jobs';
 import { EarlierDeliveryPending, NotificationsService } from '../notifications/notifications.service';
+import { OutboxService } from './outbox.service';
 import { JobData, QUEUE_NAMES } from './queues';
 import { RedisConnections } from './redis-connections';
 
@@ -24,6 +26,8 @@ export class WorkersService {
     private readonly redis: RedisConnections,
     private readonly hkex: HkexJobs,
     private readonly notifications: NotificationsService,
+    private readonly tx: Transactions,
+    private readonly outbox: OutboxService,
     @Inject(queueConfig.KEY) private readonly config: ConfigType<typeof queueConfig>,
   ) {}
 
@@ -70,8 +74,12 @@ export class WorkersService {
       void this.notifications.markFailed(data.deliveryId, data.outboxId, error.message).catch(() => undefined);
     });
     processing.on('failed', (job, error) => {
-      if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
-        this.logger.error(`job ${job.name} ${job.id} failed for good: ${error.message}`);
+      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+      this.logger.error(`job ${job.name} ${job.id} failed for good: ${error.message}`);
+      // Closed like a failed delivery's: the job stays in the failed set (the dashboard) for the
+      // retention period, and once it has expired there the relay must not publish the row again.
+      const { outboxId } = job.data as JobData<'complete'>;
+      void this.tx.run((em) => this.outbox.markDone(em, outboxId)).catch(() => undefined);
     });
     for (const w of [processing, notifications]) w.on('error', () => undefined); // reported by RedisConnections
     this.workers = [processing, notifications];

@@ -4,14 +4,15 @@ import { NestFactory } from '@nestjs/core';
 import { SingleBar, Presets } from 'cli-progress';
 import { readFileSync } from 'node:fs';
 import { AppModule } from '../app.module';
-import { csvToDataFile } from './csv-data-file';
+import { csvToDataFile, CsvDataFile } from './csv-data-file';
 import { DataFile } from './data-loader';
 import { DataImportService } from './data-import.service';
 
 /**
  * `npm run import -- FILE.json|FILE.csv`: loads a data file (SPEC §10) into the database
  * that DATABASE_URL names, with a progress bar and every rejected row reported.
- * Exit code 0 when every row loaded, 2 when some were rejected, 1 when the file is unreadable.
+ * Exit code 0 when every row loaded, 2 when some were rejected, 1 when the file is unreadable
+ * (then nothing is loaded). A rejected row is reported with its CSV line, or its path in the JSON.
  */
 async function main(): Promise<number> {
   const path = process.argv[2];
@@ -20,10 +21,10 @@ async function main(): Promise<number> {
     return 1;
   }
   let file: DataFile;
-  let lineOf = new Map<string, number>();
+  let csv: CsvDataFile | null = null;
   try {
     const text = readFileSync(path, 'utf8');
-    if (path.toLowerCase().endsWith('.csv')) ({ file, lineOf } = csvToDataFile(text));
+    if (path.toLowerCase().endsWith('.csv')) ({ file } = csv = csvToDataFile(text));
     else file = JSON.parse(text) as DataFile;
   } catch (e) {
     console.error(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
@@ -44,14 +45,19 @@ async function main(): Promise<number> {
       bar.update(done);
     });
     if (started) bar.stop();
+    // The CSV's own refusals (rows that could not become a profile) and the loader's, in line order.
+    const rejected = [
+      ...(csv?.rejected.map((r) => ({ line: r.line, where: r.path, reason: r.reason })) ?? []),
+      ...report.rejected.map((r) => {
+        const line = csv?.lineOf.get(r.path);
+        return { line, where: line ? `line ${line} (${r.path})` : r.path, reason: r.reason };
+      }),
+    ].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     console.log(
-      `created ${report.created}, updated ${report.updated}, unchanged ${report.unchanged}, rejected ${report.rejected.length}`,
+      `created ${report.created}, updated ${report.updated}, unchanged ${report.unchanged}, rejected ${rejected.length}`,
     );
-    for (const r of report.rejected) {
-      const line = lineOf.get(r.path);
-      console.log(`  rejected ${line ? `line ${line} (${r.path})` : r.path}: ${r.reason}`);
-    }
-    return report.rejected.length ? 2 : 0;
+    for (const r of rejected) console.log(`  rejected ${r.where}: ${r.reason}`);
+    return rejected.length ? 2 : 0;
   } finally {
     await app.close();
   }

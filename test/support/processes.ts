@@ -235,3 +235,51 @@ export async function eventually(
     await sleep(everyMs);
   }
 }
+
+export interface CommandResult {
+  /** The exit code (null when a signal ended it). */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs one of the service's commands (a built `dist/` entry such as `dist/src/registry/import.cli.js`)
+ * as `npm run` does, on the Node that runs the tests, and waits for it to end. The child is
+ * remembered, so `killAll()` ends it should a test time out.
+ */
+export function runCommand(
+  entry: string,
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<CommandResult> {
+  const path = join(ROOT, entry);
+  if (!existsSync(path)) throw new Error(`${path} is missing: run npx tsc -p tsconfig.build.json`);
+  const child = spawn(process.execPath, [path, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  started.add(child);
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (b: Buffer) => out.push(b));
+  child.stderr.on('data', (b: Buffer) => err.push(b));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(
+          `${entry} ${args.join(' ')} still ran after ${timeoutMs} ms:\n${Buffer.concat(out)}${Buffer.concat(err)}`,
+        ),
+      );
+    }, timeoutMs);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      started.delete(child);
+      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
+  });
+}
