@@ -25,6 +25,7 @@ fi
 # (the machine's own before, the project's now) means building them again.
 node_version=$(node -p process.versions.node)
 had_tree=$([ -d node_modules/better-sqlite3 ] && echo yes || echo no)
+built_for=$(cat node_modules/.node-version 2>/dev/null || echo unknown)
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
   || [ "$(cat node_modules/.node-version 2>/dev/null)" != "$node_version" ]; then
   echo "setup: installing npm packages on Node $node_version (native addons build from source: about 2 minutes)"
@@ -33,7 +34,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   # The lock file still pins every version.
   npm install --no-audit --no-fund --loglevel=error
   # A tree installed on another Node keeps its old builds: build the addons for this one.
-  if [ "$had_tree" = yes ]; then npm rebuild --loglevel=error better-sqlite3 argon2; fi
+  if [ "$had_tree" = yes ] && [ "$built_for" != "$node_version" ]; then npm rebuild --loglevel=error better-sqlite3 argon2; fi
   echo "$node_version" >node_modules/.node-version
 fi
 
