@@ -440,18 +440,28 @@ export class AuthService implements OnModuleInit {
     why: string,
   ): Promise<boolean> {
     const now = this.clock.now();
-    const stored = await em.findOneBy(LoginState, { username });
+    // Concurrent failures of one name must all count: the row is created if missing (a second
+    // INSERT at once is ignored, not a duplicate-key 500) and, on PostgreSQL, locked before it is
+    // read, so each failure sees the one before. SQLite's writes are serialized already.
+    await em.createQueryBuilder().insert().into(LoginState).values(freshLoginState(username)).orIgnore().execute();
+    const stored = await em.findOne(LoginState, {
+      where: { username },
+      ...(em.connection.options.type === 'postgres' ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
     const before = {
       recentFailures: (stored?.recentFailures ?? []).map((t) => new Date(t)),
       lockedAt: stored?.lockedAt ?? null,
     };
     const after = afterFailure(before, now);
-    await em.save(LoginState, {
-      username,
-      failures: (stored?.failures ?? 0) + 1,
-      recentFailures: after.recentFailures.map((t) => t.toISOString()),
-      lockedAt: after.lockedAt,
-    });
+    await em.update(
+      LoginState,
+      { username },
+      {
+        failures: (stored?.failures ?? 0) + 1,
+        recentFailures: after.recentFailures.map((t) => t.toISOString()),
+        lockedAt: after.lockedAt,
+      },
+    );
     await this.audit(em, 'login_failed', username, user, origin, why);
     if (after.lockedAt && !before.lockedAt) {
       if (user) await em.increment(AppUser, { id: user.id }, 'tokenVersion', 1);
@@ -515,4 +525,11 @@ export const toCaller = (u: AppUser): Caller => ({
   phone: u.phone,
   companyId: u.companyId,
   rights: u.rights,
+});
+
+const freshLoginState = (username: string): LoginState => ({
+  username,
+  failures: 0,
+  recentFailures: [],
+  lockedAt: null,
 });

@@ -181,6 +181,14 @@ describe('Login policy (SPEC §7)', () => {
       await expectProblem(otpStep(t, pending, await codeNow(u)), 401, 'ACCOUNT_LOCKED');
     });
 
+    it('counts every one of concurrent wrong passwords, none answered 500', async () => {
+      const u = await loadLoginUser(t);
+      const answers = await Promise.all([1, 2, 3, 4].map(() => passwordStep(t, u.username, WRONG_PASSWORD)));
+      expect(answers.map((a) => [a.status, a.body.code])).toEqual(Array(4).fill([401, 'UNAUTHENTICATED']));
+      // Four were counted: the fifth locks.
+      await expectProblem(passwordStep(t, u.username, WRONG_PASSWORD), 401, 'ACCOUNT_LOCKED');
+    });
+
     it('failures spread over more than 30 minutes do not lock', async () => {
       const u = await loadLoginUser(t);
       for (let i = 0; i < 6; i++) {
