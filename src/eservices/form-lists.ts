@@ -5,7 +5,7 @@ import { DomainError } from '../common/errors';
 import { FixedSql } from '../common/fixed-sql';
 import { ListFormsQueryDto, TasksQueryDto } from './dto/query.dto';
 import { EServiceForm } from './eservice-form.entity';
-import { OPERATOR_VISIBLE_STATUSES } from './workflow/status';
+import { FORM_STATUSES, FormStatus, OPERATOR_VISIBLE_STATUSES } from './workflow/status';
 import { ActorKind } from './workflow/transition-table';
 import { Reads } from '../common/reads';
 
@@ -37,12 +37,23 @@ export const TASK_COLUMNS = [
 ] as const;
 export type TaskForm = Pick<EServiceForm, (typeof TASK_COLUMNS)[number]>;
 
+export interface StatusCount {
+  count: number;
+  exact: boolean;
+}
+export type CountsByStatus = Partial<Record<FormStatus, StatusCount>>;
+
 export interface FormSlice<T = EServiceForm> {
   forms: T[];
   page: number;
   pageSize: number;
   total: number;
   totalExact: boolean;
+  /**
+   * How many forms of each status the list holds with every filter but `status` (so a console
+   * shows the other statuses' counts beside the one chosen), each exact up to EXACT_TOTAL_UP_TO.
+   */
+  countsByStatus: CountsByStatus;
 }
 
 /** Parameters of one statement, numbered for the database's placeholders. */
@@ -103,17 +114,23 @@ export class FormLists {
   /** The forms the caller may see: their company's, or for HKEX staff those sent to HKEX. */
   async forms(caller: Caller, kind: ActorKind, q: ListFormsQueryDto): Promise<FormSlice> {
     checkListFilters(kind, q);
-    const visible = (where: Conditions) => {
+    const visible = (query: ListFormsQueryDto) => (where: Conditions) => {
       if (kind === 'operator')
         where.add(() => `"status" IN (${OPERATOR_VISIBLE_STATUSES.map((s) => `'${s}'`).join(', ')})`);
       else where.add((v) => `"companyId" = ${v(caller.companyId)}`);
-      filters(where, q);
+      filters(where, query);
     };
     // HKEX's unfiltered list: SQLite, without statistics, would read every visible form through
     // the status index and sort them all; newest-first through (updatedAt, id) stops after a page.
     const narrowed = q.status || q.participantId || q.referenceNumber || q.company;
     const index = kind === 'operator' && !narrowed ? 'IDX_form_updated' : undefined;
-    return this.slice([{ where: visible, index }], q, '"updatedAt" DESC, "id" DESC');
+    const statuses = kind === 'operator' ? OPERATOR_VISIBLE_STATUSES : FORM_STATUSES;
+    const anyStatus = visible({ ...q, status: undefined });
+    const [slice, countsByStatus] = await Promise.all([
+      this.slice([{ where: visible(q), index }], q, '"updatedAt" DESC, "id" DESC'),
+      this.countsByStatus(statuses.map((status) => [status, anyStatus])),
+    ]);
+    return { ...slice, countsByStatus };
   }
 
   /**
@@ -130,13 +147,17 @@ export class FormLists {
     const byReference = sort.endsWith('referenceNumber');
     const order = `${byReference ? '"referenceNumber"' : '"updatedAt"'} ${direction}, "id" ${direction}`;
     if (kind === 'operator') {
-      const sent = (where: Conditions) => {
+      const sent = (query: TasksQueryDto) => (where: Conditions) => {
         where
           .add(() => `"status" = 'SENT_TO_HKEX'`)
           .add((v) => `("claimedById" IS NULL OR "claimedById" = ${v(caller.id)})`);
-        filters(where, q);
+        filters(where, query);
       };
-      return this.slice([{ where: sent }], q, order, TASK_COLUMNS);
+      const [slice, countsByStatus] = await Promise.all([
+        this.slice([{ where: sent(q) }], q, order, TASK_COLUMNS),
+        this.countsByStatus([['SENT_TO_HKEX', sent({ ...q, status: undefined })]]),
+      ]);
+      return { ...slice, countsByStatus };
     }
     // contributorIds is a JSON array of UUIDs: a quoted-substring match is exact.
     const ready = (v: (x: unknown) => string) =>
@@ -144,13 +165,16 @@ export class FormLists {
       ` AND ("claimedById" IS NULL OR "claimedById" = ${v(caller.id)})`;
     const returned = (v: (x: unknown) => string) =>
       `"status" = 'DRAFT' AND "returned" = ${v(true)} AND ("createdById" = ${v(caller.id)} OR "submittedById" = ${v(caller.id)})`;
-    const branch = (condition: (v: (x: unknown) => string) => string) => (where: Conditions) => {
-      where.add((v) => `"companyId" = ${v(caller.companyId)}`).add(condition);
-      filters(where, q);
-    };
+    const branch =
+      (condition: (v: (x: unknown) => string) => string, query: TasksQueryDto = q) =>
+      (where: Conditions) => {
+        where.add((v) => `"companyId" = ${v(caller.companyId)}`).add(condition);
+        filters(where, query);
+      };
+    const anyStatus = { ...q, status: undefined };
     // The forms to check in the sort's order from (companyId, status, <sort key>, id); the drafts
     // returned to the caller, a handful, found through `returned` and sorted.
-    return this.slice(
+    const slice = this.slice(
       [
         {
           where: branch(ready),
@@ -162,6 +186,36 @@ export class FormLists {
       order,
       TASK_COLUMNS,
     );
+    const counts = this.countsByStatus([
+      ['READY_TO_SEND', branch(ready, anyStatus)],
+      ['DRAFT', branch(returned, anyStatus)],
+    ]);
+    return { ...(await slice), countsByStatus: await counts };
+  }
+
+  /**
+   * Each status's count, from its own condition, stopping at EXACT_TOTAL_UP_TO + 1 matches:
+   * one statement of capped subqueries, each answered from an index that starts with status
+   * (or companyId, status).
+   */
+  private async countsByStatus(byStatus: [FormStatus, (where: Conditions) => void][]): Promise<CountsByStatus> {
+    const params = new Params((n) => this.sql.param(n));
+    const columns = byStatus.map(([status, where], i) => {
+      const conditions = new Conditions(params);
+      where(conditions);
+      conditions.add((v) => `"status" = ${v(status)}`);
+      return `(SELECT COUNT(*) FROM (SELECT 1 FROM "eservice_form" WHERE ${conditions.sql} LIMIT ${EXACT_TOTAL_UP_TO + 1}) AS "c${i}") AS "n${i}"`;
+    });
+    const [row] = (await this.reads.manager.query(`SELECT ${columns.join(', ')}`, params.values)) as Record<
+      string,
+      number | string
+    >[];
+    const counts: CountsByStatus = {};
+    byStatus.forEach(([status], i) => {
+      const n = Number(row[`n${i}`]);
+      counts[status] = { count: Math.min(n, EXACT_TOTAL_UP_TO), exact: n <= EXACT_TOTAL_UP_TO };
+    });
+    return counts;
   }
 
   /**
@@ -176,7 +230,7 @@ export class FormLists {
     q: { page?: number; pageSize?: number },
     order: string,
     columns?: readonly string[],
-  ): Promise<FormSlice> {
+  ): Promise<Omit<FormSlice, 'countsByStatus'>> {
     const { pageNumber, pageSize } = paging(q);
     const offset = (pageNumber - 1) * pageSize;
     const placeholder = (n: number) => this.sql.param(n);

@@ -108,4 +108,33 @@ describe('list filters', () => {
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
   });
+
+  it('answers countsByStatus with every filter but status', async () => {
+    const mine = await maker.get('/eservices?clearingHouse=HKSCC&status=SENT_TO_HKEX');
+    expect(mine.body.items.map((i: { id: string }) => i.id)).toEqual([sent.id]);
+    const counts = mine.body.countsByStatus as Record<string, { count: number; exact: boolean }>;
+    expect(Object.keys(counts).sort()).toEqual(
+      ['COMPLETED', 'DISCARDED', 'DRAFT', 'READY_TO_SEND', 'REJECTED', 'SENT_TO_HKEX'].sort(),
+    );
+    expect(counts.SENT_TO_HKEX).toEqual({ count: 1, exact: true });
+    expect(counts.READY_TO_SEND).toEqual({ count: 1, exact: true });
+    expect(counts.COMPLETED).toEqual({ count: 0, exact: true });
+    // The HKCC draft is filtered out by the clearing house; the HKSCC drafts of the later tests are counted.
+    const all = (await maker.get('/eservices?clearingHouse=HKSCC')).body;
+    const drafts = (all.items as { status: string }[]).filter((i) => i.status === 'DRAFT').length;
+    expect(all.countsByStatus.DRAFT).toEqual({ count: drafts, exact: true });
+  });
+
+  it('gives HKEX staff the counts of the statuses they see, and tasks their own counts', async () => {
+    const ops = (await operator.get('/eservices')).body.countsByStatus;
+    expect(Object.keys(ops).sort()).toEqual(['COMPLETED', 'REJECTED', 'SENT_TO_HKEX']);
+    expect(ops.SENT_TO_HKEX).toEqual({ count: 1, exact: true });
+    expect((await operator.get('/tasks')).body.countsByStatus).toEqual({ SENT_TO_HKEX: { count: 1, exact: true } });
+    const checkerTasks = (await (await t.as(USERS.checker)).get('/tasks?status=DRAFT')).body;
+    expect(checkerTasks.items).toEqual([]);
+    expect(checkerTasks.countsByStatus).toEqual({
+      READY_TO_SEND: { count: 1, exact: true },
+      DRAFT: { count: 0, exact: true },
+    });
+  });
 });

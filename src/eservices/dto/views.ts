@@ -1,6 +1,21 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { FormView, PersonRef } from '../form-view';
 import { FORM_STATUSES, FormStatus } from '../workflow/status';
+
+export class StatusCountView {
+  @ApiProperty({ description: 'Exact up to 1,000; beyond, 1,000 with exact false ("1,000+")' }) count!: number;
+  @ApiProperty() exact!: boolean;
+}
+
+/** Forms per status with every filter of the list but `status` (statuses the list cannot hold are absent). */
+export class CountsByStatusView {
+  @ApiPropertyOptional({ type: StatusCountView }) DRAFT?: StatusCountView;
+  @ApiPropertyOptional({ type: StatusCountView }) READY_TO_SEND?: StatusCountView;
+  @ApiPropertyOptional({ type: StatusCountView }) SENT_TO_HKEX?: StatusCountView;
+  @ApiPropertyOptional({ type: StatusCountView }) COMPLETED?: StatusCountView;
+  @ApiPropertyOptional({ type: StatusCountView }) REJECTED?: StatusCountView;
+  @ApiPropertyOptional({ type: StatusCountView }) DISCARDED?: StatusCountView;
+}
 
 export class FormPage {
   @ApiProperty({ type: [FormView] }) items!: FormView[];
@@ -9,6 +24,7 @@ export class FormPage {
   @ApiProperty({ description: 'How many forms match: exact up to 1,000, else 1,000 with totalExact false ("1,000+")' })
   total!: number;
   @ApiProperty({ description: 'false when more forms match than total says' }) totalExact!: boolean;
+  @ApiProperty({ type: CountsByStatusView }) countsByStatus!: CountsByStatusView;
 }
 
 /** One row of the tasks list, with the columns of SPEC §5. */
@@ -35,6 +51,7 @@ export class TaskPage {
   @ApiProperty({ description: 'How many forms match: exact up to 1,000, else 1,000 with totalExact false ("1,000+")' })
   total!: number;
   @ApiProperty({ description: 'false when more forms match than total says' }) totalExact!: boolean;
+  @ApiProperty({ type: CountsByStatusView }) countsByStatus!: CountsByStatusView;
 }
 
 export class HistoryEntry {
