@@ -1,4 +1,5 @@
 import { Metrics } from '../common/metrics';
+import { indexForSearch } from './form-search';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
@@ -87,6 +88,7 @@ export class EServicesService {
         clonedFromId: null,
       });
       await em.insert(EServiceForm, created);
+      await indexForSearch(em, this.sql, created);
       await this.record(em, created, 'create', null, caller, null, now);
       return created;
     });
@@ -367,6 +369,7 @@ export class EServicesService {
     );
     form.referenceNumber = `${form.formType}_${String(counter.lastValue).padStart(8, '0')}`;
     await this.sql.update(em, EServiceForm, { id: form.id }, { referenceNumber: form.referenceNumber });
+    await indexForSearch(em, this.sql, form);
   }
 
   private async cloneOf(em: EntityManager, source: EServiceForm, caller: Caller, now: Date): Promise<EServiceForm> {
@@ -377,6 +380,7 @@ export class EServicesService {
       clonedFromId: source.id,
     });
     await em.insert(EServiceForm, clone);
+    await indexForSearch(em, this.sql, clone);
     const from = source.referenceNumber ?? 'a draft';
     await this.record(em, clone, 'clone', null, caller, `Cloned from ${from}`, now);
     return clone;
@@ -402,7 +406,10 @@ export class EServicesService {
         currentVersion: now_?.version,
       });
     }
-    return Object.assign(new EServiceForm(), form, next);
+    const written = Object.assign(new EServiceForm(), form, next);
+    // An edit or a completion (the User IDs an Add received) changes what the form is found by.
+    if ('lines' in changes) await indexForSearch(em, this.sql, written);
+    return written;
   }
 
   private async record(

@@ -5,6 +5,7 @@ import { DomainError } from '../common/errors';
 import { FixedSql } from '../common/fixed-sql';
 import { ListFormsQueryDto, TasksQueryDto } from './dto/query.dto';
 import { EServiceForm } from './eservice-form.entity';
+import { PREFIX_END, queryTerms } from './form-search';
 import { FORM_STATUSES, FormStatus, OPERATOR_VISIBLE_STATUSES } from './workflow/status';
 import { ActorKind } from './workflow/transition-table';
 import { Reads } from '../common/reads';
@@ -122,7 +123,7 @@ export class FormLists {
     };
     // HKEX's unfiltered list: SQLite, without statistics, would read every visible form through
     // the status index and sort them all; newest-first through (updatedAt, id) stops after a page.
-    const narrowed = q.status || q.participantId || q.referenceNumber || q.company;
+    const narrowed = q.status || q.participantId || q.referenceNumber || q.company || q.q;
     const index = kind === 'operator' && !narrowed ? 'IDX_form_updated' : undefined;
     const statuses = kind === 'operator' ? OPERATOR_VISIBLE_STATUSES : FORM_STATUSES;
     const anyStatus = visible({ ...q, status: undefined });
@@ -284,6 +285,16 @@ function filters(where: Conditions, q: ListFormsQueryDto): void {
   if (q.formType) where.add((v) => `"formType" = ${v(q.formType)}`);
   if (q.participantId) where.add((v) => `"participantId" = ${v(q.participantId!.toUpperCase())}`);
   if (q.referenceNumber) where.add((v) => `"referenceNumber" = ${v(q.referenceNumber!.toUpperCase())}`);
+  if (q.q?.trim()) {
+    const { exact, prefix } = queryTerms(q.q);
+    where.add((v) => {
+      const found = [
+        ...exact.map((term) => `"term" = ${v(term)}`),
+        ...prefix.map((term) => `("term" >= ${v(term)} AND "term" < ${v(term + PREFIX_END)})`),
+      ];
+      return `"id" IN (SELECT "formId" FROM "form_search_term" WHERE ${found.join(' OR ')})`;
+    });
+  }
   if (q.clearingHouse) where.add((v) => `"clearingHouse" = ${v(q.clearingHouse)}`);
   if (q.company) where.add((v) => `"companyId" = ${v(q.company!.toLowerCase())}`);
   // Times are stored as ISO-8601 UTC text: a Hong Kong day is a half-open range of it.

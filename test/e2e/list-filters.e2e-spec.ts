@@ -137,4 +137,60 @@ describe('list filters', () => {
       DRAFT: { count: 0, exact: true },
     });
   });
+
+  describe('q', () => {
+    let add: FormJson;
+    beforeAll(async () => {
+      add = await maker.createForm(
+        da3({
+          requestType: 'ADD',
+          lines: [{ surname: 'Chan', otherNames: 'Tai Man', email: 'TM.Chan@bank.com.hk', daRole: 'maker' }],
+        }),
+      );
+    });
+
+    it('finds a reference number whole, or its number with or without the leading zeros', async () => {
+      expect(await ids(maker, `/eservices?q=${sent.referenceNumber.toLowerCase()}`)).toEqual([sent.id]);
+      // DA3_00000001 and DA4_00000001 both have the number 1.
+      expect((await ids(maker, '/eservices?q=1')).sort()).toEqual([sent.id, ready.id].sort());
+      expect((await ids(maker, '/eservices?q=00000001')).sort()).toEqual([sent.id, ready.id].sort());
+      expect(await ids(maker, '/eservices?q=2')).toEqual([]);
+    });
+
+    it('finds a User ID or an e-mail of the lines exactly, in any case', async () => {
+      const byUser = await ids(maker, '/eservices?q=b01234x1&pageSize=100');
+      expect(byUser).toEqual(expect.arrayContaining([sent.id]));
+      expect(byUser).not.toContain(add.id);
+      expect(await ids(maker, '/eservices?q=tm.chan@BANK.com.hk')).toEqual([add.id]);
+      expect(await ids(maker, '/eservices?q=b01234x')).toEqual([]);
+    });
+
+    it('finds the start of a surname or other names on an Add line', async () => {
+      expect(await ids(maker, '/eservices?q=CHA')).toEqual([add.id]);
+      expect(await ids(maker, '/eservices?q=tai%20m')).toEqual([add.id]);
+      expect(await ids(maker, '/eservices?q=han')).toEqual([]);
+    });
+
+    it('finds only what the caller may see, in the tasks too', async () => {
+      expect(await ids(otherMaker, '/eservices?q=1')).toEqual([]);
+      expect(await ids(operator, '/eservices?q=1')).toEqual([sent.id]);
+      expect(await ids(operator, '/tasks?q=00000001')).toEqual([sent.id]);
+      expect(await ids(await t.as(USERS.checker), '/tasks?q=1')).toEqual([ready.id]);
+    });
+
+    it('follows an edit of the lines', async () => {
+      await maker
+        .patch(`/eservices/${add.id}`, {
+          lines: [{ surname: 'Wong', otherNames: 'Siu Ming', email: 'sm.wong@bank.com.hk', daRole: 'maker' }],
+        })
+        .expect(200);
+      expect(await ids(maker, '/eservices?q=chan')).toEqual([]);
+      expect(await ids(maker, '/eservices?q=won')).toEqual([add.id]);
+    });
+
+    it('refuses an empty or a too long q', async () => {
+      expect((await maker.get('/eservices?q=')).status).toBe(400);
+      expect((await maker.get(`/eservices?q=${'x'.repeat(101)}`)).status).toBe(400);
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { CLEARING_HOUSES, ClearingHouse } from '../../registry/user-id';
 import { FORM_STATUSES, FORM_TYPES, FormStatus, FormType } from '../workflow/status';
 
@@ -46,6 +46,17 @@ export class ListFormsQueryDto extends PageQueryDto {
   @IsOptional()
   @Matches(/^[A-Za-z0-9]{1,10}$/)
   participantId?: string;
+
+  @ApiPropertyOptional({
+    example: '13361',
+    description:
+      'Case-insensitive: a whole reference number or its number (leading zeros optional); a User ID or e-mail in the lines, exactly; the start of a surname or other names on an Add line',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  q?: string;
 
   @ApiPropertyOptional({ example: 'DA3_00013361', description: 'Exact, any case (SPEC §11)' })
   @IsOptional()
