@@ -371,6 +371,19 @@ async function main(): Promise<void> {
           }),
         },
         {
+          // A number of the reference numbers' range: one or two forms, found through the terms' key.
+          route: 'GET /eservices?q={number} (search)',
+          pick: (c, k) => ({
+            path: `/api/v1/eservices?q=${1 + ((c * 7919 + k * 104729) % Math.max(1, formIds.length))}`,
+            token: tokens.get(pid(c).maker),
+          }),
+        },
+        {
+          // The company's DA X1, named by every DA3 of the company: the search with the most matches.
+          route: 'GET /eservices?q={User ID} (search)',
+          pick: (c) => ({ path: `/api/v1/eservices?q=${pid(c).participantId}X1`, token: tokens.get(pid(c).maker) }),
+        },
+        {
           route: 'GET /participantships/HKSCC/{pid}/user-profiles',
           pick: (c) => ({
             path: `/api/v1/participantships/HKSCC/${pid(c).participantId}/user-profiles`,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
+import { searchTerms } from '../../src/eservices/form-search';
 import { round } from './util';
 
 /**
@@ -112,6 +113,8 @@ export function preloadForms(dbFile: string, count: number, onProgress: (done: n
       db.prepare(`INSERT INTO delivery (id, formId, historyId, event, recipientEmail, recipientName,
       notificationType, status, attempts, lastError, messageId, createdAt, sentAt)
       VALUES (?, ?, ?, ?, ?, ?, ?, 'SENT', 1, NULL, ?, ?, ?)`);
+    // The terms the lists' q finds a form by, as the service writes them (src/eservices/form-search.ts).
+    const insertTerm = db.prepare(`INSERT INTO form_search_term (formId, term) VALUES (?, ?)`);
     const insertOutbox = db.prepare(`INSERT INTO outbox_message (queue, name, payload, createdAt, publishedAt, doneAt)
       VALUES (?, ?, ?, ?, ?, ?)`);
 
@@ -166,6 +169,8 @@ export function preloadForms(dbFile: string, count: number, onProgress: (done: n
         const times = steps.map(() => stamp());
         const updatedAt = times[times.length - 1];
         const contacts = JSON.stringify([{ name: c.makerName, email: c.makerEmail, phone: '29790001' }]);
+        const lines = formType === 'DA3' ? [{ userId: `${c.participantId}X1`, email: `old.${i}@bench-corp.hk` }] : [];
+        for (const term of searchTerms({ referenceNumber, lines })) insertTerm.run(id, term);
         insertForm.run(
           id,
           formType,
@@ -183,9 +188,7 @@ export function preloadForms(dbFile: string, count: number, onProgress: (done: n
           `preloaded form ${i}`,
           contacts,
           formType === 'DA3' ? 'CHANGE' : null,
-          formType === 'DA3'
-            ? JSON.stringify([{ userId: `${c.participantId}X1`, email: `old.${i}@bench-corp.hk` }])
-            : '[]',
+          JSON.stringify(lines),
           formType === 'DA4' ? 1 : null,
           confirmed
             ? JSON.stringify({ checkedAt: times[Math.min(3, times.length - 1)], ok: true, problems: [] })

@@ -493,6 +493,8 @@ export function renderMarkdown(file: ResultsFile, dir: string): string {
       'GET /eservices (operator)',
       'GET /tasks (checker)',
       'GET /tasks (operator)',
+      'GET /eservices?q={number} (search)',
+      'GET /eservices?q={User ID} (search)',
       'GET /participantships/HKSCC/{pid}/user-profiles',
     ];
     out.push(
