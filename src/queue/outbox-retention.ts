@@ -20,13 +20,18 @@ export const pruneStatement = (param: (n: number) => string): string =>
   `DELETE FROM "outbox_message" WHERE "id" IN (SELECT "id" FROM "outbox_message"` +
   ` WHERE "doneAt" < ${param(1)} AND "publishedAt" IS NOT NULL ORDER BY "doneAt" LIMIT ${param(2)}) RETURNING "id"`;
 
+/** Idempotency keys past their 24 hours (SPEC §11), found through IDX_idempotency_expires. */
+export const expiredKeysStatement = (param: (n: number) => string): string =>
+  `DELETE FROM "idempotency_record" WHERE "id" IN (SELECT "id" FROM "idempotency_record"` +
+  ` WHERE "expiresAt" < ${param(1)} ORDER BY "expiresAt" LIMIT ${param(2)}) RETURNING "id"`;
+
 /**
  * Deletes outbox rows that were published and done more than OUTBOX_RETENTION_DAYS ago: once
  * done, a row is never read again (the relay looks only at open rows), so without this the
  * table grows by a few rows per transition for ever. Deliveries and form history are the
  * audit trail and are never pruned. Runs in the processes that run the workers, every
  * OUTBOX_PRUNE_MS, in batches through the write queue (other writes go between two batches),
- * found through IDX_outbox_done.
+ * found through IDX_outbox_done. Idempotency keys past their 24 hours go the same way.
  */
 @Injectable()
 export class OutboxRetention {
@@ -69,19 +74,30 @@ export class OutboxRetention {
 
   /** Deletes every row done before the retention period (by the injected clock); returns how many. */
   async prune(batch = PRUNE_BATCH): Promise<number> {
-    const cutoff = new Date(this.clock.now().getTime() - this.config.outboxRetentionDays * DAY_MS);
-    const statement = pruneStatement((n) => this.sql.param(n));
-    let removed = 0;
-    for (;;) {
-      const deleted = await this.tx.run((em) => this.sql.returning(em, statement, [cutoff.toISOString(), batch]));
-      removed += deleted.length;
-      if (deleted.length < batch) break;
-    }
+    const now = this.clock.now();
+    const cutoff = new Date(now.getTime() - this.config.outboxRetentionDays * DAY_MS);
+    const removed = await this.deleteInBatches(pruneStatement, cutoff, batch);
     if (removed > 0) {
       this.logger.log(
         `removed ${removed} outbox rows done before ${cutoff.toISOString()} (OUTBOX_RETENTION_DAYS=${this.config.outboxRetentionDays})`,
       );
     }
+    const keys = await this.deleteInBatches(expiredKeysStatement, now, batch);
+    if (keys > 0) this.logger.log(`removed ${keys} expired idempotency keys`);
     return removed;
+  }
+
+  private async deleteInBatches(
+    statement: (param: (n: number) => string) => string,
+    before: Date,
+    batch: number,
+  ): Promise<number> {
+    const sql = statement((n) => this.sql.param(n));
+    let removed = 0;
+    for (;;) {
+      const deleted = await this.tx.run((em) => this.sql.returning(em, sql, [before.toISOString(), batch]));
+      removed += deleted.length;
+      if (deleted.length < batch) return removed;
+    }
   }
 }

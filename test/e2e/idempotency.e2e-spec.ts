@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { IdempotencyRecord } from '../../src/common/idempotency-record.entity';
+import { OutboxRetention } from '../../src/queue/outbox-retention';
 import { historyOf } from '../support/fixtures';
 import { Api, da3, startTestApp, TestApp, USERS } from '../support/test-app';
 
@@ -121,9 +122,14 @@ describe('Idempotency-Key', () => {
     expect(retry.body.code).not.toBe('IDEMPOTENCY_IN_PROGRESS');
   });
 
-  it('forgets a key after 24 hours', async () => {
+  it('forgets a key after 24 hours, and the retention pruning deletes it', async () => {
     await maker.post('/eservices', da3()).set('Idempotency-Key', 'day-1').expect(201);
+    const records = t.app.get(DataSource).getRepository(IdempotencyRecord);
+    const kept = await records.countBy({ key: 'day-1' });
     t.clock.advance(24 * 3600_000 + 1);
+    await t.app.get(OutboxRetention).prune();
+    expect(kept).toBe(1);
+    expect(await records.countBy({ key: 'day-1' })).toBe(0);
     const next = await maker.post('/eservices', da3({ remarks: 'a day later' })).set('Idempotency-Key', 'day-1');
     expect(next.status).toBe(201);
     expect(next.headers['idempotent-replayed']).toBeUndefined();
