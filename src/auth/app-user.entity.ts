@@ -8,6 +8,9 @@ export type UserKind = (typeof USER_KINDS)[number];
 /** The access right that makes a participant user a maker or checker of DA3/DA4 (SPEC §1). */
 export const RIGHT_USER_MAINTENANCE = 'EU_UserMaintenance';
 
+export const USER_LANGUAGES = ['en', 'zh-HK'] as const;
+export type UserLanguage = (typeof USER_LANGUAGES)[number];
+
 @Entity('app_user')
 export class AppUser {
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -41,6 +44,14 @@ export class AppUser {
   /** Base32 secret of the authenticator app; null: OTPs go by e-mail. */
   @Column({ type: 'varchar', length: 128, nullable: true })
   totpSecret!: string | null;
+
+  /** An authenticator secret shown to the user for enrolment, until its first code confirms it. */
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  pendingTotpSecret!: string | null;
+
+  /** The language of the user's e-mails, PDF records and console (SPEC §11). */
+  @Column({ type: 'varchar', length: 8, default: 'en' })
+  language!: UserLanguage;
 
   /** The last TOTP time step accepted: a code is never accepted twice. */
   @Column({ type: 'integer', nullable: true })

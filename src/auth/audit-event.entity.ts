@@ -11,6 +11,8 @@ export const AUDIT_EVENTS = [
   'password_changed',
   'password_reset',
   'otp_reset',
+  'otp_enrolled',
+  'otp_channel_email',
 ] as const;
 export type AuditEventName = (typeof AUDIT_EVENTS)[number];
 

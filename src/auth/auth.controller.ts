@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Put, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -13,7 +13,20 @@ import {
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { ProblemView } from '../common/problem.view';
 import { RegistryService } from '../registry/registry.service';
-import { ChangePasswordDto, LoginAnswerView, LoginDto, OtpDto, ResetConfirmDto, ResetRequestDto } from './auth.dto';
+import {
+  ChangePasswordDto,
+  EnrolmentConfirmDto,
+  EnrolmentView,
+  LoginAnswerView,
+  LoginDto,
+  OtpChannelDto,
+  OtpDto,
+  ProfileView,
+  ResetConfirmDto,
+  ResetRequestDto,
+  UpdateMeDto,
+} from './auth.dto';
+import { ProfileService } from './profile.service';
 import { AuthService, LoginAnswer, RequestOrigin } from './auth.service';
 import { AllowedWithExpiredPassword, Caller, CurrentCaller, Origin, Public } from './caller';
 
@@ -38,6 +51,9 @@ export class MeView {
   @ApiProperty({ type: [String], example: ['EU_UserMaintenance'] }) rights!: readonly string[];
   @ApiProperty({ nullable: true, type: CompanyRef }) company!: CompanyRef | null;
   @ApiProperty({ type: [ParticipantshipRef] }) participantships!: ParticipantshipRef[];
+  @ApiProperty({ enum: ['en', 'zh-HK'] }) language!: 'en' | 'zh-HK';
+  @ApiProperty({ enum: ['totp', 'email'], description: 'How the second login step reaches the user' })
+  otpChannel!: 'totp' | 'email';
 }
 
 class ChallengeView {
@@ -135,20 +151,23 @@ export class AuthController {
 @ApiBearerAuth()
 @Controller()
 export class MeController {
-  constructor(private readonly registry: RegistryService) {}
+  constructor(
+    private readonly registry: RegistryService,
+    private readonly profiles: ProfileService,
+  ) {}
 
   @Get('me')
   @AllowedWithExpiredPassword()
   @ApiOperation({ summary: 'The caller: user, company, participantships, rights' })
   @ApiOkResponse({ type: MeView })
   async me(@CurrentCaller() caller: Caller): Promise<MeView> {
-    const [company, participantships] = caller.companyId
-      ? await Promise.all([
-          this.registry.companyOf(caller.companyId),
-          this.registry.participantshipsOf(caller.companyId),
-        ])
-      : [null, []];
+    const [company, participantships, profile] = await Promise.all([
+      caller.companyId ? this.registry.companyOf(caller.companyId) : null,
+      caller.companyId ? this.registry.participantshipsOf(caller.companyId) : [],
+      this.profiles.profile(caller),
+    ]);
     return {
+      ...profile,
       id: caller.id,
       username: caller.email,
       name: caller.name,
@@ -163,5 +182,48 @@ export class MeController {
         userIdPrefix: p.userIdPrefix,
       })),
     };
+  }
+
+  @Patch('me')
+  @ApiOperation({ summary: "The caller's own settings: language (en or zh-HK)" })
+  @ApiOkResponse({ type: ProfileView })
+  updateMe(@CurrentCaller() caller: Caller, @Body() dto: UpdateMeDto): Promise<ProfileView> {
+    return dto.language ? this.profiles.setLanguage(caller, dto.language) : this.profiles.profile(caller);
+  }
+
+  @Put('me/otp-channel')
+  @ApiOperation({
+    summary: 'Codes by e-mail from now on (an authenticator app is enrolled with POST /auth/totp/enrolment)',
+  })
+  @ApiOkResponse({ type: ProfileView })
+  otpChannel(
+    @CurrentCaller() caller: Caller,
+    @Body() _dto: OtpChannelDto,
+    @Origin() origin: RequestOrigin,
+  ): Promise<ProfileView> {
+    return this.profiles.chooseEmailChannel(caller, origin);
+  }
+
+  @Post('auth/totp/enrolment')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'A new authenticator secret for the caller, as an otpauth:// URI (for a QR code) and as text; confirm it with its first code',
+  })
+  @ApiOkResponse({ type: EnrolmentView })
+  startEnrolment(@CurrentCaller() caller: Caller): Promise<EnrolmentView> {
+    return this.profiles.startTotpEnrolment(caller);
+  }
+
+  @Post('auth/totp/enrolment/confirm')
+  @HttpCode(200)
+  @ApiOperation({ summary: "The new app's first code: the app becomes the caller's second login step" })
+  @ApiOkResponse({ type: ProfileView })
+  confirmEnrolment(
+    @CurrentCaller() caller: Caller,
+    @Body() dto: EnrolmentConfirmDto,
+    @Origin() origin: RequestOrigin,
+  ): Promise<ProfileView> {
+    return this.profiles.confirmTotp(caller, dto.otp, origin);
   }
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { USER_LANGUAGES, UserLanguage } from './app-user.entity';
 
 export class LoginDto {
   @ApiProperty({ example: 'aaa@bank.com.hk', description: 'The login name (an e-mail address)' })
@@ -13,6 +14,44 @@ export class LoginDto {
   @MinLength(1)
   @MaxLength(200)
   password!: string;
+}
+
+export class UpdateMeDto {
+  @ApiPropertyOptional({ enum: USER_LANGUAGES, description: 'The language of e-mails, PDF records and the console' })
+  @IsOptional()
+  @IsIn(USER_LANGUAGES)
+  language?: UserLanguage;
+}
+
+export class OtpChannelDto {
+  @ApiProperty({
+    enum: ['email'],
+    description: 'email: codes by e-mail from now on. An authenticator app is enrolled with POST /auth/totp/enrolment.',
+  })
+  @IsIn(['email'], {
+    message: 'channel must be "email"; enrol an authenticator app with POST /api/v1/auth/totp/enrolment',
+  })
+  channel!: 'email';
+}
+
+export class EnrolmentConfirmDto {
+  @ApiProperty({ example: '123456', description: 'The code the newly added authenticator app shows' })
+  @IsString()
+  @Matches(/^\d{6}$/, { message: 'otp must be 6 digits' })
+  otp!: string;
+}
+
+export class EnrolmentView {
+  @ApiProperty({
+    example: 'otpauth://totp/HKEX%20Client%20Connect:aaa%40bank.com.hk?secret=…&issuer=HKEX%20Client%20Connect',
+  })
+  otpauthUri!: string;
+  @ApiProperty({ description: 'The same secret as text, for an app that cannot scan a QR code' }) secret!: string;
+}
+
+export class ProfileView {
+  @ApiProperty({ enum: USER_LANGUAGES }) language!: UserLanguage;
+  @ApiProperty({ enum: ['totp', 'email'] }) otpChannel!: 'totp' | 'email';
 }
 
 export class OtpDto {

@@ -22,6 +22,7 @@ import { AuditEvent } from '../auth/audit-event.entity';
 import { IdempotencyRecord } from '../common/idempotency-record.entity';
 import { IdempotencyKeys1764900000000 } from '../common/migrations/1764900000000-idempotency-keys';
 import { FormSearchTerms1765000000000 } from '../common/migrations/1765000000000-form-search-terms';
+import { UserLanguageAndEnrolment1765100000000 } from '../common/migrations/1765100000000-user-language-and-enrolment';
 import { LoginChallenge } from '../auth/login-challenge.entity';
 import { LoginState } from '../auth/login-state.entity';
 import { OutboxMessage } from '../queue/outbox-message.entity';
@@ -56,6 +57,7 @@ export const MIGRATIONS = [
   OutboxDoneIndex1764600000000,
   IdempotencyKeys1764900000000,
   FormSearchTerms1765000000000,
+  UserLanguageAndEnrolment1765100000000,
 ];
 
 /** SQLite durability: WAL with synchronous=FULL, so a committed transition survives a power cut. */

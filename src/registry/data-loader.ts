@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { AppUser, UserKind } from '../auth/app-user.entity';
+import { AppUser, UserKind, USER_LANGUAGES, UserLanguage } from '../auth/app-user.entity';
 import { hashPassword, PASSWORD_NOT_SET, verifyPassword } from '../auth/password';
 import { passwordProblems } from '../auth/password-policy';
 import { Clock } from '../common/clock';
@@ -265,6 +265,9 @@ async function upsertUser(
   // RFC 4226 asks for at least 128-bit secrets: 26 base32 characters.
   if (totpSecret && !/^[A-Z2-7]{26,128}=*$/.test(totpSecret))
     reject('totpSecret must be base32, at least 26 characters');
+  const language = str(o, 'language') ?? 'en';
+  if (!(USER_LANGUAGES as readonly string[]).includes(language))
+    reject(`language must be ${USER_LANGUAGES.join(' or ')}`);
   const values = {
     username,
     name: need(o, 'name'),
@@ -290,6 +293,9 @@ async function upsertUser(
         passwordChangedAt: now,
         tokenVersion: 0,
         lastTotpStep: null,
+        // The user's own from now on (PATCH /me): a later load of the file does not undo it.
+        language: language as UserLanguage,
+        pendingTotpSecret: null,
       }),
     );
     return 'created';

@@ -262,6 +262,11 @@ describe('Access-control matrix: every served route × every kind of caller (SPE
     'POST /api/v1/auth/logout': { given: "the caller's token", after: logInAgain, expect: [401, 204, 204, 204, 204, 204, 204] },
     'POST /api/v1/auth/password': { given: 'a valid change', call: passwordChange, after: afterPasswordChange, expect: [401, 204, 204, 204, 204, 204, 204] },
     'GET /api/v1/me': { given: 'the caller', expect: ANY_USER },
+    'PATCH /api/v1/me': { given: 'language en', call: () => ({ body: { language: 'en' } }), expect: ANY_USER },
+    // Not carried out (the demo users keep their app): the refusal shows the route is the caller's own.
+    'PUT /api/v1/me/otp-channel': { given: 'channel totp (refused)', call: () => ({ body: { channel: 'totp' } }), expect: [401, 400, 400, 400, 400, 400, 400] },
+    'POST /api/v1/auth/totp/enrolment': { given: 'the caller', expect: ANY_USER },
+    'POST /api/v1/auth/totp/enrolment/confirm': { given: 'a wrong code for the pending secret', call: () => ({ body: { otp: '000000' } }), expect: [401, 400, 400, 400, 400, 400, 400] },
 
     // --- HKEX staff -------------------------------------------------------------------
     'POST /api/v1/admin/users/:username/unlock': { given: 'a locked login name', call: lockedName, expect: ADMIN_ONLY },

@@ -206,6 +206,10 @@ export class Api {
     return body === undefined ? test : test.send(body);
   }
 
+  put(path: string, body: object | string): request.Test {
+    return this.auth(request(this.app.getHttpServer()).put(`/api/v1${path}`)).send(body);
+  }
+
   patch(path: string, body: object | string): request.Test {
     return this.auth(request(this.app.getHttpServer()).patch(`/api/v1${path}`)).send(body);
   }
