@@ -36,7 +36,7 @@ import { IdempotencyInterceptor } from '../common/idempotency.interceptor';
 import { ActionDto, CreateFormDto, UpdateFormDto } from './dto/form.dto';
 import { ListFormsQueryDto, TasksQueryDto } from './dto/query.dto';
 import { EServicesService, URL_ACTIONS, UrlAction } from './eservices.service';
-import { FormPage, HistoryEntry, TaskPage } from './dto/views';
+import { FormPage, HistoryEntry, PreviewView, TaskPage } from './dto/views';
 import { ProblemView } from '../common/problem.view';
 import { FormView } from './form-view';
 
@@ -107,6 +107,16 @@ export class EServicesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<FormView> {
     return etag(reply, await this.eservices.update(caller, id, dto, ifMatch));
+  }
+
+  @Get(':id/preview')
+  @ApiOperation({
+    summary: 'What submit (or the completion) would find now, and the registry before and after; changes nothing',
+  })
+  @ApiOkResponse({ type: PreviewView })
+  @ApiConflictResponse({ type: ProblemView, description: 'Completed, Rejected or Discarded: nothing to preview' })
+  preview(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<PreviewView> {
+    return this.eservices.preview(caller, id);
   }
 
   @Get(':id/history')

@@ -1,5 +1,6 @@
 import { Metrics } from '../common/metrics';
 import { indexForSearch } from './form-search';
+import { Preview, previewForm } from './forms/form-preview';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
@@ -102,6 +103,23 @@ export class EServicesService {
 
   async get(caller: Caller, id: string): Promise<FormView> {
     return this.view(await this.loadVisible(this.reads.manager, caller, id));
+  }
+
+  /**
+   * What submit, or at HKEX the completion, would find if asked now, and the registry before
+   * and after (SPEC §11). Changes nothing. A participant looking at a form at HKEX sees its
+   * registry impact only, not HKEX's own check; a final status has nothing left to preview.
+   */
+  async preview(caller: Caller, id: string): Promise<Preview> {
+    const em = this.reads.manager;
+    const form = await this.loadVisible(em, caller, id);
+    if (form.status === 'COMPLETED' || form.status === 'REJECTED' || form.status === 'DISCARDED')
+      throw new DomainError('WRONG_STATE', `The form is ${STATUS_LABELS[form.status]}: nothing is left to preview.`, {
+        currentStatus: form.status,
+      });
+    const snapshot = await this.registry.snapshot(em, form.participantshipId);
+    const withChecks = form.status !== 'SENT_TO_HKEX' || this.actorKind(caller) === 'operator';
+    return previewForm(contentOf(form), snapshot, withChecks);
   }
 
   async history(caller: Caller, id: string): Promise<HistoryEntry[]> {

@@ -291,6 +291,11 @@ describe('Access-control matrix: every served route × every kind of caller (SPE
       { given: 'a draft', call: onShared('draft'), expect:                                       [401, 200, 200, 403, 404, 404, 403] },
       { given: 'a form Sent to HKEX', call: onShared('sent'), expect:                            [401, 200, 200, 403, 404, 200, 403] },
     ],
+    'GET /api/v1/eservices/:id/preview': [
+      { given: 'a draft', call: onShared('draft'), expect:                                       [401, 200, 200, 403, 404, 404, 403] },
+      { given: 'a form Sent to HKEX', call: onShared('sent'), expect:                            [401, 200, 200, 403, 404, 200, 403] },
+      { given: 'a Completed form', call: onShared('completed'), expect:                          [401, 409, 409, 403, 404, 409, 403] },
+    ],
     'GET /api/v1/eservices/:id/pdf': [
       { given: 'a draft', call: onShared('draft'), expect:                                       [401, 409, 409, 403, 404, 404, 403] },
       { given: 'a Completed form', call: onShared('completed'), expect:                          [401, 200, 200, 403, 404, 200, 403] },

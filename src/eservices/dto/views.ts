@@ -62,3 +62,64 @@ export class HistoryEntry {
   @ApiProperty({ description: 'UTC' }) at!: string;
   @ApiProperty({ nullable: true, type: String }) message!: string | null;
 }
+
+export class PreviewProblemView {
+  @ApiProperty({ example: 'lines[0].userId' }) field!: string;
+  @ApiProperty({ enum: ['FORM_INVALID', 'BUSINESS_RULE'], description: 'The code submit would refuse with' })
+  code!: 'FORM_INVALID' | 'BUSINESS_RULE';
+  @ApiProperty() message!: string;
+}
+
+export class PreviewWarningView {
+  @ApiProperty() field!: string;
+  @ApiProperty() message!: string;
+}
+
+export class ListingTotalsView {
+  @ApiProperty({ description: 'MAX. NO. OF USERS' }) maxUsers!: number;
+  @ApiProperty({ description: 'TOTAL NO. OF USERS' }) totalUsers!: number;
+  @ApiProperty({ description: 'TOTAL NO. OF DELEGATED ADMINISTRATORS' }) totalDelegatedAdministrators!: number;
+  @ApiProperty({ description: 'TOTAL NO. OF USERS EXCEPT DELEGATED ADMINISTRATORS' })
+  totalUsersExceptDelegatedAdministrators!: number;
+}
+
+export class DaCountView {
+  @ApiProperty() before!: number;
+  @ApiProperty() after!: number;
+  @ApiProperty() minimum!: number;
+}
+
+export class EnabledDasView {
+  @ApiProperty({ type: DaCountView }) maker!: DaCountView;
+  @ApiProperty({ type: DaCountView }) checker!: DaCountView;
+}
+
+export class LineImpactView {
+  @ApiPropertyOptional({ description: "The form's line (Add lines)" }) line?: number;
+  @ApiProperty({ enum: ['update', 'create', 'delete'] }) change!: 'update' | 'create' | 'delete';
+  @ApiProperty() userId!: string;
+  @ApiPropertyOptional({ description: 'The User ID an Add line would get' }) assignedUserId?: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) emailBefore?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) emailAfter?: string | null;
+  @ApiPropertyOptional({ nullable: true, enum: ['ENABLED', 'DISABLED'] }) statusBefore?: string | null;
+  @ApiPropertyOptional({ nullable: true, enum: ['ENABLED', 'DISABLED'] }) statusAfter?: string | null;
+}
+
+export class RegistryImpactView {
+  @ApiProperty({ type: ListingTotalsView }) before!: ListingTotalsView;
+  @ApiProperty({ type: ListingTotalsView }) after!: ListingTotalsView;
+  @ApiProperty({ type: EnabledDasView }) enabledDas!: EnabledDasView;
+  @ApiProperty({ type: [LineImpactView] }) lines!: LineImpactView[];
+}
+
+export class PreviewView {
+  @ApiProperty({
+    nullable: true,
+    type: Boolean,
+    description: 'Would pass submit (or the completion) now; null for a participant looking at a form at HKEX',
+  })
+  ready!: boolean | null;
+  @ApiProperty({ type: [PreviewProblemView] }) problems!: PreviewProblemView[];
+  @ApiProperty({ type: [PreviewWarningView] }) warnings!: PreviewWarningView[];
+  @ApiProperty({ type: RegistryImpactView }) registryImpact!: RegistryImpactView;
+}
