@@ -42,6 +42,7 @@ import { BackgroundService } from './queue/background.service';
 import { OutboxRetention } from './queue/outbox-retention';
 import { OutboxService } from './queue/outbox.service';
 import { QueueMetrics } from './queue/queue-metrics';
+import { QueueStats } from './queue/queue-stats';
 import { RedisConnections } from './queue/redis-connections';
 import { WorkersService } from './queue/workers.service';
 
@@ -107,6 +108,7 @@ import { WorkersService } from './queue/workers.service';
     NotificationsService,
     WorkersService,
     BackgroundService,
+    QueueStats,
     RedisHealthIndicator,
     { provide: EmailRenderer, useValue: new EmailRenderer() },
     {
