@@ -33,6 +33,8 @@ import { RegistryController } from './registry/registry.controller';
 import { RegistryService } from './registry/registry.service';
 import { HkexJobs } from './eservices/processing/hkex-jobs';
 import { RedisHealthIndicator } from './health/redis.health';
+import { WorkHealthIndicator } from './health/work.health';
+import { LivenessRoute } from './health/liveness';
 import { DeliveriesController } from './notifications/deliveries.controller';
 import { EmailRenderer } from './notifications/email-renderer';
 import { MailTransport, OutboxFolderTransport, SmtpTransport } from './notifications/mail-transport';
@@ -110,6 +112,8 @@ import { WorkersService } from './queue/workers.service';
     BackgroundService,
     QueueStats,
     RedisHealthIndicator,
+    WorkHealthIndicator,
+    LivenessRoute,
     { provide: EmailRenderer, useValue: new EmailRenderer() },
     {
       provide: MailTransport,

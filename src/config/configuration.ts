@@ -82,6 +82,23 @@ export const queueConfig = registerAs('queue', () => {
   };
 });
 
+export const healthConfig = registerAs('health', () => {
+  const env = readEnvironment();
+  return {
+    /**
+     * Readiness fails when the oldest unpublished outbox row is older than this: the relay
+     * publishes every OUTBOX_RELAY_MS (250 ms), so a minute means no relay is publishing.
+     */
+    outboxMaxAgeMs: env.HEALTH_OUTBOX_MAX_AGE_MS,
+    /**
+     * Readiness fails when the job next in line of a queue has not been taken for this long
+     * (no worker connected, or workers that stopped taking jobs). Longer than a worker
+     * restart; delayed jobs (retries in backoff) do not count.
+     */
+    queueStallMs: env.HEALTH_QUEUE_STALL_MS,
+  };
+});
+
 export const mailConfig = registerAs('mail', () => {
   const env = readEnvironment();
   return {
@@ -92,4 +109,4 @@ export const mailConfig = registerAs('mail', () => {
   };
 });
 
-export const CONFIG_NAMESPACES = [appConfig, databaseConfig, authConfig, queueConfig, mailConfig];
+export const CONFIG_NAMESPACES = [appConfig, databaseConfig, authConfig, queueConfig, healthConfig, mailConfig];
