@@ -35,6 +35,7 @@ import { HkexJobs } from './eservices/processing/hkex-jobs';
 import { RedisHealthIndicator } from './health/redis.health';
 import { WorkHealthIndicator } from './health/work.health';
 import { LivenessRoute } from './health/liveness';
+import { HttpDrain } from './health/http-drain';
 import { DeliveriesController } from './notifications/deliveries.controller';
 import { EmailRenderer } from './notifications/email-renderer';
 import { MailTransport, OutboxFolderTransport, SmtpTransport } from './notifications/mail-transport';
@@ -114,6 +115,7 @@ import { WorkersService } from './queue/workers.service';
     RedisHealthIndicator,
     WorkHealthIndicator,
     LivenessRoute,
+    HttpDrain,
     { provide: EmailRenderer, useValue: new EmailRenderer() },
     {
       provide: MailTransport,

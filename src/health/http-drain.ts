@@ -1,0 +1,29 @@
+import { BeforeApplicationShutdown, Injectable, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * From the shutdown signal on, every answer closes its connection. The HTTP server's close
+ * ends the connections idle at that moment and waits for the others; a keep-alive
+ * connection whose request was still running would otherwise stay open after its answer
+ * (until the client's idle timeout, up to 72 s), holding the process and the Redis it stops last.
+ */
+@Injectable()
+export class HttpDrain implements OnModuleInit, BeforeApplicationShutdown {
+  private draining = false;
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  onModuleInit(): void {
+    const http = this.adapterHost.httpAdapter as { getInstance(): FastifyInstance } | undefined;
+    if (!http) return; // a worker process serves no HTTP
+    http.getInstance().addHook('onSend', async (_request, reply, payload) => {
+      if (this.draining) void reply.header('connection', 'close');
+      return payload;
+    });
+  }
+
+  beforeApplicationShutdown(): void {
+    this.draining = true;
+  }
+}
