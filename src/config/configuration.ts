@@ -69,6 +69,11 @@ export const queueConfig = registerAs('queue', () => {
     mailConcurrency: env.MAIL_CONCURRENCY,
     /** How long a job may run before another worker takes it over (a killed worker's jobs come back after this). */
     lockDurationMs: env.JOB_LOCK_MS,
+    /**
+     * At shutdown, how long the jobs in hand may take to finish before they go back to the queue
+     * (well within a service manager's grace period: Kubernetes waits 30 s before SIGKILL).
+     */
+    shutdownJobWaitMs: env.SHUTDOWN_JOB_WAIT_MS,
     relayIntervalMs: env.OUTBOX_RELAY_MS,
     /** A row published this long ago and still not done is published again (Redis may have lost it). */
     republishAfterMs: env.OUTBOX_REPUBLISH_MS,

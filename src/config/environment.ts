@@ -51,6 +51,7 @@ export class Environment {
   @IsInt() @Min(1) @Max(500) WORKER_CONCURRENCY = 20;
   @IsInt() @Min(1) @Max(500) MAIL_CONCURRENCY = 50;
   @IsInt() @Min(1000) @Max(600_000) JOB_LOCK_MS = 30_000;
+  @IsInt() @Min(0) @Max(600_000) SHUTDOWN_JOB_WAIT_MS = 10_000;
   @IsInt() @Min(10) @Max(60_000) OUTBOX_RELAY_MS = 250;
   @IsInt() @Min(1000) @Max(86_400_000) OUTBOX_REPUBLISH_MS = 120_000;
   @IsInt() @Min(1) @Max(36_500) OUTBOX_RETENTION_DAYS = 30;
