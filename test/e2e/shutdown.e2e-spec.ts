@@ -192,3 +192,75 @@ describe('SIGTERM to the service under load', () => {
     expect(await second.service.exited).toBe('SIGTERM');
   });
 });
+
+describe('SIGTERM while a job cannot finish (a mail server that does not answer)', () => {
+  let dir: string;
+  let database: { url: string; drop(): Promise<void> };
+  let silent: SmtpSink;
+  let working: SmtpSink;
+  let redis = 0;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'eservices-shutdown-'));
+    database = await freshDatabase(dir);
+    silent = await SmtpSink.start({ ackDelayMs: 60_000 });
+    working = await SmtpSink.start();
+  });
+  afterAll(async () => {
+    await killAll();
+    if (redis && processExists(redis)) process.kill(redis, 'SIGKILL');
+    await silent?.close();
+    await working?.close();
+    await database?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function start(smtpUrl: string): Promise<{ service: WorkerProcess; base: string }> {
+    const service = spawnService({
+      DATABASE_URL: database.url,
+      VAR_DIR: dir,
+      PORT: '0',
+      SMTP_URL: smtpUrl,
+      TWO_FACTOR: 'off',
+      SHUTDOWN_JOB_WAIT_MS: '1000',
+    });
+    const line = await service.line(/Listening on http:\/\/localhost:\d+/);
+    return { service, base: /(http:\/\/localhost:\d+)/.exec(line)![1] };
+  }
+
+  it('the jobs in hand go back to the queue after SHUTDOWN_JOB_WAIT_MS, and the next start sends them', async () => {
+    const { service, base } = await start(silent.url);
+    redis = await redisPid(join(dir, 'redis', 'redis.sock'));
+    const maker = await token(base, USERS.maker);
+    for (let i = 0; i < 2; i++) {
+      const id = await createDraft(base, maker);
+      expect((await send(base, 'submit', `/eservices/${id}/submit`, {}, maker)).status).toBe(200);
+    }
+    await eventually(() => silent.inFlight === 4, 'the four e-mails held at the mail server');
+
+    const signalledAt = Date.now();
+    process.kill(-service.pid, 'SIGTERM');
+    await service.exited;
+    // One second for the jobs, not the mail server's minute nor a job lock's 30 s.
+    expect(Date.now() - signalledAt).toBeLessThan(8000);
+    expect(service.output()).toMatch(/4 job\(s\) still running after 1000 ms: back to the queue/);
+    expect(processExists(redis)).toBe(false);
+
+    const inspect = new EmbeddedRedis(join(dir, 'redis'));
+    await inspect.start();
+    const queue = new Queue(QUEUE_NAMES.notifications, { connection: { path: inspect.socket } });
+    const left = await queue.getJobCounts('wait', 'active', 'completed', 'failed');
+    await queue.close();
+    await inspect.stop();
+    expect(left).toEqual({ wait: 4, active: 0, completed: 0, failed: 0 });
+
+    const second = await start(working.url);
+    redis = await redisPid(join(dir, 'redis', 'redis.sock'));
+    await working.waitFor((m) => m.length === 4, 10_000, 'the four e-mails, sent by the next start');
+    await working.settle(300);
+    expect(working.messages).toHaveLength(4);
+    expect(silent.messages).toHaveLength(0);
+    process.kill(-second.service.pid, 'SIGTERM');
+    await second.service.exited;
+  });
+});
