@@ -34,6 +34,9 @@ import { RegistryController } from './registry/registry.controller';
 import { RegistryService } from './registry/registry.service';
 import { HkexJobs } from './eservices/processing/hkex-jobs';
 import { RedisHealthIndicator } from './health/redis.health';
+import { WorkHealthIndicator } from './health/work.health';
+import { LivenessRoute } from './health/liveness';
+import { HttpDrain } from './health/http-drain';
 import { DeliveriesController } from './notifications/deliveries.controller';
 import { EmailRenderer } from './notifications/email-renderer';
 import { MailTransport, OutboxFolderTransport, SmtpTransport } from './notifications/mail-transport';
@@ -43,6 +46,7 @@ import { BackgroundService } from './queue/background.service';
 import { OutboxRetention } from './queue/outbox-retention';
 import { OutboxService } from './queue/outbox.service';
 import { QueueMetrics } from './queue/queue-metrics';
+import { QueueStats } from './queue/queue-stats';
 import { RedisConnections } from './queue/redis-connections';
 import { WorkersService } from './queue/workers.service';
 
@@ -109,7 +113,11 @@ import { WorkersService } from './queue/workers.service';
     NotificationsService,
     WorkersService,
     BackgroundService,
+    QueueStats,
     RedisHealthIndicator,
+    WorkHealthIndicator,
+    LivenessRoute,
+    HttpDrain,
     { provide: EmailRenderer, useValue: new EmailRenderer() },
     {
       provide: MailTransport,

@@ -69,6 +69,11 @@ export const queueConfig = registerAs('queue', () => {
     mailConcurrency: env.MAIL_CONCURRENCY,
     /** How long a job may run before another worker takes it over (a killed worker's jobs come back after this). */
     lockDurationMs: env.JOB_LOCK_MS,
+    /**
+     * At shutdown, how long the jobs in hand may take to finish before they go back to the queue
+     * (well within a service manager's grace period: Kubernetes waits 30 s before SIGKILL).
+     */
+    shutdownJobWaitMs: env.SHUTDOWN_JOB_WAIT_MS,
     relayIntervalMs: env.OUTBOX_RELAY_MS,
     /** A row published this long ago and still not done is published again (Redis may have lost it). */
     republishAfterMs: env.OUTBOX_REPUBLISH_MS,
@@ -82,6 +87,23 @@ export const queueConfig = registerAs('queue', () => {
   };
 });
 
+export const healthConfig = registerAs('health', () => {
+  const env = readEnvironment();
+  return {
+    /**
+     * Readiness fails when the oldest unpublished outbox row is older than this: the relay
+     * publishes every OUTBOX_RELAY_MS (250 ms), so a minute means no relay is publishing.
+     */
+    outboxMaxAgeMs: env.HEALTH_OUTBOX_MAX_AGE_MS,
+    /**
+     * Readiness fails when the job next in line of a queue has not been taken for this long
+     * (no worker connected, or workers that stopped taking jobs). Longer than a worker
+     * restart; delayed jobs (retries in backoff) do not count.
+     */
+    queueStallMs: env.HEALTH_QUEUE_STALL_MS,
+  };
+});
+
 export const mailConfig = registerAs('mail', () => {
   const env = readEnvironment();
   return {
@@ -92,4 +114,4 @@ export const mailConfig = registerAs('mail', () => {
   };
 });
 
-export const CONFIG_NAMESPACES = [appConfig, databaseConfig, authConfig, queueConfig, mailConfig];
+export const CONFIG_NAMESPACES = [appConfig, databaseConfig, authConfig, queueConfig, healthConfig, mailConfig];

@@ -51,10 +51,13 @@ export class Environment {
   @IsInt() @Min(1) @Max(500) WORKER_CONCURRENCY = 20;
   @IsInt() @Min(1) @Max(500) MAIL_CONCURRENCY = 50;
   @IsInt() @Min(1000) @Max(600_000) JOB_LOCK_MS = 30_000;
+  @IsInt() @Min(0) @Max(600_000) SHUTDOWN_JOB_WAIT_MS = 10_000;
   @IsInt() @Min(10) @Max(60_000) OUTBOX_RELAY_MS = 250;
   @IsInt() @Min(1000) @Max(86_400_000) OUTBOX_REPUBLISH_MS = 120_000;
   @IsInt() @Min(1) @Max(36_500) OUTBOX_RETENTION_DAYS = 30;
   @IsInt() @Min(100) @Max(86_400_000) OUTBOX_PRUNE_MS = 3_600_000;
+  @IsInt() @Min(100) @Max(86_400_000) HEALTH_OUTBOX_MAX_AGE_MS = 60_000;
+  @IsInt() @Min(100) @Max(86_400_000) HEALTH_QUEUE_STALL_MS = 60_000;
   @IsInt() @Min(0) @Max(60_000) CALLER_CACHE_MS = 1000;
   @IsIn(ON_OFF) TWO_FACTOR: (typeof ON_OFF)[number] = 'on';
   @IsInt() @Min(1) @Max(1_000_000) AUTH_RATE_LIMIT_PER_MINUTE = 30;

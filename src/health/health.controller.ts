@@ -1,9 +1,13 @@
 import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/caller';
 import { RedisHealthIndicator } from './redis.health';
+import { WorkHealthIndicator } from './work.health';
+
+/** The health document, and on a 503 each failing part with its reason, e.g. "outbox: oldest unpublished row is 95 s old (threshold 60 s)". */
+export type HealthDocument = HealthCheckResult & { reasons?: string[] };
 
 @ApiTags('Health')
 @Controller('api/health')
@@ -12,20 +16,39 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly work: WorkHealthIndicator,
   ) {}
 
   @Public()
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: the database and Redis answer (503 when one does not)' })
-  async check(@Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOperation({
+    summary:
+      'Readiness: the database and Redis answer, the outbox is published, every queue is served (503 naming the reasons when not)',
+  })
+  async check(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthDocument> {
     try {
-      return await this.health.check([() => this.db.pingCheck('database'), () => this.redis.isHealthy()]);
+      return await this.health.check([
+        () => this.db.pingCheck('database'),
+        () => this.redis.isHealthy(),
+        () => this.work.outboxFlows(),
+        () => this.work.queuesFlow(),
+      ]);
     } catch (e) {
-      // Not ready: 503 with the same health document, saying which part is down.
+      // Not ready: 503 with the same health document, saying which part is down and why.
       if (!(e instanceof ServiceUnavailableException)) throw e;
       void reply.status(503);
-      return e.getResponse();
+      const document = e.getResponse() as HealthCheckResult;
+      return { ...document, reasons: reasonsOf(document) };
     }
   }
+}
+
+/** "queue notifications: 12 jobs waiting, no worker connected; …", one per failing part. */
+function reasonsOf(document: HealthCheckResult): string[] {
+  const reasons = Object.entries(document.error ?? {}).map(([key, value]) => {
+    const message = (value as { message?: unknown }).message;
+    return `${key.replace(':', ' ')}: ${typeof message === 'string' ? message : 'down'}`;
+  });
+  return document.status === 'shutting_down' ? ['shutting down', ...reasons] : reasons;
 }

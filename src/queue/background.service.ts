@@ -11,6 +11,7 @@ import { queueConfig } from '../config/configuration';
 import { MailTransport } from '../notifications/mail-transport';
 import { OutboxRetention } from './outbox-retention';
 import { OutboxService } from './outbox.service';
+import { QueueStats } from './queue-stats';
 import { RedisConnections } from './redis-connections';
 import { WorkersService } from './workers.service';
 
@@ -29,6 +30,7 @@ export class BackgroundService implements OnApplicationBootstrap, BeforeApplicat
     private readonly outbox: OutboxService,
     private readonly workers: WorkersService,
     private readonly retention: OutboxRetention,
+    private readonly stats: QueueStats,
     private readonly transport: MailTransport,
     @Inject(queueConfig.KEY) private readonly config: ConfigType<typeof queueConfig>,
   ) {}
@@ -50,6 +52,7 @@ export class BackgroundService implements OnApplicationBootstrap, BeforeApplicat
     await this.workers.stop();
     await this.retention.stop();
     await this.outbox.stop();
+    await this.stats.close();
     this.transport.close();
   }
 

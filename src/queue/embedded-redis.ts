@@ -27,7 +27,9 @@ export class EmbeddedRedis {
     if (await redisAnswers(this.socket)) return;
     mkdirSync(this.dir, { recursive: true });
     const args = [...redisServerArgs(this.dir, this.socket), '--logfile', resolve(this.dir, 'redis.log')];
-    const child = spawn('redis-server', args, { stdio: 'ignore' });
+    // A process group of its own: Ctrl-C in a terminal (or a signal to the service's group)
+    // must not stop Redis before the service has finished with it; stop() stops it last.
+    const child = spawn('redis-server', args, { stdio: 'ignore', detached: true });
     this.child = child;
     const failed = new Promise<never>((_, reject) => {
       child.once('error', (e) =>

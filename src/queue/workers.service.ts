@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { DelayedError, Job, Worker } from 'bullmq';
+import { DelayedError, Job, Queue, Worker } from 'bullmq';
 import { Transactions } from '../common/transactions';
 import { queueConfig } from '../config/configuration';
 import { HkexJobs } from '../eservices/processing/hkex-jobs';
@@ -21,6 +21,8 @@ const ORDER_WAIT_MS = 250;
 export class WorkersService {
   private readonly logger = new Logger('Workers');
   private workers: Worker[] = [];
+  /** The jobs this process is running, with the lock token each was taken with. */
+  private readonly inHand = new Map<string, { job: Job; token?: string }>();
 
   constructor(
     private readonly redis: RedisConnections,
@@ -39,16 +41,16 @@ export class WorkersService {
     };
     const processing = new Worker(
       QUEUE_NAMES.processing,
-      async (job: Job) => {
+      this.tracked(async (job: Job) => {
         if (job.name === 'arrival-check') return this.hkex.arrivalCheck(job.data as JobData<'arrival-check'>);
         if (job.name === 'complete') return this.hkex.complete(job.data as JobData<'complete'>);
         throw new Error(`unknown job ${job.name}`);
-      },
+      }),
       { ...options, connection: this.redis.worker() },
     );
     const notifications = new Worker(
       QUEUE_NAMES.notifications,
-      async (job: Job, token?: string) => {
+      this.tracked(async (job: Job, token?: string) => {
         if (job.name === 'send-otp') {
           const otp = job.data as JobData<'send-otp'>;
           return this.notifications.sendOtp(otp.challengeId, otp.outboxId);
@@ -64,7 +66,7 @@ export class WorkersService {
           }
           throw e;
         }
-      },
+      }),
       { ...options, concurrency: this.config.mailConcurrency, connection: this.redis.worker() },
     );
     notifications.on('failed', (job, error) => {
@@ -88,9 +90,61 @@ export class WorkersService {
     );
   }
 
-  /** Graceful: waits for the jobs in hand to finish; jobs not started stay in the queue. */
+  /**
+   * Graceful: takes no new job and gives the jobs in hand SHUTDOWN_JOB_WAIT_MS to finish; jobs
+   * not started stay in the queue. A job still running then (a mail server that does not
+   * answer) goes back to the queue at once, rather than staying active until its lock
+   * expires; jobs are idempotent, so the worker that takes it does its work once. Each step
+   * is bounded: with Redis away, BullMQ's calls would wait for it for ever.
+   */
   async stop(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()));
+    const workers = this.workers;
     this.workers = [];
+    const deadline = Date.now() + this.config.shutdownJobWaitMs;
+    await within(Promise.all(workers.map((w) => w.pause(true))), deadline);
+    while (this.inHand.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const left = [...this.inHand.values()];
+    // Closed first, without waiting for the jobs left: a fetch still under way would take a
+    // job back as soon as it is in the queue again.
+    await within(Promise.all(workers.map((w) => w.close(left.length > 0))), Math.max(deadline, Date.now()) + 1000);
+    if (left.length === 0) return;
+    this.logger.warn(
+      `${left.length} job(s) still running after ${this.config.shutdownJobWaitMs} ms: back to the queue`,
+    );
+    const queues = new Map<string, Queue>();
+    const queueOf = (name: string): Queue => {
+      let q = queues.get(name);
+      if (!q) queues.set(name, (q = new Queue(name, { connection: this.redis.producer() })));
+      return q;
+    };
+    const back = left.map(async ({ job, token }) => {
+      const again = await Job.fromId(queueOf(job.queueName), job.id!);
+      await again?.moveToWait(token);
+    });
+    await within(Promise.all(back), Date.now() + 2000);
+    await within(Promise.all([...queues.values()].map((q) => q.close())), Date.now() + 1000);
+  }
+
+  /** The processor, with its job counted in hand while it runs. */
+  private tracked<R>(processor: (job: Job, token?: string) => Promise<R>) {
+    return async (job: Job, token?: string): Promise<R> => {
+      const key = `${job.queueName}/${job.id}`;
+      this.inHand.set(key, { job, token });
+      try {
+        return await processor(job, token);
+      } finally {
+        this.inHand.delete(key);
+      }
+    };
   }
 }
+
+/** Waits for `work` to settle, or until the time `until` (ms since the epoch), whichever comes first. */
+async function within(work: Promise<unknown>, until: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, until - Date.now()))));
+  await Promise.race([work.then(noop, noop), limit]);
+  clearTimeout(timer);
+}
+
+const noop = (): void => undefined;

@@ -323,6 +323,7 @@ describe('Access-control matrix: every served route × every kind of caller (SPE
     'GET /api/health': { given: 'the database and Redis up', expect: PUBLIC },
     // Prometheus's scrape target: open unless METRICS_TOKEN is set (tested in metrics.e2e-spec.ts).
     'GET /metrics': { given: 'no METRICS_TOKEN', expect: PUBLIC },
+    'GET /api/health/live': { given: 'the process answers', expect: PUBLIC },
     'GET /api/docs': { given: 'the page', expect: PUBLIC },
     'GET /api/docs/': { given: 'the page', expect: PUBLIC },
     'GET /api/docs/index.html': { given: 'the page', expect: PUBLIC },

@@ -114,6 +114,19 @@ export class WorkerProcess {
     }
   }
 
+  /** Resolves with the first line matching `pattern`; fails if the process exits first or after `timeoutMs`. */
+  async line(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.lines.find((l) => pattern.test(l));
+      if (found) return found;
+      if (!this.alive) throw new Error(`process ${this.pid} exited before writing ${pattern}:\n${this.output()}`);
+      if (Date.now() > deadline)
+        throw new Error(`process ${this.pid} did not write ${pattern} within ${timeoutMs} ms:\n${this.output()}`);
+      await sleep(50);
+    }
+  }
+
   /** Sends `signal` and waits for the process to end. */
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     if (!this.alive) return;
@@ -142,6 +155,24 @@ export function spawnWorker(t: TestApp, env: Record<string, string>): WorkerProc
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  started.add(child);
+  child.once('exit', () => started.delete(child));
+  return new WorkerProcess(child);
+}
+
+/**
+ * Starts the service itself (`node dist/src/main.js`) with `env` (DATABASE_URL, VAR_DIR, PORT …),
+ * in a process group of its own, as a terminal or a service manager runs it: a signal to the
+ * group (`process.kill(-pid, …)`) reaches it and every process it started.
+ */
+export function spawnService(env: Record<string, string>): WorkerProcess {
+  if (!existsSync(SERVICE_ENTRY)) throw new Error(`${SERVICE_ENTRY} is missing: run npx tsc -p tsconfig.build.json`);
+  const child = spawn(process.execPath, [SERVICE_ENTRY], {
+    cwd: ROOT,
+    env: { ...process.env, JWT_SECRET: TEST_JWT_SECRET, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   started.add(child);
   child.once('exit', () => started.delete(child));
@@ -211,7 +242,7 @@ export async function terminateRedis(socket: string, timeoutMs = 10_000): Promis
   return pid;
 }
 
-function processExists(pid: number): boolean {
+export function processExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -139,7 +139,8 @@ export class SmtpSink {
         this.onAccepted?.(this.messages[this.messages.length - 1]);
         for (const l of this.listeners) l();
       };
-      if (this.options.ackDelayMs) setTimeout(accept, this.options.ackDelayMs);
+      // unref: a server that never answers must not keep the test run alive after close().
+      if (this.options.ackDelayMs) setTimeout(accept, this.options.ackDelayMs).unref();
       else accept();
     });
   }

@@ -163,7 +163,7 @@ export async function currentTotp(app: NestFastifyApplication, clock: FixedClock
  * A database of the test's own: a SQLite file in its folder, or, when TEST_DATABASE_URL
  * names a PostgreSQL server, a new database there (test files run in parallel workers).
  */
-async function freshDatabase(dir: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function freshDatabase(dir: string): Promise<{ url: string; drop(): Promise<void> }> {
   const server = process.env.TEST_DATABASE_URL;
   if (!server?.startsWith('postgres')) {
     return { url: `sqlite://${join(dir, 'eservices.sqlite')}`, drop: async () => undefined };
