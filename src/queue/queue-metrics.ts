@@ -1,19 +1,21 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Metrics } from '../common/metrics';
 import { OutboxService } from './outbox.service';
-import { QUEUE_NAMES } from './queues';
+import { QueueStats } from './queue-stats';
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 
 /**
  * The gauges of global state, read at each scrape from the database (the outbox) and from
- * Redis (the queues), so any process, an API with WORKERS=off too, reports the same.
+ * Redis (the queues, through QueueStats, which readiness reads too), so any process, an API
+ * with WORKERS=off too, reports the same.
  */
 @Injectable()
 export class QueueMetrics implements OnModuleInit {
   constructor(
     private readonly metrics: Metrics,
     private readonly outbox: OutboxService,
+    private readonly queues: QueueStats,
   ) {}
 
   onModuleInit(): void {
@@ -34,11 +36,9 @@ export class QueueMetrics implements OnModuleInit {
       oldest.set((backlog.oldestUnpublishedAgeMs ?? 0) / 1000);
     });
     this.metrics.onCollect(async () => {
-      for (const name of Object.values(QUEUE_NAMES)) {
-        const queue = this.outbox.queue(name);
-        const [counts, connected] = await Promise.all([queue.getJobCounts(...JOB_STATES), queue.getWorkersCount()]);
-        for (const state of JOB_STATES) jobs.set({ queue: name, state }, counts[state] ?? 0);
-        workers.set({ queue: name }, connected);
+      for (const state of await this.queues.read()) {
+        for (const name of JOB_STATES) jobs.set({ queue: state.queue, state: name }, state[name]);
+        workers.set({ queue: state.queue }, state.workers);
       }
     });
   }
