@@ -10,7 +10,6 @@ import {
   Post,
   Query,
   Res,
-  UseInterceptors,
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -32,7 +31,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { Caller, CurrentCaller } from '../auth/caller';
 import { DomainError } from '../common/errors';
-import { IdempotencyInterceptor } from '../common/idempotency.interceptor';
+import { Idempotent } from '../common/idempotency.interceptor';
 import { ActionDto, CreateFormDto, UpdateFormDto } from './dto/form.dto';
 import { ListFormsQueryDto, TasksQueryDto } from './dto/query.dto';
 import { EServicesService, URL_ACTIONS, UrlAction } from './eservices.service';
@@ -56,13 +55,7 @@ export class EServicesController {
   constructor(private readonly eservices: EServicesService) {}
 
   @Post()
-  @UseInterceptors(IdempotencyInterceptor)
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description:
-      'Sent again with the same request within 24 hours, the first answer is replayed and nothing is done twice (SPEC §11)',
-  })
+  @Idempotent()
   @ApiOperation({ summary: 'Create a DA3 or DA4 draft (maker)' })
   @ApiCreatedResponse({ type: FormView })
   async create(
@@ -145,13 +138,7 @@ export class EServicesController {
 
   @Post(':id/:action')
   @HttpCode(200)
-  @UseInterceptors(IdempotencyInterceptor)
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description:
-      'Sent again with the same request within 24 hours, the first answer is replayed and nothing is done twice (SPEC §11)',
-  })
+  @Idempotent()
   @ApiOperation({
     summary: 'A workflow action (SPEC §5)',
     description:

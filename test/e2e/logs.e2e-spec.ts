@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { totpNow } from '../../src/auth/one-time-passwords';
 import { DEMO_PASSWORD } from '../../src/registry/demo-data';
 import { ServiceProcess, sleep } from '../support/processes';
+import { da3 } from '../support/test-app';
 
 /**
  * The service's log as an operator's log system reads it: a real service process (demo data,
@@ -76,14 +77,7 @@ beforeAll(async () => {
   const draft = await call('/eservices', {
     token: maker,
     requestId: 'trace-me.42',
-    body: {
-      formType: 'DA3',
-      clearingHouse: 'HKSCC',
-      participantId: 'B01234',
-      requestType: 'CHANGE',
-      lines: [{ userId: 'B01234X1', email: 'ABC@bank.com.hk' }],
-      declarationAccepted: true,
-    },
+    body: da3(),
   });
   expect(draft.status).toBe(201);
   expect(
