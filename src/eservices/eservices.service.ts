@@ -387,10 +387,16 @@ export class EServicesService {
     await indexForSearch(em, this.sql, form);
   }
 
+  /**
+   * A new draft with the source's content (SPEC §5). The declaration is not copied: whoever
+   * submits the clone declares for it (SPEC §11). The source's history records the clone
+   * too, without a new version: its content and status do not change.
+   */
   private async cloneOf(em: EntityManager, source: EServiceForm, caller: Caller, now: Date): Promise<EServiceForm> {
     const clone = em.create(EServiceForm, {
       ...source,
       ...newDraft(caller, now),
+      declarationAccepted: false,
       lines: source.lines.map(({ assignedUserId: _assigned, ...rest }) => rest),
       clonedFromId: source.id,
     });
@@ -398,6 +404,7 @@ export class EServicesService {
     await indexForSearch(em, this.sql, clone);
     const from = source.referenceNumber ?? 'a draft';
     await this.record(em, clone, 'clone', null, caller, `Cloned from ${from}`, now);
+    await this.record(em, source, 'clone', source.status, caller, `Cloned into a new draft (${clone.id})`, now);
     return clone;
   }
 
