@@ -7,7 +7,16 @@ import { ProblemJson } from '../support/fixtures';
 import { loadLoginUser } from '../support/login';
 import { Api, da3, da4, expectStatus, startTestApp, TestApp, USERS } from '../support/test-app';
 import { getMetadataStorage } from 'class-validator';
-import { ChangePasswordDto, LoginDto, OtpDto, ResetConfirmDto, ResetRequestDto } from '../../src/auth/auth.dto';
+import {
+  ChangePasswordDto,
+  EnrolmentConfirmDto,
+  LoginDto,
+  OtpChannelDto,
+  OtpDto,
+  ResetConfirmDto,
+  ResetRequestDto,
+  UpdateMeDto,
+} from '../../src/auth/auth.dto';
 import {
   ActionDto,
   ContactDto,
@@ -281,7 +290,7 @@ interface FieldRule {
 }
 /** A request body the service validates, a valid instance of it, and every field it has. */
 interface TypedBody {
-  method: 'post' | 'patch';
+  method: 'post' | 'patch' | 'put';
   /** `{draft}` stands for the fuzzed draft's id. */
   path: string;
   caller?: CallerName;
@@ -370,6 +379,30 @@ const BODIES: TypedBody[] = [
       confirmPassword: NEW_PASSWORD,
     }),
     fields: [str('challengeId'), str('emailOtp'), str('totp'), str('newPassword'), str('confirmPassword')],
+  },
+  {
+    method: 'patch',
+    path: '/me',
+    caller: 'viewer',
+    dtos: { '': UpdateMeDto },
+    base: () => ({ language: 'en' }),
+    fields: [str('language')],
+  },
+  {
+    method: 'put',
+    path: '/me/otp-channel',
+    caller: 'viewer',
+    dtos: { '': OtpChannelDto },
+    base: () => ({ channel: 'email' }),
+    fields: [str('channel')],
+  },
+  {
+    method: 'post',
+    path: '/auth/totp/enrolment/confirm',
+    caller: 'viewer',
+    dtos: { '': EnrolmentConfirmDto },
+    base: () => ({ otp: '123456' }),
+    fields: [str('otp')],
   },
   {
     method: 'post',
@@ -482,7 +515,7 @@ describe('Fuzz: random and malformed input (SPEC §8)', () => {
 
   /** Sends one fuzzed request and checks the answer's form; returns it. */
   async function send(
-    method: 'post' | 'patch',
+    method: 'post' | 'patch' | 'put',
     path: string,
     wire: Wire,
     caller?: CallerName,
