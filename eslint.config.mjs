@@ -18,6 +18,27 @@ export default tseslint.config(
     },
   },
   {
+    // @IsOptional lets null through as if the field were absent: request DTOs say which
+    // fields may be null with OptionalNotNull / OptionalOrNull (src/common/validation.ts).
+    // The environment schema keeps it: a variable is unset or a string, never null.
+    files: ['src/**/*.ts'],
+    ignores: ['src/config/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'class-validator',
+              importNames: ['IsOptional'],
+              message: 'Use OptionalNotNull or OptionalOrNull from src/common/validation.ts: @IsOptional accepts null.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },

@@ -9,7 +9,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { OptionalNotNull } from '../common/validation';
 import { DomainError, notFound } from '../common/errors';
 import { AUDIT_EVENTS, AuditEventName } from './audit-event.entity';
 import { AuthService, RequestOrigin } from './auth.service';
@@ -18,10 +19,16 @@ import { Caller, CurrentCaller, Origin } from './caller';
 const toInt = Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value));
 
 class AuditQuery {
-  @ApiPropertyOptional({ enum: AUDIT_EVENTS }) @IsOptional() @IsIn(AUDIT_EVENTS) event?: AuditEventName;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(254) username?: string;
-  @ApiPropertyOptional({ minimum: 1 }) @IsOptional() @toInt @IsInt() @Min(1) page?: number;
-  @ApiPropertyOptional({ minimum: 1, maximum: 200 }) @IsOptional() @toInt @IsInt() @Min(1) @Max(200) pageSize?: number;
+  @ApiPropertyOptional({ enum: AUDIT_EVENTS }) @OptionalNotNull() @IsIn(AUDIT_EVENTS) event?: AuditEventName;
+  @ApiPropertyOptional() @OptionalNotNull() @IsString() @MaxLength(254) username?: string;
+  @ApiPropertyOptional({ minimum: 1 }) @OptionalNotNull() @toInt @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 200 })
+  @OptionalNotNull()
+  @toInt
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  pageSize?: number;
 }
 
 class AuditEventView {

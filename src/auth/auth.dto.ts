@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { OptionalNotNull } from '../common/validation';
 import { USER_LANGUAGES, UserLanguage } from './app-user.entity';
 
 export class LoginDto {
@@ -18,7 +19,7 @@ export class LoginDto {
 
 export class UpdateMeDto {
   @ApiPropertyOptional({ enum: USER_LANGUAGES, description: 'The language of e-mails, PDF records and the console' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(USER_LANGUAGES)
   language?: UserLanguage;
 }
@@ -86,7 +87,7 @@ export class ResetConfirmDto {
   @Matches(/^\d{6}$/, { message: 'emailOtp must be 6 digits' })
   emailOtp!: string;
   @ApiPropertyOptional({ description: 'The code of the authenticator app (a reset; not at first-time set-up)' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Matches(/^\d{6}$/, { message: 'totp must be 6 digits' })
   totp?: string;

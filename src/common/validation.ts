@@ -1,4 +1,5 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
 import { DomainError, FieldError } from './errors';
 
 /** `lines.0.userId` as people read it: `lines[0].userId`. */
@@ -28,3 +29,16 @@ export const strictValidationPipe = (): ValidationPipe =>
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => new DomainError('VALIDATION', 'The request is invalid.', undefined, flatten(errors)),
   });
+
+/**
+ * An optional field of a request: when it is absent its checks are skipped; `null` is not
+ * absent, so the field's type check refuses it (400 naming the field). class-validator's
+ * @IsOptional skips null too, which let a null through to the service: stored where the
+ * contract has no null, or dereferenced (a 500). Every request DTO uses this or
+ * OptionalOrNull, never @IsOptional (the lint forbids it).
+ */
+export const OptionalNotNull = (): PropertyDecorator => ValidateIf((_, value: unknown) => value !== undefined);
+
+/** An optional field the contract lets be null, which clears it (a draft's remarks, request type, …). */
+export const OptionalOrNull = (): PropertyDecorator =>
+  ValidateIf((_, value: unknown) => value !== undefined && value !== null);

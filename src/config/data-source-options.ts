@@ -23,6 +23,7 @@ import { IdempotencyRecord } from '../common/idempotency-record.entity';
 import { IdempotencyKeys1764900000000 } from '../common/migrations/1764900000000-idempotency-keys';
 import { FormSearchTerms1765000000000 } from '../common/migrations/1765000000000-form-search-terms';
 import { UserLanguageAndEnrolment1765100000000 } from '../common/migrations/1765100000000-user-language-and-enrolment';
+import { CompletionMessage1765200000000 } from '../common/migrations/1765200000000-completion-message';
 import { LoginChallenge } from '../auth/login-challenge.entity';
 import { LoginState } from '../auth/login-state.entity';
 import { OutboxMessage } from '../queue/outbox-message.entity';
@@ -58,6 +59,7 @@ export const MIGRATIONS = [
   IdempotencyKeys1764900000000,
   FormSearchTerms1765000000000,
   UserLanguageAndEnrolment1765100000000,
+  CompletionMessage1765200000000,
 ];
 
 /** SQLite durability: WAL with synchronous=FULL, so a committed transition survives a power cut. */

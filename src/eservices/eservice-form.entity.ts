@@ -102,6 +102,10 @@ export class EServiceForm {
   @TimestampColumn({ nullable: true })
   completionRequestedAt!: Date | null;
 
+  /** The operator's message with the requested completion, for its history entry and e-mails. */
+  @Column({ type: 'text', nullable: true })
+  completionMessage!: string | null;
+
   /** Why the last requested completion could not be applied (the registry changed since). */
   @Column({ type: 'simple-json', nullable: true })
   completionProblems!: FieldError[] | null;

@@ -181,7 +181,7 @@ export class EServicesService {
         const current = await this.loadVisible(em, caller, id);
         checkIfMatch(current, ifMatch);
         return action === 'complete'
-          ? this.requestCompletion(em, current, caller)
+          ? this.requestCompletion(em, current, caller, dto)
           : this.transition(em, current, caller, action, dto);
       });
     } catch (e) {
@@ -200,7 +200,8 @@ export class EServicesService {
       if (form?.status === 'SENT_TO_HKEX' && form.completionRequestedById) {
         const operator = await em.findOneByOrFail(AppUser, { id: form.completionRequestedById });
         try {
-          await this.transition(em, form, toCaller(operator), 'complete', {}, true);
+          const requested = { message: form.completionMessage };
+          await this.transition(em, form, toCaller(operator), 'complete', requested, true);
         } catch (e) {
           // The registry changed since the request (or the claim did): nothing was written yet,
           // so the form stays Sent to HKEX with the reasons for the operator.
@@ -211,6 +212,7 @@ export class EServicesService {
             {
               completionRequestedById: null,
               completionRequestedAt: null,
+              completionMessage: null,
               completionProblems: e.errors ?? [{ field: '', message: e.message }],
             },
             this.clock.now(),
@@ -224,15 +226,26 @@ export class EServicesService {
 
   /**
    * The request half of `complete`: checked now against the registry as it is (422 at
-   * once when it cannot be applied), applied by a worker, which checks again.
+   * once when it cannot be applied), applied by a worker, which checks again. The operator's
+   * message waits on the form for the worker's history entry and e-mails.
    */
-  private async requestCompletion(em: EntityManager, current: EServiceForm, caller: Caller): Promise<EServiceForm> {
+  private async requestCompletion(
+    em: EntityManager,
+    current: EServiceForm,
+    caller: Caller,
+    dto: ActionDto,
+  ): Promise<EServiceForm> {
     this.plan('complete', current, caller, false, null);
     await this.processing.checkCompletable(em, current);
     const saved = await this.write(
       em,
       current,
-      { completionRequestedById: caller.id, completionRequestedAt: this.clock.now(), completionProblems: null },
+      {
+        completionRequestedById: caller.id,
+        completionRequestedAt: this.clock.now(),
+        completionMessage: dto.message?.trim() || null,
+        completionProblems: null,
+      },
       this.clock.now(),
     );
     await this.outbox.add(em, 'complete', { formId: current.id });
@@ -277,6 +290,7 @@ export class EServicesService {
       case 'complete':
         changes.lines = await this.processing.applyCompletion(em, current, now);
         changes.completionRequestedById = null;
+        changes.completionMessage = null;
         changes.completionProblems = null;
         break;
       case 'reject':
@@ -285,7 +299,8 @@ export class EServicesService {
         break;
     }
     const saved = await this.write(em, current, changes, now);
-    const message = (action === 'reject' ? dto.reason : dto.message)?.trim() || null;
+    // A rejection without a message keeps its reason as the history's message, as it always has.
+    const message = dto.message?.trim() || (action === 'reject' ? dto.reason?.trim() : null) || null;
     const step = await this.record(em, saved, action, current.status, caller, message, now);
     await this.notifications.plan(em, saved, step);
     if (action === 'confirm') await this.outbox.add(em, 'arrival-check', { formId: saved.id });
@@ -390,10 +405,16 @@ export class EServicesService {
     await indexForSearch(em, this.sql, form);
   }
 
+  /**
+   * A new draft with the source's content (SPEC §5). The declaration is not copied: whoever
+   * submits the clone declares for it (SPEC §11). The source's history records the clone
+   * too, without a new version: its content and status do not change.
+   */
   private async cloneOf(em: EntityManager, source: EServiceForm, caller: Caller, now: Date): Promise<EServiceForm> {
     const clone = em.create(EServiceForm, {
       ...source,
       ...newDraft(caller, now),
+      declarationAccepted: false,
       lines: source.lines.map(({ assignedUserId: _assigned, ...rest }) => rest),
       clonedFromId: source.id,
     });
@@ -401,6 +422,7 @@ export class EServicesService {
     await indexForSearch(em, this.sql, clone);
     const from = source.referenceNumber ?? 'a draft';
     await this.record(em, clone, 'clone', null, caller, `Cloned from ${from}`, now);
+    await this.record(em, source, 'clone', source.status, caller, `Cloned into a new draft (${clone.id})`, now);
     return clone;
   }
 
@@ -515,6 +537,7 @@ const newDraft = (caller: Caller, now: Date) => ({
   rejectionReason: null,
   completionRequestedById: null,
   completionRequestedAt: null,
+  completionMessage: null,
   completionProblems: null,
   createdAt: now,
   updatedAt: now,

@@ -1,7 +1,8 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, Max, Min } from 'class-validator';
+import { OptionalNotNull } from '../common/validation';
 import { Caller, CurrentCaller } from '../auth/caller';
 import { DomainError, notFound } from '../common/errors';
 import { DELIVERY_STATUSES, DeliveryStatus } from './delivery.entity';
@@ -11,19 +12,19 @@ const toInt = Transform(({ value }) => (typeof value === 'string' && /^\d+$/.tes
 
 class DeliveriesQuery {
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(DELIVERY_STATUSES)
   status?: DeliveryStatus;
 
   @ApiPropertyOptional({ minimum: 1 })
-  @IsOptional()
+  @OptionalNotNull()
   @toInt
   @IsInt()
   @Min(1)
   page?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200 })
-  @IsOptional()
+  @OptionalNotNull()
   @toInt
   @IsInt()
   @Min(1)

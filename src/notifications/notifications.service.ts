@@ -243,7 +243,8 @@ export class NotificationsService {
       justProcessedBy: step.actorName,
       processedAt: formatHkt(step.at),
       requireActionFrom: rule.requireActionFrom,
-      message: step.action === 'reject' ? null : step.message,
+      // A rejection's history message is its reason unless the operator wrote a message too.
+      message: step.action === 'reject' && step.message === form.rejectionReason ? null : step.message,
       reason: step.action === 'reject' ? (form.rejectionReason ?? step.message) : null,
       assignedUserIds: form.lines.map((l) => l.assignedUserId).filter((x): x is string => !!x),
     });

@@ -1,10 +1,30 @@
 import fc from 'fast-check';
+import { isDeepStrictEqual } from 'node:util';
 import request from 'supertest';
 import { URL_ACTIONS } from '../../src/eservices/eservices.service';
 import { REQUEST_TYPES } from '../../src/eservices/forms/form-content';
 import { ProblemJson } from '../support/fixtures';
 import { loadLoginUser } from '../support/login';
 import { Api, da3, da4, expectStatus, startTestApp, TestApp, USERS } from '../support/test-app';
+import { getMetadataStorage } from 'class-validator';
+import {
+  ChangePasswordDto,
+  EnrolmentConfirmDto,
+  LoginDto,
+  OtpChannelDto,
+  OtpDto,
+  ResetConfirmDto,
+  ResetRequestDto,
+  UpdateMeDto,
+} from '../../src/auth/auth.dto';
+import {
+  ActionDto,
+  ContactDto,
+  CreateFormDto,
+  Da3LineDto,
+  FormContentDto,
+  UpdateFormDto,
+} from '../../src/eservices/dto/form.dto';
 
 /**
  * SPEC §8 by property-based fuzzing (fast-check): random and malformed input to the login,
@@ -13,6 +33,8 @@ import { Api, da3, da4, expectStatus, startTestApp, TestApp, USERS } from '../su
  * never produces a 5xx; every refusal is application/problem+json without a stack trace;
  * and a refused request changes nothing that can be observed through the API (the target
  * forms and their histories, the form counts of both companies, the tasks, the audit log).
+ * Beside the random cases, a sweep sends null and a value of every other JSON type into every
+ * field of every request body, one at a time: each is a 400 naming that field.
  */
 
 type CallerName = 'maker' | 'checker' | 'viewer' | 'otherMaker' | 'operator';
@@ -257,6 +279,181 @@ const pathSegment = fc
   .oneof(fc.string({ minLength: 1, maxLength: 40 }), nastyString, fc.uuid())
   .filter((s) => s.length > 0 && !hasLoneSurrogate(s));
 
+// --- null and wrong types, field by field ---------------------------------------------------
+
+type JsonType = 'string' | 'integer' | 'boolean' | 'array' | 'object';
+/** A field of a request body: its path in the body, its JSON type, and whether the contract lets it be null. */
+interface FieldRule {
+  path: string;
+  type: JsonType;
+  nullable?: boolean;
+}
+/** A request body the service validates, a valid instance of it, and every field it has. */
+interface TypedBody {
+  method: 'post' | 'patch' | 'put';
+  /** `{draft}` stands for the fuzzed draft's id. */
+  path: string;
+  caller?: CallerName;
+  /** The DTO and the DTOs of its nested objects, by path: the sweep must know each of their fields. */
+  dtos: Record<string, new () => object>;
+  base: () => Record<string, unknown>;
+  fields: FieldRule[];
+}
+
+const str = (path: string, nullable = false): FieldRule => ({ path, type: 'string', nullable });
+const goodLine = {
+  userId: 'B01234X1',
+  email: 'abc@bank.com.hk',
+  surname: 'CHAN',
+  otherNames: 'TAI MAN',
+  daRole: 'maker',
+};
+const goodContact = { name: 'AAA', email: 'aaa@bank.com.hk', phone: '29797111' };
+const content = () => ({
+  remarks: 'r',
+  declarationAccepted: true,
+  contacts: [{ ...goodContact }],
+  requestType: 'CHANGE',
+  lines: [{ ...goodLine }],
+});
+/** The content fields of SPEC §9; remarks, requestType, accounts and a line's fields may be null (cleared). */
+const contentRules: FieldRule[] = [
+  str('remarks', true),
+  { path: 'declarationAccepted', type: 'boolean' },
+  { path: 'contacts', type: 'array' },
+  { path: 'contacts[0]', type: 'object' },
+  str('contacts[0].name'),
+  str('contacts[0].email'),
+  str('contacts[0].phone'),
+  str('requestType', true),
+  { path: 'lines', type: 'array' },
+  { path: 'lines[0]', type: 'object' },
+  str('lines[0].userId', true),
+  str('lines[0].email', true),
+  str('lines[0].surname', true),
+  str('lines[0].otherNames', true),
+  str('lines[0].daRole', true),
+  { path: 'accounts', type: 'integer', nullable: true },
+];
+const contentDtos = { '': FormContentDto, 'contacts[0]': ContactDto, 'lines[0]': Da3LineDto };
+const NEW_PASSWORD = 'Fuzz!Passw0rd-2026-new';
+const BODIES: TypedBody[] = [
+  {
+    method: 'post',
+    path: '/auth/login',
+    dtos: { '': LoginDto },
+    base: () => ({ username: 'nobody@fuzz-nobody.example.com', password: 'Demo!Passw0rd-2026' }),
+    fields: [str('username'), str('password')],
+  },
+  {
+    method: 'post',
+    path: '/auth/otp',
+    dtos: { '': OtpDto },
+    base: () => ({ challengeId: '00000000-0000-4000-8000-000000000000', otp: '123456' }),
+    fields: [str('challengeId'), str('otp')],
+  },
+  {
+    method: 'post',
+    path: '/auth/password',
+    caller: 'viewer',
+    dtos: { '': ChangePasswordDto },
+    base: () => ({ currentPassword: 'Not!ThePassw0rd-2026', newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }),
+    fields: [str('currentPassword'), str('newPassword'), str('confirmPassword')],
+  },
+  {
+    method: 'post',
+    path: '/auth/password-reset',
+    dtos: { '': ResetRequestDto },
+    base: () => ({ username: 'nobody@fuzz-nobody.example.com' }),
+    fields: [str('username')],
+  },
+  {
+    method: 'post',
+    path: '/auth/password-reset/confirm',
+    dtos: { '': ResetConfirmDto },
+    base: () => ({
+      challengeId: '00000000-0000-4000-8000-000000000000',
+      emailOtp: '123456',
+      totp: '123456',
+      newPassword: NEW_PASSWORD,
+      confirmPassword: NEW_PASSWORD,
+    }),
+    fields: [str('challengeId'), str('emailOtp'), str('totp'), str('newPassword'), str('confirmPassword')],
+  },
+  {
+    method: 'patch',
+    path: '/me',
+    caller: 'viewer',
+    dtos: { '': UpdateMeDto },
+    base: () => ({ language: 'en' }),
+    fields: [str('language')],
+  },
+  {
+    method: 'put',
+    path: '/me/otp-channel',
+    caller: 'viewer',
+    dtos: { '': OtpChannelDto },
+    base: () => ({ channel: 'email' }),
+    fields: [str('channel')],
+  },
+  {
+    method: 'post',
+    path: '/auth/totp/enrolment/confirm',
+    caller: 'viewer',
+    dtos: { '': EnrolmentConfirmDto },
+    base: () => ({ otp: '123456' }),
+    fields: [str('otp')],
+  },
+  {
+    method: 'post',
+    path: '/eservices',
+    caller: 'maker',
+    dtos: { ...contentDtos, '': CreateFormDto },
+    base: () => ({ formType: 'DA3', clearingHouse: 'HKSCC', participantId: 'B01234', ...content() }),
+    fields: [str('formType'), str('clearingHouse'), str('participantId'), ...contentRules],
+  },
+  {
+    method: 'patch',
+    path: '/eservices/{draft}',
+    caller: 'maker',
+    dtos: { ...contentDtos, '': UpdateFormDto },
+    base: content,
+    fields: contentRules,
+  },
+  {
+    method: 'post',
+    path: '/eservices/{draft}/submit',
+    caller: 'maker',
+    dtos: { '': ActionDto },
+    base: () => ({}),
+    fields: [str('message', true), str('reason', true)],
+  },
+];
+
+/** A value of each JSON type. */
+const SAMPLES: [type: JsonType | 'number', value: unknown][] = [
+  ['string', 'x'],
+  ['integer', 7],
+  ['number', 1.5],
+  ['boolean', true],
+  ['array', []],
+  ['object', {}],
+];
+/** null (unless the field may be null) and a value of every other JSON type. */
+const wrongValues = (field: FieldRule): unknown[] => [
+  ...(field.nullable ? [] : [null]),
+  ...SAMPLES.filter(([type]) => type !== field.type).map(([, value]) => value),
+];
+/** A copy of `document` with `value` at `path` (`lines[0].email`). */
+function withValueAt(document: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+  const copy = structuredClone(document);
+  const keys = path.split(/\.|\[(\d+)\]/).filter((k) => k !== undefined && k !== '');
+  let at = copy as Record<string, unknown>;
+  for (const key of keys.slice(0, -1)) at = at[key] as Record<string, unknown>;
+  at[keys[keys.length - 1]] = value;
+  return copy;
+}
+
 describe('Fuzz: random and malformed input (SPEC §8)', () => {
   let t: TestApp;
   const apis = {} as Record<CallerName | 'admin', Api>;
@@ -268,6 +465,8 @@ describe('Fuzz: random and malformed input (SPEC §8)', () => {
   const stats = { cases: 0, requests: 0, serverErrors: 0, byStatus: new Map<number, number>() };
   /** The fixed cases of the tests that pin a known 5xx. */
   const pinned = { cases: 0, serverErrors: 0 };
+  /** The cases of the sweep of null and wrong types, field by field. */
+  const typed = { cases: 0 };
   const serverErrorSamples: string[] = [];
 
   beforeAll(async () => {
@@ -300,6 +499,7 @@ describe('Fuzz: random and malformed input (SPEC §8)', () => {
     const statuses = [...stats.byStatus.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`);
     console.log(
       `fuzz: ${stats.cases} random cases, ${stats.requests} requests, 5xx seen: ${stats.serverErrors}; answers ${statuses.join(' ')}\n` +
+        `typed: ${typed.cases} cases of null or a wrong type, field by field\n` +
         `pinned: ${pinned.cases} fixed cases of known 5xx, 5xx seen: ${pinned.serverErrors}` +
         serverErrorSamples.map((x) => `\n  5xx: ${x}`).join(''),
     );
@@ -315,7 +515,7 @@ describe('Fuzz: random and malformed input (SPEC §8)', () => {
 
   /** Sends one fuzzed request and checks the answer's form; returns it. */
   async function send(
-    method: 'post' | 'patch',
+    method: 'post' | 'patch' | 'put',
     path: string,
     wire: Wire,
     caller?: CallerName,
@@ -533,6 +733,64 @@ describe('Fuzz: random and malformed input (SPEC §8)', () => {
         return send('post', `/eservices/${encodeURIComponent(formId)}/${encodeURIComponent(act)}`, wire, who);
       },
     );
+  });
+
+  it('the sweep of null and wrong types knows every field of every request body', () => {
+    const known = (dto: new () => object): string[] =>
+      [
+        ...new Set(
+          getMetadataStorage()
+            .getTargetValidationMetadatas(dto, '', true, false)
+            .map((m) => m.propertyName),
+        ),
+      ].sort();
+    for (const body of BODIES)
+      for (const [at, dto] of Object.entries(body.dtos)) {
+        const prefix = at ? `${at}.` : '';
+        const swept = body.fields
+          .filter((f) => f.path.startsWith(prefix) && !f.path.slice(prefix.length).match(/[.[]/))
+          .map((f) => f.path.slice(prefix.length))
+          .sort();
+        expect({ body: `${body.path} ${at}`, fields: swept }).toEqual({
+          body: `${body.path} ${at}`,
+          fields: known(dto),
+        });
+      }
+  });
+
+  it('null or a wrong type in any field of any body is a 400 naming the field, and changes nothing (every field, every body)', async () => {
+    const draftPath = `/eservices/${targets.draft}`;
+    /** The draft's version and history: what a refused request leaves as they were. */
+    const draftState = async () => {
+      const [form, history] = await Promise.all([apis.maker.get(draftPath), apis.maker.get(`${draftPath}/history`)]);
+      return { etag: form.headers.etag as string, history: history.body as unknown };
+    };
+    const before = await observe();
+    let draft = await draftState();
+    const failures: string[] = [];
+    for (const body of BODIES)
+      for (const field of body.fields)
+        for (const bad of wrongValues(field)) {
+          const what = `${body.method.toUpperCase()} ${body.path} ${field.path}: ${JSON.stringify(bad)}`;
+          const document = withValueAt(body.base(), field.path, bad);
+          const wire = { text: JSON.stringify(document), contentType: 'application/json', note: what };
+          // A 5xx fails `send`'s own checks: noted here, so that one run lists every field at fault.
+          const res = await send(body.method, body.path.replace('{draft}', targets.draft), wire, body.caller).catch(
+            (e: unknown): Answer => ({ status: 500, contentType: '', text: String(e), body: {} }),
+          );
+          typed.cases++;
+          const named = ((res.body.errors ?? []) as { field: string }[]).map((e) => e.field);
+          // A wrong element of an array may be named by the array ("each line must be an object").
+          const names = named.includes(field.path) || named.includes(field.path.replace(/\[\d+\]$/, ''));
+          if (res.status !== 400 || res.body.code !== 'VALIDATION' || !names)
+            failures.push(`${what} → ${res.status} ${String(res.body.code)} [${named.join(', ')}]`);
+          const after = await draftState();
+          if (!isDeepStrictEqual(after, draft)) failures.push(`${what} changed the draft or its history`);
+          draft = after;
+        }
+    expect(failures).toEqual([]);
+    expect(typed.cases).toBeGreaterThan(200);
+    expect(await observe()).toEqual(before);
   });
 
   it('a lone surrogate in an e-mail field (valid JSON: "\\ud800") is a 400 on create and edit, not a 500', async () => {

@@ -285,6 +285,40 @@ describe('E-mail notifications (SPEC §6) over SMTP', () => {
     expect(mails.every((m) => eventOf(m) === event)).toBe(true);
   });
 
+  it.each([
+    {
+      action: 'complete',
+      status: 'COMPLETED',
+      body: { message: 'Done: the new e-mail applies from tomorrow' },
+      message: 'Done: the new e-mail applies from tomorrow',
+    },
+    {
+      action: 'reject',
+      status: 'REJECTED',
+      body: { reason: 'The e-mail address is not the registered one', message: 'Please submit a new form' },
+      message: 'Please submit a new form',
+    },
+  ])(
+    "$action: the operator's message is in the history and in every e-mail of the event",
+    async ({ action, status, body, message }) => {
+      const form = await sentToHkex(t, da3({ contacts: [AAA_CONTACT, OPS_DESK] }));
+      const operator = await t.as(USERS.operator);
+      const mails = await mailsCausedBy(form, async () => {
+        await expectStatus(operator.act(form.id, action, body), action === 'complete' ? 202 : 200);
+        await waitForForm(operator, form.id, (f) => f.status === status);
+      });
+      expect(mails.length).toBe(3);
+      for (const mail of mails)
+        expect({ to: mail.toAddress, message: fieldOf(mail, 'Message') }).toEqual({ to: mail.toAddress, message });
+      if (action === 'reject') for (const mail of mails) expect(fieldOf(mail, 'Reason')).toBe(body.reason);
+      const history = (await expectStatus(operator.get(`/eservices/${form.id}/history`), 200)).body as {
+        action: string;
+        message: string | null;
+      }[];
+      expect(history.at(-1)).toMatchObject({ action, message });
+    },
+  );
+
   it('a whole journey: each person gets each e-mail once, in the order of the events', async () => {
     const form = await sentToHkex(t, da4({ contacts: [AAA_CONTACT, OPS_DESK] }));
     await completeAndWait(t, form.id);

@@ -586,6 +586,40 @@ describe('Refusals', () => {
       await expectUnchanged(maker, draft.id, before);
     });
 
+    it.each([
+      ['lines', { lines: null }],
+      ['contacts', { contacts: null }],
+      ['declarationAccepted', { declarationAccepted: null }],
+      ['contacts[0].phone', { contacts: [{ name: 'AAA', email: 'aaa@bank.com.hk', phone: null }] }],
+    ])(
+      'null in %s, which has no null in the contract, is a 400 naming it at create and edit; nothing changes',
+      async (field, body) => {
+        const created = await expectProblem(maker.post('/eservices', da3(body)), 400, 'VALIDATION');
+        expect(fieldsOf(created)).toContain(field);
+        const draft = await maker.createForm(da3());
+        const before = await formState(maker, draft.id);
+        const edited = await expectProblem(maker.patch(`/eservices/${draft.id}`, body), 400, 'VALIDATION');
+        expect(fieldsOf(edited)).toContain(field);
+        await expectUnchanged(maker, draft.id, before);
+      },
+    );
+
+    it('null clears the fields that may be null: remarks, the request type, a line field', async () => {
+      const draft = await maker.createForm(
+        da3({ remarks: 'r', lines: [{ userId: 'B01234X1', email: 'a@bank.com.hk' }] }),
+      );
+      const res = await expectStatus(
+        maker.patch(`/eservices/${draft.id}`, {
+          remarks: null,
+          requestType: null,
+          lines: [{ userId: null, email: 'a@bank.com.hk' }],
+        }),
+        200,
+      );
+      expect(res.body).toMatchObject({ remarks: null, requestType: null, lines: [{ email: 'a@bank.com.hk' }] });
+      expect(res.body.lines[0]).not.toHaveProperty('userId');
+    });
+
     it('an action body with an unknown field, or a message over 500 characters, is refused and changes nothing', async () => {
       const draft = await maker.createForm(da3());
       const before = await formState(maker, draft.id);

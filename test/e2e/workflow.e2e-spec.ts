@@ -286,7 +286,7 @@ describe('Workflow', () => {
   });
 
   describe('clone', () => {
-    it('a completed form clones into a new Draft: content copied, no reference number, no assigned User IDs, no history', async () => {
+    it('a completed form clones into a new Draft: content copied, declaration not accepted, no reference number, no assigned User IDs, no history', async () => {
       const { co, maker } = await company();
       const content = {
         requestType: 'ADD',
@@ -296,7 +296,6 @@ describe('Workflow', () => {
       };
       const source = await completed(t, co.da3(content), crewOf(co));
       expect(source.lines[0].assignedUserId).toBe(co.id('X4'));
-      const sourceBefore = await formState(maker, source.id);
 
       const res = await expectStatus(maker.act(source.id, 'clone'), 201);
       const clone = res.body as FormJson;
@@ -318,14 +317,32 @@ describe('Workflow', () => {
         lines: content.lines,
         remarks: content.remarks,
         contacts: content.contacts,
-        declarationAccepted: true,
+        // Whoever submits the clone declares for it (SPEC §11).
+        declarationAccepted: false,
         createdBy: { name: co.names.maker },
       });
       expect(clone.lines[0]).not.toHaveProperty('assignedUserId');
       const history = await historyOf(maker, clone.id);
       expect(history).toHaveLength(1);
       expect(history[0]).toMatchObject({ action: 'clone', fromStatus: null, toStatus: 'DRAFT' });
-      await expectUnchanged(maker, source.id, sourceBefore);
+      expect(history[0].message).toContain(source.referenceNumber);
+    });
+
+    it("the source form's history records the clone; the source is otherwise unchanged", async () => {
+      const { co, maker } = await company();
+      const source = await submitted(t, co.da4({ accounts: 3 }), crewOf(co));
+      const before = await formState(maker, source.id);
+      const clone = (await expectStatus(maker.act(source.id, 'clone'), 201)).body as FormJson;
+      const after = await formState(maker, source.id);
+      expect(after.form).toEqual(before.form);
+      expect(after.history.slice(0, -1)).toEqual(before.history);
+      expect(after.history.at(-1)).toMatchObject({
+        action: 'clone',
+        fromStatus: 'READY_TO_SEND',
+        toStatus: 'READY_TO_SEND',
+        by: { name: co.names.maker },
+        message: `Cloned into a new draft (${clone.id})`,
+      });
     });
 
     it('a clone is a draft of its own: submitting it gives a new reference number', async () => {
@@ -337,7 +354,11 @@ describe('Workflow', () => {
         accounts: 7,
         fee: { currency: 'HKD', amount: 1750 },
         referenceNumber: null,
+        declarationAccepted: false,
       });
+      const undeclared = await expectProblem(maker.act(clone.id, 'submit'), 400, 'FORM_INVALID');
+      expect(fieldsOf(undeclared)).toEqual(['declarationAccepted']);
+      await expectStatus(maker.patch(`/eservices/${clone.id}`, { declarationAccepted: true }), 200);
       const resubmitted = (await expectStatus(maker.act(clone.id, 'submit'), 200)).body;
       expect(resubmitted.referenceNumber).toMatch(/^DA4_\d{8}$/);
       expect(resubmitted.referenceNumber).not.toBe(source.referenceNumber);

@@ -5,16 +5,17 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsOptional,
+  IsArray,
+  IsObject,
   IsString,
   Matches,
   Max,
   MaxLength,
   Min,
-  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { IsEmailAddress } from '../../common/email';
+import { OptionalNotNull, OptionalOrNull } from '../../common/validation';
 import { CLEARING_HOUSES, ClearingHouse } from '../../registry/user-id';
 import {
   DA_ROLES,
@@ -30,102 +31,97 @@ import { FORM_TYPES, FormType } from '../workflow/status';
 /**
  * What a client may write on a form. A draft may be incomplete, so every content field is
  * optional here; types, lengths and formats are still checked (400). Completeness and the
- * rules of SPEC §4 are checked at submit.
+ * rules of SPEC §4 are checked at submit. `null` clears a field only where the contract has a
+ * null (OptionalOrNull); elsewhere it is a wrong type (OptionalNotNull).
  */
-const nullable = ValidateIf((_, v) => v !== null);
-
 export class ContactDto {
   @ApiPropertyOptional({ example: 'AAA', maxLength: 200 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ example: 'aaa@bank.com.hk', maxLength: 254 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsEmailAddress()
   @MaxLength(254)
   email?: string;
 
   @ApiPropertyOptional({ example: '29797111', maxLength: 40 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(40)
   phone?: string;
 }
 
 export class Da3LineDto {
-  @ApiPropertyOptional({ example: 'B01234X1', description: '8 letters or digits; stored upper-case' })
-  @IsOptional()
-  @nullable
+  @ApiPropertyOptional({ example: 'B01234X1', nullable: true, description: '8 letters or digits; stored upper-case' })
+  @OptionalOrNull()
   @IsString()
   @Matches(/^[A-Za-z0-9]{8}$/, { message: 'userId must be 8 letters or digits' })
   userId?: string | null;
 
-  @ApiPropertyOptional({ example: 'ABC@bank.com.hk', maxLength: 254 })
-  @IsOptional()
-  @nullable
+  @ApiPropertyOptional({ example: 'ABC@bank.com.hk', maxLength: 254, nullable: true })
+  @OptionalOrNull()
   @IsEmailAddress()
   @MaxLength(254)
   email?: string | null;
 
-  @ApiPropertyOptional({ example: 'CHAN', maxLength: 100 })
-  @IsOptional()
-  @nullable
+  @ApiPropertyOptional({ example: 'CHAN', maxLength: 100, nullable: true })
+  @OptionalOrNull()
   @IsString()
   @MaxLength(100)
   surname?: string | null;
 
-  @ApiPropertyOptional({ example: 'TAI MAN', maxLength: 100 })
-  @IsOptional()
-  @nullable
+  @ApiPropertyOptional({ example: 'TAI MAN', maxLength: 100, nullable: true })
+  @OptionalOrNull()
   @IsString()
   @MaxLength(100)
   otherNames?: string | null;
 
-  @ApiPropertyOptional({ enum: DA_ROLES })
-  @IsOptional()
-  @nullable
+  @ApiPropertyOptional({ enum: DA_ROLES, nullable: true })
+  @OptionalOrNull()
   @IsIn(DA_ROLES)
   daRole?: DaRole | null;
 }
 
 export class FormContentDto {
   @ApiPropertyOptional({ maxLength: MAX_REMARKS, nullable: true })
-  @IsOptional()
-  @nullable
+  @OptionalOrNull()
   @IsString()
   @MaxLength(MAX_REMARKS)
   remarks?: string | null;
 
   @ApiPropertyOptional({ description: 'The declaration of SPEC §4; must be true to submit' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   declarationAccepted?: boolean;
 
   @ApiPropertyOptional({ type: [ContactDto], description: 'Prefilled from the maker when omitted at create' })
-  @IsOptional()
+  @OptionalNotNull()
+  @IsArray()
   @ArrayMaxSize(10)
+  @IsObject({ each: true, message: 'each contact must be an object' })
   @ValidateNested({ each: true })
   @Type(() => ContactDto)
   contacts?: ContactDto[];
 
   @ApiPropertyOptional({ enum: REQUEST_TYPES, nullable: true, description: 'DA3 only' })
-  @IsOptional()
-  @nullable
+  @OptionalOrNull()
   @IsIn(REQUEST_TYPES)
   requestType?: RequestType | null;
 
   @ApiPropertyOptional({ type: [Da3LineDto], maxItems: MAX_LINES, description: 'DA3 only' })
-  @IsOptional()
+  @OptionalNotNull()
+  @IsArray()
   @ArrayMaxSize(MAX_LINES)
+  @IsObject({ each: true, message: 'each line must be an object' })
   @ValidateNested({ each: true })
   @Type(() => Da3LineDto)
   lines?: Da3LineDto[];
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_ACCOUNTS, nullable: true, description: 'DA4 only' })
-  @IsOptional()
-  @nullable
+  @OptionalOrNull()
   @IsInt()
   @Min(1)
   @Max(MAX_ACCOUNTS)
@@ -150,16 +146,14 @@ export class CreateFormDto extends FormContentDto {
 export class UpdateFormDto extends FormContentDto {}
 
 export class ActionDto {
-  @ApiPropertyOptional({ maxLength: 500, description: "To the next step's user; required to return" })
-  @IsOptional()
-  @nullable
+  @ApiPropertyOptional({ maxLength: 500, nullable: true, description: "To the next step's user; required to return" })
+  @OptionalOrNull()
   @IsString()
   @MaxLength(500)
   message?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 500, description: 'Required to reject' })
-  @IsOptional()
-  @nullable
+  @ApiPropertyOptional({ maxLength: 500, nullable: true, description: 'Required to reject' })
+  @OptionalOrNull()
   @IsString()
   @MaxLength(500)
   reason?: string | null;

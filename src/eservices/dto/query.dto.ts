@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { OptionalNotNull } from '../../common/validation';
 import { CLEARING_HOUSES, ClearingHouse } from '../../registry/user-id';
 import { FORM_STATUSES, FORM_TYPES, FormStatus, FormType } from '../workflow/status';
 
@@ -15,7 +16,7 @@ const toInt = Transform(({ value }) => (typeof value === 'string' && /^\d+$/.tes
 
 export class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
+  @OptionalNotNull()
   @toInt
   @IsInt()
   @Min(1)
@@ -23,7 +24,7 @@ export class PageQueryDto {
   page?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
+  @OptionalNotNull()
   @toInt
   @IsInt()
   @Min(1)
@@ -33,17 +34,17 @@ export class PageQueryDto {
 
 export class ListFormsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: FORM_STATUSES })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(FORM_STATUSES)
   status?: FormStatus;
 
   @ApiPropertyOptional({ enum: FORM_TYPES })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(FORM_TYPES)
   formType?: FormType;
 
   @ApiPropertyOptional({ example: 'B01234' })
-  @IsOptional()
+  @OptionalNotNull()
   @Matches(/^[A-Za-z0-9]{1,10}$/)
   participantId?: string;
 
@@ -52,34 +53,34 @@ export class ListFormsQueryDto extends PageQueryDto {
     description:
       'Case-insensitive: a whole reference number or its number (leading zeros optional); a User ID or e-mail in the lines, exactly; the start of a surname or other names on an Add line',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MinLength(1)
   @MaxLength(100)
   q?: string;
 
   @ApiPropertyOptional({ example: 'DA3_00013361', description: 'Exact, any case (SPEC §11)' })
-  @IsOptional()
+  @OptionalNotNull()
   @Matches(/^DA[34]_\d{8}$/i, { message: 'referenceNumber must look like DA3_00013361' })
   referenceNumber?: string;
 
   @ApiPropertyOptional({ enum: CLEARING_HOUSES })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(CLEARING_HOUSES)
   clearingHouse?: ClearingHouse;
 
   @ApiPropertyOptional({ description: "A company's id; HKEX staff only (400 for participants)" })
-  @IsOptional()
+  @OptionalNotNull()
   @Matches(/^[0-9a-f-]{36}$/i, { message: 'company must be a company id' })
   company?: string;
 
   @ApiPropertyOptional({ example: '2026-12-01', description: 'Last update on or after this Hong Kong day' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsHktDay()
   updatedFrom?: string;
 
   @ApiPropertyOptional({ example: '2026-12-31', description: 'Last update on or before this Hong Kong day' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsHktDay()
   updatedTo?: string;
 }
@@ -89,7 +90,7 @@ export type TaskSort = (typeof TASK_SORTS)[number];
 
 export class TasksQueryDto extends ListFormsQueryDto {
   @ApiPropertyOptional({ enum: TASK_SORTS, default: '-lastUpdate' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(TASK_SORTS)
   sort?: TaskSort;
 }
