@@ -611,10 +611,20 @@ describe('Login policy (SPEC §7)', () => {
       await expectStatus(admin.post(`/admin/users/${enc(u.username)}/otp-reset`), 204); // otp_reset
       const emailChallenge = await challengeOf(u.username);
       codes.push(emailCode(emailChallenge));
-      await expectStatus(otpStep(t, emailChallenge, emailCode(emailChallenge)), 200);
+      const last = (await expectStatus(otpStep(t, emailChallenge, emailCode(emailChallenge)), 200)).body
+        .accessToken as string;
+      const { secret } = (await expectStatus(bearer(t, last).post('/auth/totp/enrolment'), 200)).body as {
+        secret: string;
+      };
+      nextTotpStep(t);
+      const enrolCode = await totpAt(secret, t.clock.now());
+      await expectStatus(bearer(t, last).post('/auth/totp/enrolment/confirm', { otp: enrolCode }), 200); // otp_enrolled
+      await expectStatus(bearer(t, last).put('/me/otp-channel', { channel: 'email' }), 200); // otp_channel_email
 
       const log = await auditOf(admin, `username=${enc(u.username)}&pageSize=200`);
       const expected = [
+        'otp_enrolled',
+        'otp_channel_email',
         'login_ok',
         'login_failed',
         'otp_failed',
