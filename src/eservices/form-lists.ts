@@ -309,18 +309,13 @@ export function hktDayStart(day: string, plusDays: number): string {
 }
 
 /**
- * The refusals a list's filters can meet beyond their own shape: `company` is HKEX's to use
- * (a participant sees one company), a day that does not exist, a range that ends before it begins.
+ * The refusals a list's filters can meet beyond their own shape (the DTO checks that): `company`
+ * is HKEX's to use (a participant sees one company), a range that ends before it begins.
  */
 export function checkListFilters(kind: ActorKind, q: ListFormsQueryDto): void {
   const errors: { field: string; message: string }[] = [];
   if (q.company && kind !== 'operator')
     errors.push({ field: 'company', message: 'company is for HKEX staff; a participant sees its own company' });
-  for (const field of ['updatedFrom', 'updatedTo'] as const) {
-    const day = q[field];
-    if (day && new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day)
-      errors.push({ field, message: `${field} is not a day of the calendar` });
-  }
   if (q.updatedFrom && q.updatedTo && q.updatedFrom > q.updatedTo)
     errors.push({ field: 'updatedTo', message: 'updatedTo is before updatedFrom' });
   if (errors.length) throw new DomainError('VALIDATION', 'The filters of the list are invalid.', undefined, errors);

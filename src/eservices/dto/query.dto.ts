@@ -1,14 +1,22 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
 import { OptionalNotNull } from '../../common/validation';
 import { CLEARING_HOUSES, ClearingHouse } from '../../registry/user-id';
 import { FORM_STATUSES, FORM_TYPES, FormStatus, FormType } from '../workflow/status';
 
 /** A calendar day written YYYY-MM-DD that exists (no 2026-02-30). */
 function IsHktDay(): PropertyDecorator {
-  return Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, {
-    message: '$property must be a day written YYYY-MM-DD',
+  return ValidateBy({
+    name: 'isCalendarDay',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' &&
+        /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+        !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
+        new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value,
+      defaultMessage: () => '$property must be a day of the calendar written YYYY-MM-DD',
+    },
   });
 }
 
