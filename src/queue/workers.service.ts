@@ -85,7 +85,7 @@ export class WorkersService {
       const data = job.data as JobData<'complete'>;
       const closing =
         job.name === 'complete'
-          ? this.hkex.completionFailedForGood(data, { ...attemptOf(job), number: job.attemptsMade })
+          ? this.hkex.completionFailedForGood(data, { ...attemptOf(job), number: Math.max(1, job.attemptsMade) })
           : this.tx.run((em) => this.outbox.markDone(em, data.outboxId));
       void closing.catch(() => undefined);
     });
