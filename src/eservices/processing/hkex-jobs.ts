@@ -50,7 +50,9 @@ export class HkexJobs {
     try {
       await this.eservices.applyRequestedCompletion(formId, outboxId);
     } catch (e) {
-      if (attempt.number >= attempt.of) await this.completionFailedForGood({ formId, outboxId }, attempt);
+      // Recorded before the job fails; should that fail too, the queue's `failed` handler tries again.
+      if (attempt.number >= attempt.of)
+        await this.completionFailedForGood({ formId, outboxId }, attempt).catch(() => undefined);
       throw e;
     }
   }
