@@ -106,9 +106,13 @@ export class EServiceForm {
   @Column({ type: 'text', nullable: true })
   completionMessage!: string | null;
 
-  /** Why the last requested completion could not be applied (the registry changed since). */
+  /** Why the last requested completion could not be applied (the registry changed since, or every attempt failed). */
   @Column({ type: 'simple-json', nullable: true })
   completionProblems!: FieldError[] | null;
+
+  /** When the last requested completion was given up (see processing/completion-state.ts). */
+  @TimestampColumn({ nullable: true })
+  completionFailedAt!: Date | null;
 
   @TimestampColumn()
   createdAt!: Date;

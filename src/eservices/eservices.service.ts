@@ -9,7 +9,7 @@ import { Caller, canMaintainUsers } from '../auth/caller';
 import { toCaller } from '../auth/auth.service';
 import { Clock } from '../common/clock';
 import { FixedSql } from '../common/fixed-sql';
-import { DomainError, notFound } from '../common/errors';
+import { DomainError, FieldError, notFound } from '../common/errors';
 import { formatHktDate } from '../common/hkt';
 import { Transactions } from '../common/transactions';
 import { Participantship } from '../registry/participantship.entity';
@@ -28,6 +28,14 @@ import { formConcerns } from './forms/registry-effects';
 import { contentProblems } from './forms/submission-rules';
 import { planRegistryEffects } from './forms/registry-effects';
 import { ProcessingService } from './processing/processing.service';
+import {
+  appliedCompletion,
+  COMPLETION_FAILED,
+  failedCompletion,
+  failureReason,
+  requestedCompletion,
+} from './processing/completion-state';
+import { OutboxMessage } from '../queue/outbox-message.entity';
 import { renderFormPdf } from './form-pdf';
 import { OutboxService } from '../queue/outbox.service';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -203,25 +211,54 @@ export class EServicesService {
           const requested = { message: form.completionMessage };
           await this.transition(em, form, toCaller(operator), 'complete', requested, true);
         } catch (e) {
-          // The registry changed since the request (or the claim did): nothing was written yet,
-          // so the form stays Sent to HKEX with the reasons for the operator.
+          // The registry changed since the request: nothing was written yet, so the form stays
+          // Sent to HKEX, and the refusal is recorded for the operator.
           if (!(e instanceof DomainError) || e.status >= 500) throw e;
-          await this.write(
-            em,
-            form,
-            {
-              completionRequestedById: null,
-              completionRequestedAt: null,
-              completionMessage: null,
-              completionProblems: e.errors ?? [{ field: '', message: e.message }],
-            },
-            this.clock.now(),
-          );
+          await this.failCompletion(em, form, e.errors ?? [{ field: '', message: e.message }]);
         }
       }
       await this.outbox.markDone(em, outboxId);
     });
     this.outbox.nudge();
+  }
+
+  /**
+   * After the last attempt of a completion job failed (or it stalled for good): the request is
+   * given up and recorded, so the form is not left pending for ever. Only while the job's
+   * outbox row is open, so a late call never touches a newer request; closes the row.
+   */
+  async giveUpRequestedCompletion(formId: string, outboxId: number, problems: FieldError[]): Promise<void> {
+    const recorded = await this.tx.run(async (em) => {
+      const row = await this.sql.byId(em, OutboxMessage, outboxId);
+      if (!row || row.doneAt !== null) return false;
+      const form = await this.sql.byId(em, EServiceForm, formId);
+      const pending = form?.status === 'SENT_TO_HKEX' && form.completionRequestedById !== null;
+      if (pending) await this.failCompletion(em, form, problems);
+      await this.outbox.markDone(em, outboxId);
+      return pending;
+    });
+    if (recorded) this.outbox.nudge();
+  }
+
+  /**
+   * A requested completion given up: the form stays Sent to HKEX with the reasons, a
+   * `completion-failed` history entry in the name of the operator who requested it, and the
+   * e-mail it causes (to that operator: the participants cannot act on it).
+   */
+  private async failCompletion(em: EntityManager, form: EServiceForm, problems: FieldError[]): Promise<void> {
+    const operator = await em.findOneByOrFail(AppUser, { id: form.completionRequestedById! });
+    const now = this.clock.now();
+    const saved = await this.write(em, form, failedCompletion(problems, now), now);
+    const step = await this.record(
+      em,
+      saved,
+      COMPLETION_FAILED,
+      form.status,
+      toCaller(operator),
+      failureReason(problems),
+      now,
+    );
+    await this.notifications.plan(em, saved, step);
   }
 
   /**
@@ -237,17 +274,8 @@ export class EServicesService {
   ): Promise<EServiceForm> {
     this.plan('complete', current, caller, false, null);
     await this.processing.checkCompletable(em, current);
-    const saved = await this.write(
-      em,
-      current,
-      {
-        completionRequestedById: caller.id,
-        completionRequestedAt: this.clock.now(),
-        completionMessage: dto.message?.trim() || null,
-        completionProblems: null,
-      },
-      this.clock.now(),
-    );
+    const now = this.clock.now();
+    const saved = await this.write(em, current, requestedCompletion(caller.id, dto.message?.trim() || null, now), now);
     await this.outbox.add(em, 'complete', { formId: current.id });
     return saved;
   }
@@ -289,9 +317,7 @@ export class EServicesService {
         break;
       case 'complete':
         changes.lines = await this.processing.applyCompletion(em, current, now);
-        changes.completionRequestedById = null;
-        changes.completionMessage = null;
-        changes.completionProblems = null;
+        Object.assign(changes, appliedCompletion());
         break;
       case 'reject':
         changes.rejectionReason = dto.reason!.trim();
@@ -353,6 +379,7 @@ export class EServicesService {
   ) {
     return planTransition(action, {
       completionPending: form.completionRequestedById !== null && !applyingRequestedCompletion,
+      completionRequestedById: form.completionRequestedById,
       status: form.status,
       actorKind: this.actorKind(caller),
       actorId: caller.id,
@@ -539,6 +566,7 @@ const newDraft = (caller: Caller, now: Date) => ({
   completionRequestedAt: null,
   completionMessage: null,
   completionProblems: null,
+  completionFailedAt: null,
   createdAt: now,
   updatedAt: now,
 });

@@ -12,7 +12,7 @@ export class FormHistory {
   @IdColumn()
   formId!: string;
 
-  @Column({ type: 'varchar', length: 12 })
+  @Column({ type: 'varchar', length: 30 })
   action!: string;
 
   @Column({ type: 'varchar', length: 14, nullable: true })

@@ -4,6 +4,7 @@ import { formatHkt } from '../common/hkt';
 import { contentWarnings } from './forms/submission-rules';
 import { Contact, Da3Line, da4Fee, FormContent, RequestType } from './forms/form-content';
 import { ArrivalCheck, EServiceForm } from './eservice-form.entity';
+import { completionOf, CompletionView } from './processing/completion-state';
 import { FORM_TITLES, FormStatus, FormType, STATUS_LABELS } from './workflow/status';
 
 export class PersonRef {
@@ -68,6 +69,8 @@ export class FormView {
     description: 'Why the last requested completion was not applied',
   })
   completionProblems!: FieldError[] | null;
+  @ApiProperty({ nullable: true, type: CompletionView, description: "While Sent to HKEX: the operator's completion" })
+  completion!: CompletionView | null;
   @ApiProperty({ nullable: true, type: String }) clonedFromId!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
@@ -128,6 +131,7 @@ export function toFormView(f: EServiceForm, company: string, nameOf: NameOf): Fo
           }
         : null,
     completionProblems: f.completionProblems,
+    completion: completionOf(f, nameOf),
     clonedFromId: f.clonedFromId,
     createdAt: f.createdAt.toISOString(),
     updatedAt: f.updatedAt.toISOString(),

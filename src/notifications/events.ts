@@ -5,10 +5,18 @@ import { FormStatus } from '../eservices/workflow/status';
  * of which type. One place: adding an event is one row here and one template set in
  * templates/emails/<locale>/.
  */
-export const NOTIFICATION_EVENTS = ['submitted', 'returned', 'sent-to-hkex', 'completed', 'rejected'] as const;
+export const NOTIFICATION_EVENTS = [
+  'submitted',
+  'returned',
+  'sent-to-hkex',
+  'completed',
+  'rejected',
+  'completion-failed',
+] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
-export type Recipients = 'company-checkers' | 'maker' | 'maker-checker-contacts';
+/** `actor`: the user in whose name the history entry is written (the operator whose completion failed). */
+export type Recipients = 'company-checkers' | 'maker' | 'maker-checker-contacts' | 'actor';
 
 export interface EventRule {
   event: NotificationEvent;
@@ -37,6 +45,14 @@ export const EVENT_RULES: readonly EventRule[] = [
     to: 'maker-checker-contacts',
     type: 'For reference',
     requireActionFrom: 'N/A',
+  },
+  // A completion given up needs an operator (complete again or reject); the participants cannot act on it.
+  {
+    event: 'completion-failed',
+    action: 'completion-failed',
+    to: 'actor',
+    type: 'For action',
+    requireActionFrom: 'HKEX',
   },
 ];
 

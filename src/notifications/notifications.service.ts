@@ -61,7 +61,7 @@ export class NotificationsService {
   async plan(em: EntityManager, form: EServiceForm, history: FormHistory): Promise<void> {
     const rule = eventRuleFor(history.action);
     if (!rule) return;
-    const people = await this.recipients(em, rule, form);
+    const people = await this.recipients(em, rule, form, history);
     for (const person of people) {
       const id = randomUUID();
       await this.sql.insert(em, Delivery, {
@@ -84,7 +84,12 @@ export class NotificationsService {
   }
 
   /** Each person once per event, however many roles they hold on the form (SPEC §6). */
-  private async recipients(em: EntityManager, rule: EventRule, form: EServiceForm): Promise<Person[]> {
+  private async recipients(
+    em: EntityManager,
+    rule: EventRule,
+    form: EServiceForm,
+    history: FormHistory,
+  ): Promise<Person[]> {
     const users = async (ids: (string | null)[]): Promise<Person[]> => {
       const wanted = ids.filter((x): x is string => !!x);
       if (!wanted.length) return [];
@@ -100,6 +105,8 @@ export class NotificationsService {
         .map((u) => ({ email: u.email, name: u.name }));
     } else if (rule.to === 'maker') {
       people = await users([maker]);
+    } else if (rule.to === 'actor') {
+      people = await users([history.actorId]);
     } else {
       people = [
         ...(await users([maker, form.confirmedById])),
@@ -244,8 +251,12 @@ export class NotificationsService {
       processedAt: formatHkt(step.at),
       requireActionFrom: rule.requireActionFrom,
       // A rejection's history message is its reason unless the operator wrote a message too.
-      message: step.action === 'reject' && step.message === form.rejectionReason ? null : step.message,
-      reason: step.action === 'reject' ? (form.rejectionReason ?? step.message) : null,
+      message:
+        reasonIsMessage(step) || (step.action === 'reject' && step.message === form.rejectionReason)
+          ? null
+          : step.message,
+      reason:
+        step.action === 'reject' ? (form.rejectionReason ?? step.message) : reasonIsMessage(step) ? step.message : null,
       assignedUserIds: form.lines.map((l) => l.assignedUserId).filter((x): x is string => !!x),
     });
   }
@@ -259,3 +270,6 @@ export class NotificationsService {
     });
   }
 }
+
+/** A failed completion's history message is its reason, shown once as such. */
+const reasonIsMessage = (step: FormHistory): boolean => step.action === 'completion-failed';

@@ -33,14 +33,19 @@ function main(argv: string[]): number {
       'sent-to-hkex': 'Sent to HKEX',
       completed: 'Completed',
       rejected: 'Rejected',
+      'completion-failed': 'Sent to HKEX',
     }[event],
     status: 'READY_TO_SEND',
     notificationType: rule.type,
     justProcessedBy: 'AAA',
     processedAt: formatHkt(new Date('2023-02-07T02:43:00Z')),
     requireActionFrom: rule.requireActionFrom,
-    message: event === 'rejected' ? null : 'Please check the new designated e-mail.',
-    reason: event === 'rejected' ? 'The User ID does not belong to the participant.' : null,
+    message: event === 'rejected' || event === 'completion-failed' ? null : 'Please check the new designated e-mail.',
+    reason:
+      {
+        rejected: 'The User ID does not belong to the participant.',
+        'completion-failed': 'The completion was not applied: the quota of 70 users is reached',
+      }[event as string] ?? null,
     assignedUserIds: event === 'completed' ? ['B01234X4'] : [],
   };
   const mail = new EmailRenderer().render(event, sample, option('--locale') ?? 'en');

@@ -3,7 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { DelayedError, Job, Queue, Worker } from 'bullmq';
 import { Transactions } from '../common/transactions';
 import { queueConfig } from '../config/configuration';
-import { HkexJobs } from '../eservices/processing/hkex-jobs';
+import { HkexJobs, JobAttempt } from '../eservices/processing/hkex-jobs';
 import { EarlierDeliveryPending, NotificationsService } from '../notifications/notifications.service';
 import { OutboxService } from './outbox.service';
 import { JobData, QUEUE_NAMES } from './queues';
@@ -43,7 +43,7 @@ export class WorkersService {
       QUEUE_NAMES.processing,
       this.tracked(async (job: Job) => {
         if (job.name === 'arrival-check') return this.hkex.arrivalCheck(job.data as JobData<'arrival-check'>);
-        if (job.name === 'complete') return this.hkex.complete(job.data as JobData<'complete'>);
+        if (job.name === 'complete') return this.hkex.complete(job.data as JobData<'complete'>, attemptOf(job));
         throw new Error(`unknown job ${job.name}`);
       }),
       { ...options, connection: this.redis.worker() },
@@ -80,8 +80,14 @@ export class WorkersService {
       this.logger.error(`job ${job.name} ${job.id} failed for good: ${error.message}`);
       // Closed like a failed delivery's: the job stays in the failed set (the dashboard) for the
       // retention period, and once it has expired there the relay must not publish the row again.
-      const { outboxId } = job.data as JobData<'complete'>;
-      void this.tx.run((em) => this.outbox.markDone(em, outboxId)).catch(() => undefined);
+      // A completion is given up on the form too (done already when its last attempt threw;
+      // not when it stalled too often).
+      const data = job.data as JobData<'complete'>;
+      const closing =
+        job.name === 'complete'
+          ? this.hkex.completionFailedForGood(data, { ...attemptOf(job), number: Math.max(1, job.attemptsMade) })
+          : this.tx.run((em) => this.outbox.markDone(em, data.outboxId));
+      void closing.catch(() => undefined);
     });
     for (const w of [processing, notifications]) w.on('error', () => undefined); // reported by RedisConnections
     this.workers = [processing, notifications];
@@ -137,6 +143,11 @@ export class WorkersService {
       }
     };
   }
+}
+
+/** The attempt a processor is running: BullMQ counts the attempts made before it. */
+function attemptOf(job: Job): JobAttempt {
+  return { number: job.attemptsMade + 1, of: job.opts.attempts ?? 1, jobId: job.id };
 }
 
 /** Waits for `work` to settle, or until the time `until` (ms since the epoch), whichever comes first. */

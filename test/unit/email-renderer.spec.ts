@@ -56,6 +56,15 @@ describe('EmailRenderer (templates/emails/en)', () => {
     expect(renderer.render('completed', data()).text).not.toContain('User ID(s) assigned');
   });
 
+  it('tells the operator why a completion was not applied, and what is left to do', () => {
+    const reason = 'The completion was not applied: no free user account';
+    const mail = renderer.render('completion-failed', data({ reason, workflowStatus: 'Sent to HKEX' }));
+    for (const part of [mail.text, mail.html]) {
+      expect(part).toContain(reason);
+      expect(part).toContain('complete it again once the cause is fixed, or reject it');
+    }
+  });
+
   it('refuses a locale it has no templates for', () => {
     expect(() => renderer.render('submitted', data(), 'xx')).toThrow(/no e-mail templates for locale xx/);
   });

@@ -369,6 +369,30 @@ describe('planTransition: guards', () => {
     });
   });
 
+  describe('COMPLETION_PENDING (409): nothing happens at HKEX while a worker applies a requested completion', () => {
+    const pending = { status: 'SENT_TO_HKEX', actorKind: 'operator', completionPending: true } as const;
+    it.each<[string, Action, Partial<TransitionFacts>]>([
+      ['another operator claims it (the claim would cancel the completion)', 'claim', { actorId: OPERATOR }],
+      ['the holder releases it', 'release', { actorId: OP_CLAIMER, claimedById: OP_CLAIMER }],
+      ['an operator completes it again', 'complete', { actorId: OPERATOR }],
+      ['an operator rejects it', 'reject', { actorId: OPERATOR }],
+    ])('when %s', (_, action, overrides) => {
+      const e = refusal(action, facts({ ...pending, completionRequestedById: OP_CLAIMER, ...overrides }));
+      expect({ code: e.code, status: e.status }).toEqual({ code: 'COMPLETION_PENDING', status: 409 });
+      expect(e.details).toEqual({
+        completionRequestedById: OP_CLAIMER,
+        currentStatus: 'SENT_TO_HKEX',
+        currentStatusLabel: 'Sent to HKEX',
+      });
+    });
+
+    it('a claim or release is taken as before once no completion is pending', () => {
+      const idle = { ...pending, completionPending: false, actorId: OPERATOR };
+      expect(planTransition('claim', facts(idle)).claimedById).toBe(OPERATOR);
+      expect(planTransition('release', facts({ ...idle, claimedById: OPERATOR })).claimedById).toBeNull();
+    });
+  });
+
   describe('FOUR_EYES (403): the maker or submitter never checks the form', () => {
     it.each<[string, Action, Partial<TransitionFacts>]>([
       ['the maker claims', 'claim', { actorId: MAKER }],

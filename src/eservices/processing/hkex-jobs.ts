@@ -6,7 +6,15 @@ import { OutboxService } from '../../queue/outbox.service';
 import { JobData } from '../../queue/queues';
 import { EServiceForm } from '../eservice-form.entity';
 import { EServicesService } from '../eservices.service';
+import { exhaustedAttempts } from './completion-state';
 import { ProcessingService } from './processing.service';
+
+/** Which attempt of its job a worker is running (1-based), out of how many. */
+export interface JobAttempt {
+  number: number;
+  of: number;
+  jobId?: string;
+}
 
 /** The HKEX processing queue's jobs (SPEC §6). Each closes its outbox row in the transaction that does its work. */
 @Injectable()
@@ -32,8 +40,25 @@ export class HkexJobs {
     });
   }
 
-  /** An operator's completion: applied once, with the registry, status, history and e-mails in one transaction. */
-  async complete({ formId, outboxId }: JobData<'complete'>): Promise<void> {
-    await this.eservices.applyRequestedCompletion(formId, outboxId);
+  /**
+   * An operator's completion: applied once, with the registry, status, history and e-mails in
+   * one transaction. A refusal (the registry changed) is recorded at once; any other error is
+   * retried, and on the last attempt the completion is given up and recorded before the job
+   * fails, so the form is never left pending.
+   */
+  async complete({ formId, outboxId }: JobData<'complete'>, attempt: JobAttempt): Promise<void> {
+    try {
+      await this.eservices.applyRequestedCompletion(formId, outboxId);
+    } catch (e) {
+      // Recorded before the job fails; should that fail too, the queue's `failed` handler tries again.
+      if (attempt.number >= attempt.of)
+        await this.completionFailedForGood({ formId, outboxId }, attempt).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** The job failed for good (its last attempt, or it stalled too often): the request is given up. */
+  async completionFailedForGood({ formId, outboxId }: JobData<'complete'>, attempt: JobAttempt): Promise<void> {
+    await this.eservices.giveUpRequestedCompletion(formId, outboxId, exhaustedAttempts(attempt.number, attempt.jobId));
   }
 }

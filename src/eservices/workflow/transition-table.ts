@@ -47,6 +47,8 @@ export interface TransitionFacts {
   concernsActor: boolean;
   /** An operator's completion was requested and a worker has not applied it yet. */
   completionPending?: boolean;
+  /** Who requested that completion: named in the refusal. */
+  completionRequestedById?: string | null;
   message?: string | null;
   reason?: string | null;
 }
@@ -109,11 +111,15 @@ const required =
           { field, message: `${field} is required` },
         ]);
 
+/**
+ * While a worker applies a requested completion, nothing else may happen at HKEX: not a second
+ * completion nor a rejection, and not a claim or release either, which would silently cancel
+ * the pending completion of another operator (the worker re-checks the claim).
+ */
 const noCompletionPending: Guard = (f) =>
   f.completionPending
-    ? new DomainError('CONFLICT', 'A completion of this form is already being applied.', {
-        currentStatus: f.status,
-        currentStatusLabel: STATUS_LABELS[f.status],
+    ? new DomainError('COMPLETION_PENDING', 'A completion of this form is being applied; wait until it is done.', {
+        completionRequestedById: f.completionRequestedById ?? null,
       })
     : null;
 
@@ -163,14 +169,21 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     claim: 'keep',
     guards: [notContributor, claimedByActor, notConcerned],
   },
-  { action: 'claim', by: 'operator', from: ['SENT_TO_HKEX'], to: 'same', claim: 'take', guards: [notClaimed] },
+  {
+    action: 'claim',
+    by: 'operator',
+    from: ['SENT_TO_HKEX'],
+    to: 'same',
+    claim: 'take',
+    guards: [noCompletionPending, notClaimed],
+  },
   {
     action: 'release',
     by: 'operator',
     from: ['SENT_TO_HKEX'],
     to: 'same',
     claim: 'release',
-    guards: [claimedByActor],
+    guards: [claimedByActor, noCompletionPending],
   },
   {
     action: 'complete',
