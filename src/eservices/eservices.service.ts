@@ -24,6 +24,7 @@ import { DisplayNames } from './display-names';
 import { FormLists } from './form-lists';
 import { contentOf, FormView, toFormView } from './form-view';
 import { Da3Line } from './forms/form-content';
+import { FieldChange, formChanges } from './forms/form-changes';
 import { formConcerns } from './forms/registry-effects';
 import { contentProblems } from './forms/submission-rules';
 import { planRegistryEffects } from './forms/registry-effects';
@@ -132,6 +133,7 @@ export class EServicesService {
       by: { id: h.actorId, name: h.actorName },
       at: h.at.toISOString(),
       message: h.message,
+      ...(h.action === 'edit' ? { changes: h.changes ?? [] } : {}),
     }));
   }
 
@@ -163,7 +165,8 @@ export class EServicesService {
       if (dto.accounts !== undefined) changes.accounts = dto.accounts;
       const now = this.clock.now();
       const saved = await this.write(em, current, changes, now);
-      await this.record(em, saved, 'edit', 'DRAFT', caller, null, now);
+      const edited = formChanges(contentOf(current), contentOf(saved));
+      await this.record(em, saved, 'edit', 'DRAFT', caller, null, now, edited);
       return saved;
     });
     return this.view(form);
@@ -460,6 +463,7 @@ export class EServicesService {
     caller: Caller,
     message: string | null,
     at: Date,
+    changes: FieldChange[] | null = null,
   ): Promise<FormHistory> {
     const step = em.create(FormHistory, {
       formId: form.id,
@@ -469,6 +473,7 @@ export class EServicesService {
       actorId: caller.id,
       actorName: caller.name,
       message,
+      changes,
       at,
     });
     step.id = Number(await this.sql.insert(em, FormHistory, step));

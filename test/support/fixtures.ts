@@ -66,6 +66,7 @@ export interface HistoryJson {
   by: { id: string; name: string };
   at: string;
   message: string | null;
+  changes?: { field: string; before: string | number | boolean | null; after: string | number | boolean | null }[];
 }
 
 export const daProfile = (
