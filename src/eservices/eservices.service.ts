@@ -20,10 +20,11 @@ import { ListFormsQueryDto, TasksQueryDto } from './dto/query.dto';
 import { FormPage, HistoryEntry, TaskPage } from './dto/views';
 import { EServiceForm } from './eservice-form.entity';
 import { FormHistory } from './form-history.entity';
-import { DisplayNames } from './display-names';
+import { DisplayNames, readsHkexChecks, shownActor } from './display-names';
 import { FormLists } from './form-lists';
 import { contentOf, FormView, toFormView } from './form-view';
 import { Da3Line } from './forms/form-content';
+import { FieldChange, formChanges } from './forms/form-changes';
 import { formConcerns } from './forms/registry-effects';
 import { contentProblems } from './forms/submission-rules';
 import { planRegistryEffects } from './forms/registry-effects';
@@ -101,16 +102,16 @@ export class EServicesService {
       await this.record(em, created, 'create', null, caller, null, now);
       return created;
     });
-    return this.view(form);
+    return this.view(form, caller);
   }
 
   async list(caller: Caller, q: ListFormsQueryDto): Promise<FormPage> {
     const { forms, ...page } = await this.lists.forms(caller, this.actorKind(caller), q);
-    return { items: await this.views(forms), ...page };
+    return { items: await this.views(forms, caller), ...page };
   }
 
   async get(caller: Caller, id: string): Promise<FormView> {
-    return this.view(await this.loadVisible(this.reads.manager, caller, id));
+    return this.view(await this.loadVisible(this.reads.manager, caller, id), caller);
   }
 
   /**
@@ -133,13 +134,16 @@ export class EServicesService {
   async history(caller: Caller, id: string): Promise<HistoryEntry[]> {
     await this.loadVisible(this.reads.manager, caller, id);
     const rows = await this.reads.manager.find(FormHistory, { where: { formId: id }, order: { id: 'ASC' } });
+    const actors = await this.names.known(rows.map((h) => h.actorId));
     return rows.map((h) => ({
       action: h.action,
       fromStatus: h.fromStatus,
       toStatus: h.toStatus,
-      by: { id: h.actorId, name: h.actorName },
+      // The name recorded at the time, shown as the rule for this reader says.
+      by: shownActor(caller.kind, { id: h.actorId, name: h.actorName, kind: actors.get(h.actorId)?.kind }),
       at: h.at.toISOString(),
       message: h.message,
+      ...(h.action === 'edit' ? { changes: h.changes ?? [] } : {}),
     }));
   }
 
@@ -171,10 +175,11 @@ export class EServicesService {
       if (dto.accounts !== undefined) changes.accounts = dto.accounts;
       const now = this.clock.now();
       const saved = await this.write(em, current, changes, now);
-      await this.record(em, saved, 'edit', 'DRAFT', caller, null, now);
+      const edited = formChanges(contentOf(current), contentOf(saved));
+      await this.record(em, saved, 'edit', 'DRAFT', caller, null, now, edited);
       return saved;
     });
-    return this.view(form);
+    return this.view(form, caller);
   }
 
   /**
@@ -198,7 +203,7 @@ export class EServicesService {
     }
     this.metrics.transitions.inc({ action, outcome: 'done' });
     this.outbox.nudge();
-    return this.view(form);
+    return this.view(form, caller);
   }
 
   /** The worker's half of `complete`: applies a requested completion once, or records why it cannot. */
@@ -487,6 +492,7 @@ export class EServicesService {
     caller: Caller,
     message: string | null,
     at: Date,
+    changes: FieldChange[] | null = null,
   ): Promise<FormHistory> {
     const step = em.create(FormHistory, {
       formId: form.id,
@@ -496,26 +502,29 @@ export class EServicesService {
       actorId: caller.id,
       actorName: caller.name,
       message,
+      changes,
       at,
     });
     step.id = Number(await this.sql.insert(em, FormHistory, step));
     return step;
   }
 
-  private async view(form: EServiceForm): Promise<FormView> {
-    return (await this.views([form]))[0];
+  private async view(form: EServiceForm, reader: Caller): Promise<FormView> {
+    return (await this.views([form], reader))[0];
   }
 
-  private async views(forms: EServiceForm[]): Promise<FormView[]> {
+  /** The forms as this reader sees them: HKEX's staff as "HKEX" and no HKEX checks for participants. */
+  private async views(forms: EServiceForm[], reader: Caller): Promise<FormView[]> {
     const people: string[] = [];
     for (const f of forms)
       for (const id of [f.createdById, f.submittedById, f.claimedById, f.completionRequestedById])
         if (id) people.push(id);
-    const [names, companies] = await Promise.all([
-      this.names.userNames(people),
+    const [personOf, companies] = await Promise.all([
+      this.names.shownTo(reader.kind, people),
       this.names.companyNames(forms.map((f) => f.companyId)),
     ]);
-    return forms.map((f) => toFormView(f, companies.get(f.companyId) ?? '', (id) => names.get(id) ?? 'unknown user'));
+    const seesHkexChecks = readsHkexChecks(reader.kind);
+    return forms.map((f) => toFormView(f, companies.get(f.companyId) ?? '', { personOf, seesHkexChecks }));
   }
 }
 

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { IdColumn, TimestampColumn } from '../common/columns';
+import { FieldChange } from './forms/form-changes';
 import { FormStatus } from './workflow/status';
 
 /** One step of a form's life: append-only (nothing updates or deletes these rows). */
@@ -29,6 +30,10 @@ export class FormHistory {
 
   @Column({ type: 'text', nullable: true })
   message!: string | null;
+
+  /** What an edit changed, field by field; null on every other action. */
+  @Column({ type: 'simple-json', nullable: true })
+  changes!: FieldChange[] | null;
 
   @TimestampColumn()
   at!: Date;

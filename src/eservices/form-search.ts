@@ -19,14 +19,16 @@ export function searchTerms(form: Pick<EServiceForm, 'referenceNumber' | 'lines'
     terms.add(`num:${Number(form.referenceNumber.slice(4))}`);
   }
   for (const line of form.lines ?? []) {
-    for (const userId of [line.userId, line.assignedUserId])
-      if (userId) terms.add(`uid:${userId.trim().toLowerCase()}`);
+    for (const userId of [line.userId, line.assignedUserId]) if (userId) terms.add(userIdTerm(userId));
     if (line.email) terms.add(`mail:${line.email.trim().toLowerCase()}`);
     for (const name of [line.surname, line.otherNames])
       if (name?.trim()) terms.add(`name:${name.trim().toLowerCase().replace(/\s+/g, ' ')}`.slice(0, 300));
   }
   return [...terms].map((t) => t.slice(0, 300));
 }
+
+/** The term a form naming this User ID (on a line, or assigned to an Add line) is found by. */
+export const userIdTerm = (userId: string): string => `uid:${userId.trim().toLowerCase()}`;
 
 /**
  * The terms `q` looks for: `exact` ones, and `prefix` ones whose start it is (a name). A whole

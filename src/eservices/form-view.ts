@@ -52,7 +52,7 @@ export class FormView {
     nullable: true,
     type: 'object',
     additionalProperties: true,
-    description: 'HKEX arrival check, for the operator',
+    description: 'HKEX arrival check, for HKEX staff (always null for participants)',
   })
   arrivalCheck!: ArrivalCheck | null;
   @ApiProperty({ nullable: true, type: String }) rejectionReason!: string | null;
@@ -66,7 +66,7 @@ export class FormView {
     nullable: true,
     type: 'array',
     items: { type: 'object' },
-    description: 'Why the last requested completion was not applied',
+    description: 'Why the last requested completion was not applied (HKEX staff only: null for participants)',
   })
   completionProblems!: FieldError[] | null;
   @ApiProperty({ nullable: true, type: CompletionView, description: "While Sent to HKEX: the operator's completion" })
@@ -86,19 +86,28 @@ export const contentOf = (f: EServiceForm): FormContent => ({
   accounts: f.accounts,
 });
 
-export type NameOf = (userId: string) => string;
+/** How a user is shown to the reader of the view (display-names.ts `shownActor`). */
+export type PersonOf = (userId: string) => PersonRef;
 
-export function toFormView(f: EServiceForm, company: string, nameOf: NameOf): FormView {
-  const person = (id: string | null): PersonRef | null => (id ? { id, name: nameOf(id) } : null);
+/** Who reads the view: how its people are shown, and whether HKEX's own checks are in it (SPEC §11). */
+export interface ViewReader {
+  personOf: PersonOf;
+  seesHkexChecks: boolean;
+}
+
+export function toFormView(f: EServiceForm, company: string, reader: ViewReader): FormView {
+  const { personOf } = reader;
+  const person = (id: string | null): PersonRef | null => (id ? personOf(id) : null);
+  const claimer = f.claimedById ? personOf(f.claimedById) : null;
   const claimedBy =
-    f.claimedById && f.claimedAt
+    claimer && f.claimedAt
       ? {
-          id: f.claimedById,
-          name: nameOf(f.claimedById),
+          ...claimer,
           at: f.claimedAt.toISOString(),
-          label: `Claimed By ${nameOf(f.claimedById)} on ${formatHkt(f.claimedAt)}`,
+          label: `Claimed By ${claimer.name} on ${formatHkt(f.claimedAt)}`,
         }
       : null;
+  const completer = f.completionRequestedById ? personOf(f.completionRequestedById) : null;
   const view: FormView = {
     id: f.id,
     formType: f.formType,
@@ -119,19 +128,18 @@ export function toFormView(f: EServiceForm, company: string, nameOf: NameOf): Fo
     declarationAccepted: f.declarationAccepted,
     contacts: f.contacts,
     warnings: contentWarnings(contentOf(f)),
-    arrivalCheck: f.arrivalCheck,
+    arrivalCheck: reader.seesHkexChecks ? f.arrivalCheck : null,
     rejectionReason: f.rejectionReason,
     completionRequested:
-      f.completionRequestedById && f.completionRequestedAt
+      completer && f.completionRequestedAt
         ? {
-            id: f.completionRequestedById,
-            name: nameOf(f.completionRequestedById),
+            ...completer,
             at: f.completionRequestedAt.toISOString(),
-            label: `Completion requested by ${nameOf(f.completionRequestedById)} on ${formatHkt(f.completionRequestedAt)}`,
+            label: `Completion requested by ${completer.name} on ${formatHkt(f.completionRequestedAt)}`,
           }
         : null,
-    completionProblems: f.completionProblems,
-    completion: completionOf(f, nameOf),
+    completionProblems: reader.seesHkexChecks ? f.completionProblems : null,
+    completion: completionOf(f, reader),
     clonedFromId: f.clonedFromId,
     createdAt: f.createdAt.toISOString(),
     updatedAt: f.updatedAt.toISOString(),

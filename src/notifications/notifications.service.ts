@@ -16,6 +16,7 @@ import { mailConfig } from '../config/configuration';
 import { EServiceForm } from '../eservices/eservice-form.entity';
 import { FormHistory } from '../eservices/form-history.entity';
 import { FORM_TITLES, STATUS_LABELS } from '../eservices/workflow/status';
+import { shownActor } from '../eservices/display-names';
 import { OutboxService } from '../queue/outbox.service';
 import { Delivery } from './delivery.entity';
 import { EmailRenderer, RenderedEmail } from './email-renderer';
@@ -237,6 +238,9 @@ export class NotificationsService {
     const step = await this.sql.byId(em, FormHistory, d.historyId);
     if (!form || !step) throw new Error(`delivery ${d.id}: its form or history entry is missing`);
     const rule = eventRuleFor(step.action)!;
+    // Form e-mails go to the form's participants (SPEC §6): who acted is shown as they see it.
+    const actor = await em.findOne(AppUser, { select: { id: true, kind: true }, where: { id: step.actorId } });
+    const processedBy = shownActor('participant', { id: step.actorId, name: step.actorName, kind: actor?.kind });
     return this.renderer.render(d.event as NotificationEvent, {
       recipientName: d.recipientName,
       formCode: form.formType === 'DA3' ? 'DA 3' : 'DA 4',
@@ -247,7 +251,7 @@ export class NotificationsService {
       workflowStatus: STATUS_LABELS[step.toStatus],
       status: step.toStatus,
       notificationType: d.notificationType,
-      justProcessedBy: step.actorName,
+      justProcessedBy: processedBy.name,
       processedAt: formatHkt(step.at),
       requireActionFrom: rule.requireActionFrom,
       // A rejection's history message is its reason unless the operator wrote a message too.

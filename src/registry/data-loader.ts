@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AppUser, UserKind, USER_LANGUAGES, UserLanguage } from '../auth/app-user.entity';
-import { hashPassword, PASSWORD_NOT_SET, verifyPassword } from '../auth/password';
+import { hashPassword, PASSWORD_NOT_SET } from '../auth/password';
 import { passwordProblems } from '../auth/password-policy';
 import { Clock } from '../common/clock';
 import { isEmailAddress } from '../common/email';
+import { userIdTerm } from '../eservices/form-search';
 import { Company } from './company.entity';
 import { Participantship } from './participantship.entity';
 import { UserProfile } from './user-profile.entity';
@@ -133,19 +134,23 @@ export async function loadDataFile(
     for (const [pi, p] of asArray(co.participantships).entries()) {
       const pPath = `${cPath}.participantships[${pi}]`;
       let ship: Participantship | null = null;
+      let shipIsNew = false;
       const profiles = isObj(p) && Array.isArray(p.profiles) ? p.profiles : [];
       const shipOk = await row(
         pPath,
         async () => {
           const result = await upsertParticipantship(em, p, companyId);
           ship = result.ship;
+          shipIsNew = result.outcome === 'created';
           return result.outcome;
         },
         profiles.length,
       );
       if (!shipOk || !ship) continue;
       for (const [ri, profile] of profiles.entries()) {
-        await row(`${pPath}.profiles[${ri}]`, () => upsertProfile(em, profile, ship as unknown as Participantship));
+        await row(`${pPath}.profiles[${ri}]`, () =>
+          upsertProfile(em, profile, ship as unknown as Participantship, shipIsNew),
+        );
       }
     }
     for (const [ui, u] of asArray(co.users).entries()) {
@@ -188,12 +193,13 @@ async function upsertParticipantship(
     reject(`${clearingHouse} ${participantId} belongs to another company`);
   const prefixOwner = await em.findOneBy(Participantship, { userIdPrefix });
   if (prefixOwner && prefixOwner.id !== existing?.id) reject(`the User ID prefix ${userIdPrefix} is already in use`);
-  const values = { companyId, clearingHouse, participantId, kind, userIdPrefix, maxUsers: maxUsers as number };
+  const values = { companyId, clearingHouse, participantId, kind, userIdPrefix };
   if (!existing) {
-    const ship = em.create(Participantship, { id: randomUUID(), ...values });
+    const ship = em.create(Participantship, { id: randomUUID(), ...values, maxUsers: maxUsers as number });
     await em.save(ship);
     return { ship, outcome: 'created' };
   }
+  // The quota is the file's only at creation: DA4 forms raise it from then on.
   if (sameValues(existing, values)) return { ship: existing, outcome: 'unchanged' };
   Object.assign(existing, values);
   await em.save(existing);
@@ -204,6 +210,7 @@ async function upsertProfile(
   em: EntityManager,
   r: unknown,
   ship: Participantship,
+  shipIsNew: boolean,
 ): Promise<'created' | 'updated' | 'unchanged'> {
   if (!isObj(r)) reject('a profile must be an object');
   const o = r as Obj;
@@ -217,28 +224,47 @@ async function upsertProfile(
   if (isDa && daRole !== 'maker' && daRole !== 'checker') reject('daRole must be maker or checker for a DA');
   const status = (str(o, 'status') ?? 'ENABLED').toUpperCase();
   if (status !== 'ENABLED' && status !== 'DISABLED') reject('status must be ENABLED or DISABLED');
-  const values = {
-    participantshipId: ship.id,
-    userId,
-    surname: need(o, 'surname', 100),
-    otherNames: str(o, 'otherNames') ?? '',
-    email,
-    isDa,
-    daRole: daRole as UserProfile['daRole'],
-    status: status as UserProfile['status'],
-    locked: o.locked === true,
-    otpEnabled: o.otpEnabled === true,
-    passwordSetupRequired: o.passwordSetupRequired === true,
-  };
+  const names = { surname: need(o, 'surname', 100), otherNames: str(o, 'otherNames') ?? '' };
   const existing = await em.findOneBy(UserProfile, { userId });
   if (existing && existing.participantshipId !== ship.id) reject(`${userId} belongs to another participantship`);
+  // A profile a completed DA3 Delete removed stays removed, and once a DA3 Add gave its User ID
+  // to someone else, the file's row describes the person who left: neither is the file's now.
+  if (!shipIsNew && (await removedByForm(em, ship.id, userId))) return 'unchanged';
   if (!existing) {
-    await em.save(em.create(UserProfile, { id: randomUUID(), ...values }));
+    await em.save(
+      em.create(UserProfile, {
+        id: randomUUID(),
+        participantshipId: ship.id,
+        userId,
+        ...names,
+        email,
+        isDa,
+        daRole: daRole as UserProfile['daRole'],
+        status: status as UserProfile['status'],
+        locked: o.locked === true,
+        otpEnabled: o.otpEnabled === true,
+        passwordSetupRequired: o.passwordSetupRequired === true,
+      }),
+    );
     return 'created';
   }
-  if (sameValues(existing, values)) return 'unchanged';
-  await em.save(Object.assign(existing, values));
+  // The e-mail, DA role, status, lock and OTP flags are the file's only at creation: DA3 forms
+  // (Change, Add, Unlock, Enable, Disable) change them from then on.
+  if (sameValues(existing, names)) return 'unchanged';
+  await em.save(Object.assign(existing, names));
   return 'updated';
+}
+
+/** Did a completed DA3 Delete form remove this User ID from the participantship? (Found through the search terms' index.) */
+async function removedByForm(em: EntityManager, participantshipId: string, userId: string): Promise<boolean> {
+  const p = (n: number): string => (em.connection.options.type === 'postgres' ? `$${n}` : '?');
+  const rows: unknown[] = await em.query(
+    `SELECT 1 FROM "form_search_term" t JOIN "eservice_form" f ON f."id" = t."formId"
+      WHERE t."term" = ${p(1)} AND f."participantshipId" = ${p(2)} AND f."formType" = 'DA3'
+        AND f."requestType" = 'DELETE' AND f."status" = 'COMPLETED' LIMIT 1`,
+    [userIdTerm(userId), participantshipId],
+  );
+  return rows.length > 0;
 }
 
 async function upsertUser(
@@ -276,7 +302,6 @@ async function upsertUser(
     kind,
     companyId,
     rights: kind === 'participant' ? (rights as string[]) : [],
-    totpSecret,
   };
   const existing = await em.findOneBy(AppUser, { username });
   if (existing && (existing.kind !== kind || existing.companyId !== companyId))
@@ -289,26 +314,22 @@ async function upsertUser(
         id: randomUUID(),
         ...values,
         passwordHash,
+        totpSecret,
         createdAt: now,
         passwordChangedAt: now,
         tokenVersion: 0,
         lastTotpStep: null,
-        // The user's own from now on (PATCH /me): a later load of the file does not undo it.
         language: language as UserLanguage,
         pendingTotpSecret: null,
       }),
     );
     return 'created';
   }
-  // A file without a password never overwrites one the user has set.
-  const samePassword = password === null || (await verifyPassword(existing.passwordHash, password));
-  if (sameValues(existing, values) && samePassword) return 'unchanged';
-  Object.assign(existing, values);
-  if (!samePassword) {
-    existing.passwordHash = hashOf();
-    existing.passwordChangedAt = clock.now();
-  }
-  await em.save(existing);
+  // The password, the authenticator and the language are the file's only at creation: the
+  // user's own from then on (a password change or reset, an enrolment, PATCH /me), or an
+  // administrator's (unlock, OTP reset).
+  if (sameValues(existing, values)) return 'unchanged';
+  await em.save(Object.assign(existing, values));
   return 'updated';
 }
 

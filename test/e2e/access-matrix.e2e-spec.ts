@@ -124,7 +124,7 @@ describe('Access-control matrix: every served route × every kind of caller (SPE
   const sentToHkex = async (): Promise<string> => {
     const id = await claimedByChecker();
     await expectStatus(api('checker').act(id, 'confirm'), 200);
-    await waitForForm(api('checker'), id, arrivedAtHkex);
+    await waitForForm(api('operator'), id, arrivedAtHkex);
     return id;
   };
   const claimedByOperator = async (): Promise<string> => {

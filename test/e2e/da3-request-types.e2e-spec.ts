@@ -1,4 +1,7 @@
+import { DataSource } from 'typeorm';
+import { UserProfile } from '../../src/registry/user-profile.entity';
 import {
+  CompanyFixture,
   completed,
   crewOf,
   daProfile,
@@ -9,6 +12,7 @@ import {
   ListingJson,
   listingOf,
   loadCompany,
+  sentToHkex,
   submitted,
 } from '../support/fixtures';
 import { da3, expectStatus, startTestApp, TestApp, USERS } from '../support/test-app';
@@ -136,6 +140,54 @@ describe('DA3 request types from draft to Completed, and the registry listing af
     expect(profile(await listingOf(api, co.listingPath()), co.id('01'))).toMatchObject({
       isDa: true,
       daRole: 'checker',
+    });
+  });
+
+  describe('ADD of an existing user whose line e-mail is not the registered one (decision: refused, see README)', () => {
+    const addU01 = (co: CompanyFixture, email: string) =>
+      co.da3({ requestType: 'ADD', lines: [{ userId: co.id('01'), email, daRole: 'checker' }] });
+
+    it('is refused by preview and submit with a 422 naming the line, and the registry keeps the user as it was', async () => {
+      const co = await loadCompany(t);
+      const api = await t.as(co.maker);
+      const before = await listingOf(api, co.listingPath());
+      const draft = await api.createForm(addU01(co, co.email('someone.else')));
+
+      const preview = (await expectStatus(api.get(`/eservices/${draft.id}/preview`), 200)).body;
+      expect(preview.ready).toBe(false);
+      expect(preview.problems).toEqual([
+        expect.objectContaining({
+          field: 'lines[0].email',
+          code: 'BUSINESS_RULE',
+          message: expect.stringContaining(co.id('01')),
+        }),
+      ]);
+      const problem = await expectProblem(api.act(draft.id, 'submit'), 422, 'BUSINESS_RULE');
+      expect(fieldsOf(problem)).toEqual(['lines[0].email']);
+      expect((await expectStatus(api.get(`/eservices/${draft.id}`), 200)).body.status).toBe('DRAFT');
+      expect(await listingOf(api, co.listingPath())).toEqual(before);
+    });
+
+    it('is refused at completion when the registered e-mail changed after submission (422 naming the line)', async () => {
+      const co = await loadCompany(t);
+      const sent = await sentToHkex(t, addU01(co, co.email('u01')), crewOf(co));
+      // The registry changes at HKEX after the checker confirmed.
+      await t.app
+        .get(DataSource)
+        .manager.update(UserProfile, { userId: co.id('01') }, { email: co.email('u01.moved') });
+
+      const operator = await t.as(USERS.operator);
+      const problem = await expectProblem(operator.act(sent.id, 'complete'), 422, 'BUSINESS_RULE');
+      expect(fieldsOf(problem)).toEqual(['lines[0].email']);
+      const listing = await listingOf(await t.as(co.maker), co.listingPath());
+      expect(profile(listing, co.id('01'))).toMatchObject({ isDa: false, email: co.email('u01.moved') });
+    });
+
+    it('with the registered e-mail in another case it goes through, and the registered e-mail stays as written', async () => {
+      const co = await loadCompany(t);
+      await completed(t, addU01(co, co.email('u01').toUpperCase()), crewOf(co));
+      const listing = await listingOf(await t.as(co.maker), co.listingPath());
+      expect(profile(listing, co.id('01'))).toMatchObject({ isDa: true, daRole: 'checker', email: co.email('u01') });
     });
   });
 

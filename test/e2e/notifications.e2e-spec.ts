@@ -187,7 +187,8 @@ describe('E-mail notifications (SPEC §6) over SMTP', () => {
       to: [USERS.maker, USERS.checker, OPS_DESK.email],
       type: 'For reference',
       status: 'Completed',
-      processedBy: 'HKEX Operator 1',
+      // Participants read "HKEX" where the exchange's staff acted (SPEC §11).
+      processedBy: 'HKEX',
       requireActionFrom: 'N/A',
       says: /Please be informed that the eService is Completed\./,
       title: DA4_TITLE,
@@ -204,7 +205,8 @@ describe('E-mail notifications (SPEC §6) over SMTP', () => {
       to: [USERS.maker, USERS.checker, OPS_DESK.email],
       type: 'For reference',
       status: 'Rejected',
-      processedBy: 'HKEX Operator 1',
+      // Participants read "HKEX" where the exchange's staff acted (SPEC §11).
+      processedBy: 'HKEX',
       requireActionFrom: 'N/A',
       says: /has been rejected by HKEX/,
       extra: { Reason: 'The e-mail address is not the registered one' },
@@ -420,7 +422,7 @@ describe('E-mail notifications (SPEC §6) with no SMTP server: .eml files in the
     t.clock.advance(60_000);
     await expectStatus(checker.act(form.id, 'claim'), 200);
     await expectStatus(checker.act(form.id, 'confirm'), 200);
-    await waitForForm(checker, form.id, (f) => f.arrivalCheck !== null);
+    await waitForForm(await t.as(USERS.operator), form.id, (f) => f.arrivalCheck !== null);
     await written(form.id);
     t.clock.advance(60_000);
     await completeAndWait(t, form.id);

@@ -255,7 +255,7 @@ describe('Workflow', () => {
         fromStatus: 'SENT_TO_HKEX',
         toStatus: 'REJECTED',
         message: 'The DA has left the firm',
-        by: { name: 'HKEX Operator 1' },
+        by: { id: 'HKEX', name: 'HKEX' },
       });
       expect(await listingOf(maker, co.listingPath())).toEqual(registry);
     });
@@ -385,7 +385,7 @@ describe('Workflow', () => {
       await expectStatus(ops2.act(sent.id, 'complete'), 202);
       const done = await waitForForm(ops2, sent.id, completionSettled);
       expect(done.status).toBe('COMPLETED');
-      const history = await historyOf(maker, sent.id);
+      const history = await historyOf(ops2, sent.id);
       expect(history[history.length - 1]).toMatchObject({ action: 'complete', by: { name: 'HKEX Operator 2' } });
     });
 

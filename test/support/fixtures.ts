@@ -66,6 +66,7 @@ export interface HistoryJson {
   by: { id: string; name: string };
   at: string;
   message: string | null;
+  changes?: { field: string; before: string | number | boolean | null; after: string | number | boolean | null }[];
 }
 
 export const daProfile = (
@@ -269,7 +270,8 @@ export async function sentToHkex(t: TestApp, body: object, crew: Crew = DEMO_CRE
   const checker = await t.as(crew.checker);
   await expectStatus(checker.act(form.id, 'claim'), 200);
   await expectStatus(checker.act(form.id, 'confirm'), 200);
-  return waitForForm(checker, form.id, arrivedAtHkex);
+  // The arrival check is HKEX's: only HKEX staff see it (SPEC §11).
+  return waitForForm(await t.as(USERS.operator), form.id, arrivedAtHkex);
 }
 
 /**

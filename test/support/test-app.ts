@@ -273,7 +273,8 @@ export async function sendToHkex(t: TestApp, body: object, checker: string = USE
   const c = await t.as(checker);
   await expectStatus(c.act(form.id, 'claim'), 200);
   await expectStatus(c.act(form.id, 'confirm'), 200);
-  return waitForForm(c, form.id, arrivedAtHkex);
+  // The arrival check is HKEX's: only HKEX staff see it (SPEC §11).
+  return waitForForm(await t.as(USERS.operator), form.id, arrivedAtHkex);
 }
 
 /** The queued arrival check has run. */

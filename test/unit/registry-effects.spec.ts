@@ -202,6 +202,24 @@ describe('planRegistryEffects: the DA must exist', () => {
     expect(problemFields(effects)).toEqual(['lines[0].userId']);
   });
 
+  it("ADD of an existing user refuses an e-mail other than the registered one, on the line's email", () => {
+    const effects = planRegistryEffects(
+      da3('ADD', [newDa(), { userId: 'B0123401', email: 'new.address@bank.com.hk', daRole: 'checker' }]),
+      registry(),
+    );
+    expect(problemFields(effects)).toEqual(['lines[1].email']);
+    expect(effects.problems[0].message).toContain('B0123401');
+  });
+
+  it('ADD of an existing user keeps the registered e-mail, written in any case', () => {
+    const effects = planRegistryEffects(
+      da3('ADD', [{ userId: 'B0123401', email: ' B0123401@Bank.com.HK ', daRole: 'checker' }]),
+      registry(),
+    );
+    expect(effects.problems).toEqual([]);
+    expect(effects.changes).toEqual([{ kind: 'update', userId: 'B0123401', set: { isDa: true, daRole: 'checker' } }]);
+  });
+
   it('ADD of a user who is already a DA is refused', () => {
     const effects = planRegistryEffects(
       da3('ADD', [{ userId: 'B01234X2', email: 'b01234x2@bank.com.hk', daRole: 'maker' }]),
@@ -287,7 +305,7 @@ describe('planRegistryEffects: Add assigns the next free DA User ID', () => {
 
   it('does not hand out the ID of an existing user given the DA role on an earlier line', () => {
     const effects = planRegistryEffects(
-      da3('ADD', [{ userId: 'B0123401', email: 'u@bank.com.hk', daRole: 'maker' }, newDa()]),
+      da3('ADD', [{ userId: 'B0123401', email: 'b0123401@bank.com.hk', daRole: 'maker' }, newDa()]),
       registry(),
     );
     expect(effects.problems).toEqual([]);
@@ -305,7 +323,7 @@ describe('planRegistryEffects: the account quota', () => {
     [
       'an existing user given the DA role when every account is used',
       5,
-      [{ userId: 'B0123401', email: 'u@bank.com.hk', daRole: 'maker' }],
+      [{ userId: 'B0123401', email: 'b0123401@bank.com.hk', daRole: 'maker' }],
       [],
     ],
   ])('%s (max %p)', (_, maxUsers, lines, expected) => {
@@ -344,7 +362,7 @@ describe('planRegistryEffects: at most 27 DAs (SPEC §2)', () => {
 
   it('refuses an existing user as the 28th DA', () => {
     const effects = planRegistryEffects(
-      da3('ADD', [{ userId: 'B0123401', email: 'u@bank.com.hk', daRole: 'maker' }]),
+      da3('ADD', [{ userId: 'B0123401', email: 'b0123401@bank.com.hk', daRole: 'maker' }]),
       registry({ maxUsers: 100, profiles: [...all27, ...USERS] }),
     );
     expect(problemFields(effects)).toEqual(['lines']);

@@ -54,6 +54,22 @@ export class TaskPage {
   @ApiProperty({ type: CountsByStatusView }) countsByStatus!: CountsByStatusView;
 }
 
+export class FieldChangeView {
+  @ApiProperty({ example: 'lines[1].email' }) field!: string;
+  @ApiProperty({
+    nullable: true,
+    oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }],
+    description: 'The value before the edit (null: empty, or the line or contact did not exist)',
+  })
+  before!: string | number | boolean | null;
+  @ApiProperty({
+    nullable: true,
+    oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }],
+    description: 'The value after the edit (null: cleared, or the line or contact was removed)',
+  })
+  after!: string | number | boolean | null;
+}
+
 export class HistoryEntry {
   @ApiProperty({ example: 'submit' }) action!: string;
   @ApiProperty({ enum: FORM_STATUSES, nullable: true }) fromStatus!: FormStatus | null;
@@ -61,6 +77,11 @@ export class HistoryEntry {
   @ApiProperty({ type: PersonRef }) by!: PersonRef;
   @ApiProperty({ description: 'UTC' }) at!: string;
   @ApiProperty({ nullable: true, type: String }) message!: string | null;
+  @ApiPropertyOptional({
+    type: [FieldChangeView],
+    description: 'Edits only: what the edit changed, field by field (lines and contacts per line and field)',
+  })
+  changes?: FieldChangeView[];
 }
 
 export class PreviewProblemView {

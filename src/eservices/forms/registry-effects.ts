@@ -77,14 +77,16 @@ export function planRegistryEffects(form: FormContent, registry: RegistrySnapsho
       if (userId) {
         if (!profile) return fail('userId', `no user ${userId} in this participantship`);
         if (profile.isDa) return fail('userId', `${userId} is already a Delegated Administrator`);
+        // The registered e-mail identifies the user who gets the DA role, as for Unlock or
+        // Delete; a new address for the DA is a Change form afterwards, never a side effect.
+        if (line.email && !sameEmail(line.email, profile.email))
+          return fail(
+            'email',
+            `the e-mail does not match the one registered for ${userId}; give the registered e-mail, and change it with a Change form once ${userId} is a DA`,
+          );
         profile.isDa = true;
         profile.daRole = line.daRole ?? null;
-        profile.email = line.email ?? profile.email;
-        changes.push({
-          kind: 'update',
-          userId,
-          set: { isDa: true, daRole: line.daRole ?? null, email: line.email ?? profile.email },
-        });
+        changes.push({ kind: 'update', userId, set: { isDa: true, daRole: line.daRole ?? null } });
         return;
       }
       const newId = nextFreeDaUserId(registry.userIdPrefix, profiles.keys());

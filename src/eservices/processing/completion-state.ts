@@ -26,25 +26,33 @@ export class CompletionView {
   @ApiPropertyOptional({ type: CompletionRequester, description: 'pending: the operator who pressed COMPLETE' })
   by?: CompletionRequester;
   @ApiPropertyOptional({ description: 'failed: why, in words' }) reason?: string;
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object' }, description: 'failed: every rule it broke' })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object' },
+    description: 'failed: every rule it broke (HKEX staff only)',
+  })
   problems?: FieldError[];
 }
 
 /** The completion's state on a form Sent to HKEX; null when none was requested, or the form has moved on. */
-export function completionOf(f: EServiceForm, nameOf: (userId: string) => string): CompletionView | null {
+export function completionOf(
+  f: EServiceForm,
+  reader: { personOf: (userId: string) => CompletionRequester; seesHkexChecks: boolean },
+): CompletionView | null {
   if (f.status !== 'SENT_TO_HKEX') return null;
   if (f.completionRequestedById && f.completionRequestedAt)
     return {
       state: 'pending',
       at: f.completionRequestedAt.toISOString(),
-      by: { id: f.completionRequestedById, name: nameOf(f.completionRequestedById) },
+      by: reader.personOf(f.completionRequestedById),
     };
   if (f.completionFailedAt && f.completionProblems)
     return {
       state: 'failed',
       at: f.completionFailedAt.toISOString(),
       reason: failureReason(f.completionProblems),
-      problems: f.completionProblems,
+      // The rules it broke are HKEX's re-check (SPEC §11); the reason's words are in the history for all.
+      ...(reader.seesHkexChecks ? { problems: f.completionProblems } : {}),
     };
   return null;
 }
