@@ -42,7 +42,9 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion(packageVersion())
     // Relative: the document holds wherever the service is reached (a host, a proxy's path).
     .addServer('/', 'This service')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The accessToken of a login' });
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The accessToken of a login' })
+    // Every route needs the token unless @Public() says otherwise, as the AuthGuard decides.
+    .addSecurityRequirements('bearer');
   for (const [name, description] of TAGS) builder.addTag(name, description);
   const config = builder.build();
   // The package is UNLICENSED: not open source. An SPDX licence reference says so (OpenAPI 3.1).
@@ -52,10 +54,25 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     operationIdFactory: (_controller, method) => method,
     extraModels: [ProblemView],
   });
-  return inStableOrder(document);
+  return inStableOrder(withoutSingleAllOf(document));
+}
+
+/**
+ * `{allOf: [{$ref}], description}` is how the generator attaches words to a named schema;
+ * OpenAPI 3.1 lets `$ref` stand beside them, which says the same without a composition of one.
+ */
+function withoutSingleAllOf<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(withoutSingleAllOf) as T;
+  if (typeof node !== 'object' || node === null) return node;
+  const { allOf, ...rest } = node as Record<string, unknown>;
+  const entries = Object.entries(rest).map(([k, v]) => [k, withoutSingleAllOf(v)]);
+  if (Array.isArray(allOf) && allOf.length === 1)
+    return { ...(withoutSingleAllOf(allOf[0]) as object), ...Object.fromEntries(entries) } as T;
+  return Object.fromEntries(allOf === undefined ? entries : [...entries, ['allOf', withoutSingleAllOf(allOf)]]) as T;
 }
 
 const METHOD_ORDER = ['get', 'put', 'post', 'patch', 'delete', 'options', 'head', 'trace'];
+const PARAMETER_ORDER = ['path', 'query', 'header', 'cookie'];
 
 const sortedBy = <T>(record: Record<string, T>, compare: (a: string, b: string) => number): Record<string, T> =>
   Object.fromEntries(Object.entries(record).sort(([a], [b]) => compare(a, b)));
@@ -64,16 +81,24 @@ const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Paths and schemas by name, an operation's methods and answers in a fixed order, so the
- * written file changes only where the contract does (the order controllers are registered or
- * classes first met does not show). Properties keep the order of their classes.
+ * written file changes only where the contract does (the order controllers are registered,
+ * classes first met or decorators applied does not show). Properties keep the order of their classes.
  */
 function inStableOrder(document: OpenAPIObject): OpenAPIObject {
   const paths = sortedBy(document.paths, byName);
   for (const [path, item] of Object.entries(paths)) {
     const ordered = sortedBy(item as Record<string, unknown>, (a, b) => rank(a) - rank(b) || byName(a, b));
     for (const method of METHOD_ORDER) {
-      const operation = ordered[method] as { responses?: Record<string, unknown> } | undefined;
+      const operation = ordered[method] as
+        { responses?: Record<string, unknown>; parameters?: { name: string; in: string }[] } | undefined;
       if (operation?.responses) operation.responses = sortedBy(operation.responses, byName);
+      // Path parameters as the path names them, then query (as the DTO declares them), then headers by name.
+      operation?.parameters?.sort(
+        (a, b) =>
+          PARAMETER_ORDER.indexOf(a.in) - PARAMETER_ORDER.indexOf(b.in) ||
+          (a.in === 'path' ? path.indexOf(`{${a.name}}`) - path.indexOf(`{${b.name}}`) : 0) ||
+          (a.in === 'header' ? byName(a.name, b.name) : 0),
+      );
     }
     paths[path] = ordered;
   }
