@@ -107,7 +107,7 @@ export class AdminUsersController {
     operationId: 'listAuditEvents',
     summary: 'Authentication events, newest first (operators, administrators)',
   })
-  @ApiOkResponse({ type: AuditPage })
+  @ApiOkResponse({ type: AuditPage, description: 'A page of events and how many match' })
   @ApiCallerRefusals(400)
   async audit(@CurrentCaller() caller: Caller, @Query() q: AuditQuery): Promise<AuditPage> {
     only(caller, ['operator', 'admin'], 'The audit log');

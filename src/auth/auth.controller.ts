@@ -93,7 +93,7 @@ export class AuthController {
     description:
       'Answers {otpRequired, challengeId, channel} (totp: the authenticator app; email: a code was e-mailed), or {accessToken} when 2FA is off.',
   })
-  @ApiOkResponse({ schema: LOGIN_ANSWER })
+  @ApiOkResponse({ schema: LOGIN_ANSWER, description: 'A token, or the one-time password step' })
   @ApiRefusals(400, [401, 'Wrong username or password, or the account is locked'], 429)
   login(@Body() dto: LoginDto, @Origin() origin: RequestOrigin): Promise<LoginAnswer> {
     return this.auth.login(dto.username, dto.password, origin);
@@ -103,7 +103,7 @@ export class AuthController {
   @Post('otp')
   @HttpCode(200)
   @ApiOperation({ operationId: 'verifyOtp', summary: 'Step two: the one-time password of the challenge' })
-  @ApiOkResponse({ type: LoginAnswerView })
+  @ApiOkResponse({ type: LoginAnswerView, description: 'Logged in' })
   @ApiRefusals(400, [401, 'Wrong or expired OTP, or the account is locked'], 429)
   otp(@Body() dto: OtpDto, @Origin() origin: RequestOrigin): Promise<LoginAnswer> {
     return this.auth.verifyOtp(dto.challengeId, dto.otp, origin);
@@ -146,7 +146,7 @@ export class AuthController {
     summary: 'Self-service reset, step one (users with an authenticator app): a code is e-mailed',
     description: 'The answer is the same for every name.',
   })
-  @ApiAcceptedResponse({ type: ChallengeView })
+  @ApiAcceptedResponse({ type: ChallengeView, description: 'A code is e-mailed (when the name may reset)' })
   @ApiRefusals(400, 429)
   requestReset(@Body() dto: ResetRequestDto, @Origin() origin: RequestOrigin): Promise<ChallengeView> {
     return this.auth.requestPasswordReset(dto.username, origin);
@@ -189,7 +189,7 @@ export class MeController {
   @AllowedWithExpiredPassword()
   @ApiTags('Me')
   @ApiOperation({ operationId: 'getMe', summary: 'The caller: user, company, participantships, rights' })
-  @ApiOkResponse({ type: MeView })
+  @ApiOkResponse({ type: MeView, description: 'The caller' })
   @ApiRefusals(401)
   async me(@CurrentCaller() caller: Caller): Promise<MeView> {
     const [company, participantships, profile] = await Promise.all([
@@ -218,7 +218,7 @@ export class MeController {
   @Patch('me')
   @ApiTags('Me')
   @ApiOperation({ operationId: 'updateMe', summary: "The caller's own settings: language (en or zh-HK)" })
-  @ApiOkResponse({ type: ProfileView })
+  @ApiOkResponse({ type: ProfileView, description: "The caller's settings now" })
   @ApiCallerRefusals(400)
   updateMe(@CurrentCaller() caller: Caller, @Body() dto: UpdateMeDto): Promise<ProfileView> {
     return dto.language ? this.profiles.setLanguage(caller, dto.language) : this.profiles.profile(caller);
@@ -230,7 +230,7 @@ export class MeController {
     operationId: 'setOtpChannel',
     summary: 'Codes by e-mail from now on (an authenticator app is enrolled with POST /auth/totp/enrolment)',
   })
-  @ApiOkResponse({ type: ProfileView })
+  @ApiOkResponse({ type: ProfileView, description: "The caller's settings now" })
   @ApiCallerRefusals(400)
   otpChannel(
     @CurrentCaller() caller: Caller,
@@ -248,7 +248,7 @@ export class MeController {
     summary:
       'A new authenticator secret for the caller, as an otpauth:// URI (for a QR code) and as text; confirm it with its first code',
   })
-  @ApiOkResponse({ type: EnrolmentView })
+  @ApiOkResponse({ type: EnrolmentView, description: 'The new secret, pending its first code' })
   @ApiCallerRefusals()
   startEnrolment(@CurrentCaller() caller: Caller): Promise<EnrolmentView> {
     return this.profiles.startTotpEnrolment(caller);
@@ -261,7 +261,7 @@ export class MeController {
     operationId: 'confirmTotpEnrolment',
     summary: "The new app's first code: the app becomes the caller's second login step",
   })
-  @ApiOkResponse({ type: ProfileView })
+  @ApiOkResponse({ type: ProfileView, description: "The caller's settings now" })
   @ApiCallerRefusals(
     [400, 'Invalid input, or the code does not match the app being enrolled'],
     [409, 'No enrolment is pending: start with POST /auth/totp/enrolment'],

@@ -83,7 +83,7 @@ export class EServicesController {
 
   @Get()
   @ApiOperation({ operationId: 'listEServices', summary: 'Forms the caller may see, newest change first' })
-  @ApiOkResponse({ type: FormPage })
+  @ApiOkResponse({ type: FormPage, description: 'A page of forms, the total and the counts per status' })
   @ApiCallerRefusals(400)
   list(@CurrentCaller() caller: Caller, @Query() query: ListFormsQueryDto): Promise<FormPage> {
     return this.eservices.list(caller, query);
@@ -92,7 +92,7 @@ export class EServicesController {
   @Get(':id')
   @ApiOperation({ operationId: 'getEService', summary: 'One form; ETag is its version' })
   @ApiFormId()
-  @ApiOkResponse({ type: FormView, headers: ETAG })
+  @ApiOkResponse({ type: FormView, headers: ETAG, description: 'The form, with what the caller may do' })
   @ApiCallerRefusals(404)
   async get(
     @CurrentCaller() caller: Caller,
@@ -106,7 +106,7 @@ export class EServicesController {
   @ApiOperation({ operationId: 'updateEService', summary: 'Edit a draft; the fields given replace the stored ones' })
   @ApiFormId()
   @ApiIfMatch()
-  @ApiOkResponse({ type: FormView, headers: ETAG })
+  @ApiOkResponse({ type: FormView, headers: ETAG, description: 'The draft as saved' })
   @ApiCallerRefusals(400, 404, [409, 'Not a draft, or changed at the same moment'], 412)
   async update(
     @CurrentCaller() caller: Caller,
@@ -124,7 +124,7 @@ export class EServicesController {
     summary: 'What submit (or the completion) would find now, and the registry before and after; changes nothing',
   })
   @ApiFormId()
-  @ApiOkResponse({ type: PreviewView })
+  @ApiOkResponse({ type: PreviewView, description: 'What submit or the completion would find and do' })
   @ApiCallerRefusals(404, [409, 'Completed, Rejected or Discarded: nothing to preview'])
   preview(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<PreviewView> {
     return this.eservices.preview(caller, id);
@@ -133,7 +133,7 @@ export class EServicesController {
   @Get(':id/history')
   @ApiOperation({ operationId: 'getEServiceHistory', summary: 'The append-only history of a form' })
   @ApiFormId()
-  @ApiOkResponse({ type: [HistoryEntry] })
+  @ApiOkResponse({ type: [HistoryEntry], description: 'Oldest first' })
   @ApiCallerRefusals(404)
   history(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<HistoryEntry[]> {
     return this.eservices.history(caller, id);
@@ -221,7 +221,7 @@ export class TasksController {
     description:
       'Checkers: Ready to Send to HKEX of their company, not their own. Makers: drafts returned to them. Operators: Sent to HKEX.',
   })
-  @ApiOkResponse({ type: TaskPage })
+  @ApiOkResponse({ type: TaskPage, description: 'A page of tasks, the total and the counts per status' })
   @ApiCallerRefusals(400)
   tasks(@CurrentCaller() caller: Caller, @Query() query: TasksQueryDto): Promise<TaskPage> {
     return this.eservices.tasks(caller, query);

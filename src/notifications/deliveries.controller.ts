@@ -77,7 +77,7 @@ export class DeliveriesController {
     operationId: 'listDeliveries',
     summary: 'E-mail deliveries, newest first; ?status=FAILED for the ones that gave up',
   })
-  @ApiOkResponse({ type: DeliveryPage })
+  @ApiOkResponse({ type: DeliveryPage, description: 'A page of deliveries and how many match' })
   @ApiCallerRefusals(400)
   async list(@CurrentCaller() caller: Caller, @Query() q: DeliveriesQuery): Promise<DeliveryPage> {
     onlyStaff(caller);

@@ -19,7 +19,7 @@ export class RegistryController {
   })
   @ApiParam({ name: 'clearingHouse', enum: CLEARING_HOUSES, enumName: 'ClearingHouse' })
   @ApiParam({ name: 'participantId', schema: { type: 'string', example: 'B01234' } })
-  @ApiOkResponse({ type: ProfileListing })
+  @ApiOkResponse({ type: ProfileListing, description: 'The listing and its totals' })
   @ApiCallerRefusals([404, "No such participantship, or one the caller may not see (another company's)"])
   listing(
     @CurrentCaller() caller: Caller,

@@ -155,6 +155,15 @@ describe('The OpenAPI document', () => {
     expect(untypedAnswers).toEqual([]);
   });
 
+  it('describes every answer in words', () => {
+    const silent = operationsOf(generated).flatMap(({ key, operation }) =>
+      Object.entries(operation.responses as Record<string, Json>)
+        .filter(([, answer]) => typeof answer.description !== 'string' || answer.description.trim() === '')
+        .map(([status]) => `${key} ${status}`),
+    );
+    expect(silent).toEqual([]);
+  });
+
   it('carries servers, licence, version and described tags', () => {
     const info = generated.info as Json;
     expect(generated.openapi).toBe('3.1.0');
