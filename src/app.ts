@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { DomainError } from './common/errors';
 import { ProblemFilter, sendProblem, toProblem } from './common/problem.filter';
 import { strictValidationPipe } from './common/validation';
@@ -12,6 +12,7 @@ import { appConfig, authConfig } from './config/configuration';
 import type { Logger as Pino } from 'pino';
 import { processLogger, requestContext, requestIdOf } from './common/logging';
 import { Metrics, scrapeAllowed } from './common/metrics';
+import { openApiDocument } from './openapi';
 
 /** No form is nested more than a few levels: far more is an attack on the validators. */
 const MAX_BODY_DEPTH = 32;
@@ -53,12 +54,16 @@ export function containsNul(...values: unknown[]): boolean {
 /** Routes live under /api/v1; health and the docs sit beside it (SPEC §9). */
 export const API_PREFIX = 'api/v1';
 
+const useApiPrefix = (app: INestApplication): void => {
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['api/health'] });
+};
+
 /** Everything that makes the HTTP app what clients see; main.ts and the e2e tests share it. */
 export async function configureApp(
   app: NestFastifyApplication,
   log: Pino = appLogger().pino,
 ): Promise<NestFastifyApplication> {
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['api/health'] });
+  useApiPrefix(app);
   observeRequests(app, log);
   serveMetricsRoute(app);
   app.useGlobalPipes(strictValidationPipe());
@@ -131,18 +136,7 @@ export async function configureApp(
     });
   // JSON only: a text/plain body would otherwise reach the validators as a string.
   app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Client Connect eServices: DA3 and DA4')
-      .setDescription(
-        'Maker-checker workflow of the CCASS/CCMS Delegated Administrator (DA3) and User Account (DA4) eServices. ' +
-          'Every refusal is application/problem+json with a stable `code` and field-level `errors`.',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = openApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   await app.init();
   mountQueueDashboard(app);
@@ -218,6 +212,21 @@ export async function createApp(): Promise<NestFastifyApplication> {
     logger: appLogger(),
   });
   return configureApp(app);
+}
+
+/**
+ * The app as the OpenAPI document sees it, for writing the document without a database,
+ * Redis or a port: the real module and routes in Nest's preview mode, where nothing is
+ * instantiated (controllers are only their prototypes, which is all the document reads).
+ */
+export async function documentationApp(): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter(), {
+    preview: true,
+    logger: false,
+    abortOnError: false,
+  });
+  useApiPrefix(app);
+  return app;
 }
 
 export type App = INestApplication;

@@ -4,10 +4,13 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiProperty,
   ApiPropertyOptional,
+  ApiSchema,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiCallerRefusals } from '../common/problem.view';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { OptionalNotNull } from '../common/validation';
@@ -19,10 +22,22 @@ import { Caller, CurrentCaller, Origin } from './caller';
 const toInt = Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value));
 
 class AuditQuery {
-  @ApiPropertyOptional({ enum: AUDIT_EVENTS }) @OptionalNotNull() @IsIn(AUDIT_EVENTS) event?: AuditEventName;
-  @ApiPropertyOptional() @OptionalNotNull() @IsString() @MaxLength(254) username?: string;
-  @ApiPropertyOptional({ minimum: 1 }) @OptionalNotNull() @toInt @IsInt() @Min(1) page?: number;
-  @ApiPropertyOptional({ minimum: 1, maximum: 200 })
+  @ApiPropertyOptional({ enum: AUDIT_EVENTS, enumName: 'AuditEventName' })
+  @OptionalNotNull()
+  @IsIn(AUDIT_EVENTS)
+  event?: AuditEventName;
+  @ApiPropertyOptional({ type: String, maxLength: 254 })
+  @OptionalNotNull()
+  @IsString()
+  @MaxLength(254)
+  username?: string;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 1 })
+  @OptionalNotNull()
+  @toInt
+  @IsInt()
+  @Min(1)
+  page?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
   @OptionalNotNull()
   @toInt
   @IsInt()
@@ -31,19 +46,24 @@ class AuditQuery {
   pageSize?: number;
 }
 
+@ApiSchema({ name: 'AuditEvent' })
 class AuditEventView {
-  @ApiProperty() id!: number;
-  @ApiProperty() at!: Date;
-  @ApiProperty({ enum: AUDIT_EVENTS }) event!: string;
-  @ApiProperty() username!: string;
-  @ApiProperty({ nullable: true, type: String }) ip!: string | null;
-  @ApiProperty({ nullable: true, type: String }) detail!: string | null;
+  @ApiProperty({ type: 'integer' }) id!: number;
+  @ApiProperty({ type: String, format: 'date-time' }) at!: Date;
+  @ApiProperty({ enum: AUDIT_EVENTS, enumName: 'AuditEventName' }) event!: string;
+  @ApiProperty({ type: String }) username!: string;
+  @ApiProperty({ type: String, nullable: true }) ip!: string | null;
+  @ApiProperty({ type: String, nullable: true }) detail!: string | null;
 }
 
 class AuditPage {
   @ApiProperty({ type: [AuditEventView] }) items!: AuditEventView[];
-  @ApiProperty() total!: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) total!: number;
 }
+
+/** The `{username}` of the admin routes: a login name. */
+const ApiUsername = (): MethodDecorator =>
+  ApiParam({ name: 'username', schema: { type: 'string', example: 'aaa@bank.com.hk' }, description: 'A login name' });
 
 const only = (caller: Caller, kinds: Caller['kind'][], what: string): void => {
   if (!kinds.includes(caller.kind)) throw new DomainError('FORBIDDEN', `${what} is for HKEX ${kinds.join(' or ')}s.`);
@@ -58,8 +78,10 @@ export class AdminUsersController {
 
   @Post('users/:username/unlock')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Unlock a login locked after failed attempts (administrators)' })
-  @ApiNoContentResponse()
+  @ApiOperation({ operationId: 'unlockUser', summary: 'Unlock a login locked after failed attempts (administrators)' })
+  @ApiUsername()
+  @ApiNoContentResponse({ description: 'Unlocked (a name that was not locked, or is unknown, too)' })
+  @ApiCallerRefusals()
   async unlock(@CurrentCaller() caller: Caller, @Param('username') username: string, @Origin() origin: RequestOrigin) {
     only(caller, ['admin'], 'Unlocking');
     await this.auth.unlock(caller, username, origin);
@@ -67,8 +89,10 @@ export class AdminUsersController {
 
   @Post('users/:username/otp-reset')
   @HttpCode(204)
-  @ApiOperation({ summary: "Reset a user's OTP device registration (administrators)" })
-  @ApiNoContentResponse()
+  @ApiOperation({ operationId: 'resetUserOtp', summary: "Reset a user's OTP device registration (administrators)" })
+  @ApiUsername()
+  @ApiNoContentResponse({ description: 'Reset: the user enrols an authenticator app again' })
+  @ApiCallerRefusals([404, 'No such user'])
   async resetOtp(
     @CurrentCaller() caller: Caller,
     @Param('username') username: string,
@@ -79,8 +103,12 @@ export class AdminUsersController {
   }
 
   @Get('audit')
-  @ApiOperation({ summary: 'Authentication events, newest first (operators, administrators)' })
-  @ApiOkResponse({ type: AuditPage })
+  @ApiOperation({
+    operationId: 'listAuditEvents',
+    summary: 'Authentication events, newest first (operators, administrators)',
+  })
+  @ApiOkResponse({ type: AuditPage, description: 'A page of events and how many match' })
+  @ApiCallerRefusals(400)
   async audit(@CurrentCaller() caller: Caller, @Query() q: AuditQuery): Promise<AuditPage> {
     only(caller, ['operator', 'admin'], 'The audit log');
     const [items, total] = await this.auth.auditLog(q, q.page ?? 1, q.pageSize ?? 50);

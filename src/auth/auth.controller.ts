@@ -2,16 +2,19 @@ import { Body, Controller, Get, HttpCode, Patch, Post, Put, UseGuards } from '@n
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
+  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProperty,
+  ApiSchema,
   ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { ProblemView } from '../common/problem.view';
+import { ApiCallerRefusals, ApiRefusals } from '../common/problem.view';
+import { USER_KINDS, USER_LANGUAGES } from './app-user.entity';
+import { CLEARING_HOUSES, PARTICIPANT_KINDS } from '../registry/user-id';
 import { RegistryService } from '../registry/registry.service';
 import {
   ChangePasswordDto,
@@ -19,6 +22,7 @@ import {
   EnrolmentView,
   LoginAnswerView,
   LoginDto,
+  OtpChallengeView,
   OtpChannelDto,
   OtpDto,
   ProfileView,
@@ -31,39 +35,51 @@ import { AuthService, LoginAnswer, RequestOrigin } from './auth.service';
 import { AllowedWithExpiredPassword, Caller, CurrentCaller, Origin, Public } from './caller';
 
 class CompanyRef {
-  @ApiProperty() id!: string;
-  @ApiProperty({ example: 'ABC Company' }) name!: string;
+  @ApiProperty({ type: String, format: 'uuid' }) id!: string;
+  @ApiProperty({ type: String, example: 'ABC Company' }) name!: string;
 }
 
 class ParticipantshipRef {
-  @ApiProperty({ example: 'HKSCC' }) clearingHouse!: string;
-  @ApiProperty({ example: 'B01234' }) participantId!: string;
-  @ApiProperty({ example: 'CP' }) kind!: string;
-  @ApiProperty({ example: 'B01234' }) userIdPrefix!: string;
+  @ApiProperty({ enum: CLEARING_HOUSES, enumName: 'ClearingHouse', example: 'HKSCC' }) clearingHouse!: string;
+  @ApiProperty({ type: String, example: 'B01234' }) participantId!: string;
+  @ApiProperty({ enum: PARTICIPANT_KINDS, example: 'CP', description: 'CP: Clearing Participant; DB: Designated Bank' })
+  kind!: string;
+  @ApiProperty({ type: String, example: 'B01234' }) userIdPrefix!: string;
 }
 
+@ApiSchema({ name: 'Me' })
 export class MeView {
-  @ApiProperty() id!: string;
-  @ApiProperty({ example: 'aaa@bank.com.hk' }) username!: string;
-  @ApiProperty({ example: 'AAA' }) name!: string;
-  @ApiProperty({ enum: ['participant', 'operator', 'admin'] }) kind!: string;
-  @ApiProperty({ nullable: true, type: String }) phone!: string | null;
+  @ApiProperty({ type: String, format: 'uuid' }) id!: string;
+  @ApiProperty({ type: String, example: 'aaa@bank.com.hk' }) username!: string;
+  @ApiProperty({ type: String, example: 'AAA' }) name!: string;
+  @ApiProperty({ enum: USER_KINDS, enumName: 'UserKind' }) kind!: string;
+  @ApiProperty({ type: String, nullable: true, example: '29797111' }) phone!: string | null;
   @ApiProperty({ type: [String], example: ['EU_UserMaintenance'] }) rights!: readonly string[];
-  @ApiProperty({ nullable: true, type: CompanyRef }) company!: CompanyRef | null;
+  @ApiProperty({ type: CompanyRef, nullable: true, description: 'null for HKEX staff' }) company!: CompanyRef | null;
   @ApiProperty({ type: [ParticipantshipRef] }) participantships!: ParticipantshipRef[];
-  @ApiProperty({ enum: ['en', 'zh-HK'] }) language!: 'en' | 'zh-HK';
-  @ApiProperty({ enum: ['totp', 'email'], description: 'How the second login step reaches the user' })
+  @ApiProperty({ enum: USER_LANGUAGES, enumName: 'Language' }) language!: 'en' | 'zh-HK';
+  @ApiProperty({
+    enum: ['totp', 'email'],
+    enumName: 'OtpChannel',
+    description: 'How the second login step reaches the user',
+  })
   otpChannel!: 'totp' | 'email';
 }
 
+@ApiSchema({ name: 'PasswordResetChallenge' })
 class ChallengeView {
-  @ApiProperty() challengeId!: string;
+  @ApiProperty({ type: String, description: 'For POST /auth/password-reset/confirm' }) challengeId!: string;
 }
+
+/** Both login steps answer a token, or (step one, 2FA on) the challenge of step two. */
+const LOGIN_ANSWER = {
+  oneOf: [{ $ref: getSchemaPath(LoginAnswerView) }, { $ref: getSchemaPath(OtpChallengeView) }],
+};
 
 /** Login (SPEC §7, §9): password, then a one-time password; rate-limited per client address. */
 @ApiTags('Auth')
 @UseGuards(ThrottlerGuard)
-@ApiTooManyRequestsResponse({ type: ProblemView, description: 'Too many attempts from this address' })
+@ApiExtraModels(LoginAnswerView, OtpChallengeView)
 @Controller('auth')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
@@ -72,12 +88,13 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'login',
     summary: 'Step one: username and password',
     description:
       'Answers {otpRequired, challengeId, channel} (totp: the authenticator app; email: a code was e-mailed), or {accessToken} when 2FA is off.',
   })
-  @ApiOkResponse({ type: LoginAnswerView })
-  @ApiUnauthorizedResponse({ type: ProblemView, description: 'Wrong username or password, or the account is locked' })
+  @ApiOkResponse({ schema: LOGIN_ANSWER, description: 'A token, or the one-time password step' })
+  @ApiRefusals(400, [401, 'Wrong username or password, or the account is locked'], 429)
   login(@Body() dto: LoginDto, @Origin() origin: RequestOrigin): Promise<LoginAnswer> {
     return this.auth.login(dto.username, dto.password, origin);
   }
@@ -85,9 +102,9 @@ export class AuthController {
   @Public()
   @Post('otp')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Step two: the one-time password of the challenge' })
-  @ApiOkResponse({ type: LoginAnswerView })
-  @ApiUnauthorizedResponse({ type: ProblemView, description: 'Wrong or expired OTP, or the account is locked' })
+  @ApiOperation({ operationId: 'verifyOtp', summary: 'Step two: the one-time password of the challenge' })
+  @ApiOkResponse({ type: LoginAnswerView, description: 'Logged in' })
+  @ApiRefusals(400, [401, 'Wrong or expired OTP, or the account is locked'], 429)
   otp(@Body() dto: OtpDto, @Origin() origin: RequestOrigin): Promise<LoginAnswer> {
     return this.auth.verifyOtp(dto.challengeId, dto.otp, origin);
   }
@@ -96,8 +113,9 @@ export class AuthController {
   @HttpCode(204)
   @AllowedWithExpiredPassword()
   @ApiBearerAuth()
-  @ApiOperation({ summary: "Revokes the caller's tokens" })
-  @ApiNoContentResponse()
+  @ApiOperation({ operationId: 'logout', summary: "Revokes the caller's tokens" })
+  @ApiNoContentResponse({ description: 'Logged out' })
+  @ApiRefusals(401, 429)
   logout(@CurrentCaller() caller: Caller, @Origin() origin: RequestOrigin): Promise<void> {
     return this.auth.logout(caller, origin);
   }
@@ -106,8 +124,12 @@ export class AuthController {
   @HttpCode(204)
   @AllowedWithExpiredPassword()
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Change the password (also when it expired); every token is revoked: log in again' })
-  @ApiNoContentResponse()
+  @ApiOperation({
+    operationId: 'changePassword',
+    summary: 'Change the password (also when it expired); every token is revoked: log in again',
+  })
+  @ApiNoContentResponse({ description: 'Changed' })
+  @ApiRefusals([400, 'Invalid input, the current password is wrong, or the new one breaks the password rule'], 401, 429)
   changePassword(
     @CurrentCaller() caller: Caller,
     @Body() dto: ChangePasswordDto,
@@ -120,10 +142,12 @@ export class AuthController {
   @Post('password-reset')
   @HttpCode(202)
   @ApiOperation({
+    operationId: 'requestPasswordReset',
     summary: 'Self-service reset, step one (users with an authenticator app): a code is e-mailed',
     description: 'The answer is the same for every name.',
   })
-  @ApiAcceptedResponse({ type: ChallengeView })
+  @ApiAcceptedResponse({ type: ChallengeView, description: 'A code is e-mailed (when the name may reset)' })
+  @ApiRefusals(400, 429)
   requestReset(@Body() dto: ResetRequestDto, @Origin() origin: RequestOrigin): Promise<ChallengeView> {
     return this.auth.requestPasswordReset(dto.username, origin);
   }
@@ -132,9 +156,15 @@ export class AuthController {
   @Post('password-reset/confirm')
   @HttpCode(204)
   @ApiOperation({
+    operationId: 'confirmPasswordReset',
     summary: 'Self-service reset, step two: the e-mailed code, the authenticator code, the new password twice',
   })
-  @ApiNoContentResponse()
+  @ApiNoContentResponse({ description: 'The new password is set; log in with it' })
+  @ApiRefusals(
+    [400, 'Invalid input, or the new password breaks the password rule'],
+    [401, 'Wrong or expired codes, or the account is locked'],
+    429,
+  )
   confirmReset(@Body() dto: ResetConfirmDto, @Origin() origin: RequestOrigin): Promise<void> {
     return this.auth.confirmPasswordReset(
       dto.challengeId,
@@ -147,7 +177,6 @@ export class AuthController {
   }
 }
 
-@ApiTags('Auth')
 @ApiBearerAuth()
 @Controller()
 export class MeController {
@@ -158,8 +187,10 @@ export class MeController {
 
   @Get('me')
   @AllowedWithExpiredPassword()
-  @ApiOperation({ summary: 'The caller: user, company, participantships, rights' })
-  @ApiOkResponse({ type: MeView })
+  @ApiTags('Me')
+  @ApiOperation({ operationId: 'getMe', summary: 'The caller: user, company, participantships, rights' })
+  @ApiOkResponse({ type: MeView, description: 'The caller' })
+  @ApiRefusals(401)
   async me(@CurrentCaller() caller: Caller): Promise<MeView> {
     const [company, participantships, profile] = await Promise.all([
       caller.companyId ? this.registry.companyOf(caller.companyId) : null,
@@ -185,17 +216,22 @@ export class MeController {
   }
 
   @Patch('me')
-  @ApiOperation({ summary: "The caller's own settings: language (en or zh-HK)" })
-  @ApiOkResponse({ type: ProfileView })
+  @ApiTags('Me')
+  @ApiOperation({ operationId: 'updateMe', summary: "The caller's own settings: language (en or zh-HK)" })
+  @ApiOkResponse({ type: ProfileView, description: "The caller's settings now" })
+  @ApiCallerRefusals(400)
   updateMe(@CurrentCaller() caller: Caller, @Body() dto: UpdateMeDto): Promise<ProfileView> {
     return dto.language ? this.profiles.setLanguage(caller, dto.language) : this.profiles.profile(caller);
   }
 
   @Put('me/otp-channel')
+  @ApiTags('Me')
   @ApiOperation({
+    operationId: 'setOtpChannel',
     summary: 'Codes by e-mail from now on (an authenticator app is enrolled with POST /auth/totp/enrolment)',
   })
-  @ApiOkResponse({ type: ProfileView })
+  @ApiOkResponse({ type: ProfileView, description: "The caller's settings now" })
+  @ApiCallerRefusals(400)
   otpChannel(
     @CurrentCaller() caller: Caller,
     @Body() _dto: OtpChannelDto,
@@ -206,19 +242,30 @@ export class MeController {
 
   @Post('auth/totp/enrolment')
   @HttpCode(200)
+  @ApiTags('Auth')
   @ApiOperation({
+    operationId: 'startTotpEnrolment',
     summary:
       'A new authenticator secret for the caller, as an otpauth:// URI (for a QR code) and as text; confirm it with its first code',
   })
-  @ApiOkResponse({ type: EnrolmentView })
+  @ApiOkResponse({ type: EnrolmentView, description: 'The new secret, pending its first code' })
+  @ApiCallerRefusals()
   startEnrolment(@CurrentCaller() caller: Caller): Promise<EnrolmentView> {
     return this.profiles.startTotpEnrolment(caller);
   }
 
   @Post('auth/totp/enrolment/confirm')
   @HttpCode(200)
-  @ApiOperation({ summary: "The new app's first code: the app becomes the caller's second login step" })
-  @ApiOkResponse({ type: ProfileView })
+  @ApiTags('Auth')
+  @ApiOperation({
+    operationId: 'confirmTotpEnrolment',
+    summary: "The new app's first code: the app becomes the caller's second login step",
+  })
+  @ApiOkResponse({ type: ProfileView, description: "The caller's settings now" })
+  @ApiCallerRefusals(
+    [400, 'Invalid input, or the code does not match the app being enrolled'],
+    [409, 'No enrolment is pending: start with POST /auth/totp/enrolment'],
+  )
   confirmEnrolment(
     @CurrentCaller() caller: Caller,
     @Body() dto: EnrolmentConfirmDto,

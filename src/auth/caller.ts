@@ -1,4 +1,5 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiSecurity } from '@nestjs/swagger';
 import { RIGHT_USER_MAINTENANCE, UserKind } from './app-user.entity';
 import { RequestOrigin } from './auth.service';
 
@@ -17,8 +18,9 @@ export const canMaintainUsers = (caller: Caller): boolean =>
   caller.kind === 'participant' && caller.rights.includes(RIGHT_USER_MAINTENANCE);
 
 export const IS_PUBLIC = 'isPublic';
-/** Marks a route that needs no bearer token (login, health, docs). */
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
+/** Marks a route that needs no bearer token (login, health, docs); the OpenAPI document says so too. */
+export const Public = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(IS_PUBLIC, true), ApiSecurity({}));
 
 export const PASSWORD_CHANGE_ROUTE = 'passwordChangeRoute';
 /** A route that a token of an expired password may still call (change the password, log out, who am I). */

@@ -193,6 +193,7 @@ export const Idempotent = (): MethodDecorator =>
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
+      schema: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' },
       description:
         'Sent again with the same request within 24 hours, the first answer is replayed and nothing is done twice (SPEC §11)',
     }),

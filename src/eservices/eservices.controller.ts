@@ -12,21 +12,15 @@ import {
   Res,
 } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
+  ApiAcceptedResponse,
   ApiBearerAuth,
-  ApiUnauthorizedResponse,
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiHeader,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiPreconditionFailedResponse,
   ApiProduces,
   ApiTags,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Caller, CurrentCaller } from '../auth/caller';
@@ -36,8 +30,30 @@ import { ActionDto, CreateFormDto, UpdateFormDto } from './dto/form.dto';
 import { ListFormsQueryDto, TasksQueryDto } from './dto/query.dto';
 import { EServicesService, URL_ACTIONS, UrlAction } from './eservices.service';
 import { FormPage, HistoryEntry, PreviewView, TaskPage } from './dto/views';
-import { ProblemView } from '../common/problem.view';
+import { ApiCallerRefusals } from '../common/problem.view';
 import { FormView } from './form-view';
+
+/** The `{id}` of a form's routes. */
+const ApiFormId = (): MethodDecorator =>
+  ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' }, description: "The form's id" });
+
+const ApiIfMatch = (): MethodDecorator =>
+  ApiHeader({
+    name: 'If-Match',
+    required: false,
+    schema: { type: 'string', example: '"3"' },
+    description: 'The version last seen (the ETag of the form): refused with 412 when the form changed since',
+  });
+
+/** The answer headers of a form: its version, and where a new one lives. */
+const ETAG = { ETag: { description: 'The version of the form, e.g. "3"', schema: { type: 'string' } } } as const;
+const CREATED = {
+  ...ETAG,
+  Location: {
+    description: 'The new form: /api/v1/eservices/{id}',
+    schema: { type: 'string', format: 'uri-reference' },
+  },
+} as const;
 
 const etag = (reply: FastifyReply, form: FormView): FormView => {
   void reply.header('ETag', `"${form.version}"`);
@@ -46,18 +62,15 @@ const etag = (reply: FastifyReply, form: FormView): FormView => {
 
 @ApiTags('eServices')
 @ApiBearerAuth()
-@ApiBadRequestResponse({ type: ProblemView, description: 'Invalid input, with field-level errors' })
-@ApiUnauthorizedResponse({ type: ProblemView, description: 'Not logged in' })
-@ApiForbiddenResponse({ type: ProblemView, description: 'Not allowed for this actor' })
-@ApiNotFoundResponse({ type: ProblemView, description: "No such form, or another company's" })
 @Controller('eservices')
 export class EServicesController {
   constructor(private readonly eservices: EServicesService) {}
 
   @Post()
   @Idempotent()
-  @ApiOperation({ summary: 'Create a DA3 or DA4 draft (maker)' })
-  @ApiCreatedResponse({ type: FormView })
+  @ApiOperation({ operationId: 'createEService', summary: 'Create a DA3 or DA4 draft (maker)' })
+  @ApiCreatedResponse({ type: FormView, description: 'The new draft', headers: CREATED })
+  @ApiCallerRefusals(400, [404, "No such participantship, or another company's"], 409, 422)
   async create(
     @CurrentCaller() caller: Caller,
     @Body() dto: CreateFormDto,
@@ -69,15 +82,18 @@ export class EServicesController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Forms the caller may see, newest change first' })
-  @ApiOkResponse({ type: FormPage })
+  @ApiOperation({ operationId: 'listEServices', summary: 'Forms the caller may see, newest change first' })
+  @ApiOkResponse({ type: FormPage, description: 'A page of forms, the total and the counts per status' })
+  @ApiCallerRefusals(400)
   list(@CurrentCaller() caller: Caller, @Query() query: ListFormsQueryDto): Promise<FormPage> {
     return this.eservices.list(caller, query);
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One form; ETag is its version' })
-  @ApiOkResponse({ type: FormView })
+  @ApiOperation({ operationId: 'getEService', summary: 'One form; ETag is its version' })
+  @ApiFormId()
+  @ApiOkResponse({ type: FormView, headers: ETAG, description: 'The form, with what the caller may do' })
+  @ApiCallerRefusals(404)
   async get(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
@@ -87,11 +103,11 @@ export class EServicesController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Edit a draft; the fields given replace the stored ones' })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The version last seen, e.g. "3"' })
-  @ApiOkResponse({ type: FormView })
-  @ApiConflictResponse({ type: ProblemView, description: 'Not a draft' })
-  @ApiPreconditionFailedResponse({ type: ProblemView, description: 'Stale If-Match' })
+  @ApiOperation({ operationId: 'updateEService', summary: 'Edit a draft; the fields given replace the stored ones' })
+  @ApiFormId()
+  @ApiIfMatch()
+  @ApiOkResponse({ type: FormView, headers: ETAG, description: 'The draft as saved' })
+  @ApiCallerRefusals(400, 404, [409, 'Not a draft, or changed at the same moment'], 412)
   async update(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
@@ -104,26 +120,37 @@ export class EServicesController {
 
   @Get(':id/preview')
   @ApiOperation({
+    operationId: 'previewEService',
     summary: 'What submit (or the completion) would find now, and the registry before and after; changes nothing',
   })
-  @ApiOkResponse({ type: PreviewView })
-  @ApiConflictResponse({ type: ProblemView, description: 'Completed, Rejected or Discarded: nothing to preview' })
+  @ApiFormId()
+  @ApiOkResponse({ type: PreviewView, description: 'What submit or the completion would find and do' })
+  @ApiCallerRefusals(404, [409, 'Completed, Rejected or Discarded: nothing to preview'])
   preview(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<PreviewView> {
     return this.eservices.preview(caller, id);
   }
 
   @Get(':id/history')
-  @ApiOperation({ summary: 'The append-only history of a form' })
-  @ApiOkResponse({ type: [HistoryEntry] })
+  @ApiOperation({ operationId: 'getEServiceHistory', summary: 'The append-only history of a form' })
+  @ApiFormId()
+  @ApiOkResponse({ type: [HistoryEntry], description: 'Oldest first' })
+  @ApiCallerRefusals(404)
   history(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<HistoryEntry[]> {
     return this.eservices.history(caller, id);
   }
 
   @Get(':id/pdf')
-  @ApiOperation({ summary: 'The PDF record of a completed or rejected form' })
+  @ApiOperation({ operationId: 'getEServicePdf', summary: 'The PDF record of a completed or rejected form' })
+  @ApiFormId()
   @ApiProduces('application/pdf')
-  @ApiOkResponse({ description: 'application/pdf', schema: { type: 'string', format: 'binary' } })
-  @ApiConflictResponse({ type: ProblemView, description: 'Not Completed or Rejected yet' })
+  @ApiOkResponse({
+    description: 'The PDF record, shown inline with a file name',
+    schema: { type: 'string', format: 'binary' },
+    headers: {
+      'Content-Disposition': { description: 'inline; filename="DA3_00013361.pdf"', schema: { type: 'string' } },
+    },
+  })
+  @ApiCallerRefusals(404, [409, 'Not Completed or Rejected yet'])
   async pdf(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
@@ -140,20 +167,28 @@ export class EServicesController {
   @HttpCode(200)
   @Idempotent()
   @ApiOperation({
+    operationId: 'actOnEService',
     summary: 'A workflow action (SPEC §5)',
     description:
       'discard, submit, reclaim (maker); claim, release, return, confirm (checker); claim, release, complete, reject (HKEX operator); clone (maker: answers 201 with the new draft).',
   })
-  @ApiParam({ name: 'action', enum: URL_ACTIONS })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The version last seen, e.g. "3"' })
-  @ApiOkResponse({ type: FormView })
-  @ApiConflictResponse({ type: ProblemView, description: 'Wrong state, already claimed, or lost a race' })
-  @ApiPreconditionFailedResponse({ type: ProblemView, description: 'Stale If-Match' })
-  @ApiUnprocessableEntityResponse({
-    type: ProblemView,
-    description: 'A business rule: quota, DA minimum, e-mail mismatch',
+  @ApiFormId()
+  @ApiParam({ name: 'action', enum: URL_ACTIONS, enumName: 'FormAction', description: 'An unknown action is a 404' })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: FormView, headers: ETAG, description: 'The form after the action' })
+  @ApiCreatedResponse({ type: FormView, headers: CREATED, description: 'clone: the new draft' })
+  @ApiAcceptedResponse({
+    type: FormView,
+    headers: ETAG,
+    description: 'complete: a worker applies it; the form shows completionRequested until it is COMPLETED',
   })
-  @ApiProduces('application/json', 'application/problem+json')
+  @ApiCallerRefusals(
+    [400, 'Invalid input, or the message or reason the action requires is missing; `errors` names the field'],
+    [404, "No such form, another company's, or no such action"],
+    [409, 'Wrong state, already claimed, changed at the same moment, or the same Idempotency-Key still running'],
+    412,
+    [422, 'A business rule (quota, DA minimum, e-mail mismatch), or an Idempotency-Key used for another request'],
+  )
   async act(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
@@ -181,11 +216,13 @@ export class TasksController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listTasks',
     summary: 'What waits for the caller',
     description:
       'Checkers: Ready to Send to HKEX of their company, not their own. Makers: drafts returned to them. Operators: Sent to HKEX.',
   })
-  @ApiOkResponse({ type: TaskPage })
+  @ApiOkResponse({ type: TaskPage, description: 'A page of tasks, the total and the counts per status' })
+  @ApiCallerRefusals(400)
   tasks(@CurrentCaller() caller: Caller, @Query() query: TasksQueryDto): Promise<TaskPage> {
     return this.eservices.tasks(caller, query);
   }

@@ -1,79 +1,163 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { FieldError } from '../common/errors';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { ERROR_STATUS, ErrorCode, FieldError } from '../common/errors';
+import { FieldErrorView } from '../common/problem.view';
+import { CLEARING_HOUSES } from '../registry/user-id';
 import { formatHkt } from '../common/hkt';
 import { contentWarnings } from './forms/submission-rules';
-import { Contact, Da3Line, da4Fee, FormContent, RequestType } from './forms/form-content';
+import {
+  Contact,
+  DA_ROLES,
+  DaRole,
+  Da3Line,
+  da4Fee,
+  FormContent,
+  MAX_ACCOUNTS,
+  MAX_REMARKS,
+  REQUEST_TYPES,
+  RequestType,
+} from './forms/form-content';
+import { Action, ACTIONS } from './workflow/transition-table';
 import { ArrivalCheck, EServiceForm } from './eservice-form.entity';
 import { completionOf, CompletionView } from './processing/completion-state';
-import { FORM_TITLES, FormStatus, FormType, STATUS_LABELS } from './workflow/status';
+import { FORM_STATUSES, FORM_TITLES, FORM_TYPES, FormStatus, FormType, STATUS_LABELS } from './workflow/status';
 
 export class PersonRef {
-  @ApiProperty() id!: string;
-  @ApiProperty({ example: 'D Wong' }) name!: string;
+  @ApiProperty({ type: String, format: 'uuid', description: "The user's id" }) id!: string;
+  @ApiProperty({ type: String, example: 'D Wong' }) name!: string;
 }
 
+@ApiSchema({ name: 'Claim' })
 export class ClaimView extends PersonRef {
-  @ApiProperty({ description: 'UTC' }) at!: string;
-  @ApiProperty({ example: 'Claimed By D Wong on 07-Feb-2023 10:45 HKT' }) label!: string;
+  @ApiProperty({ type: String, format: 'date-time' }) at!: string;
+  @ApiProperty({ type: String, example: 'Claimed By D Wong on 07-Feb-2023 10:45 HKT' }) label!: string;
 }
 
+@ApiSchema({ name: 'Fee' })
 export class FeeView {
-  @ApiProperty({ example: 'HKD' }) currency!: 'HKD';
-  @ApiProperty({ example: 500 }) amount!: number;
+  @ApiProperty({ type: String, enum: ['HKD'], example: 'HKD' }) currency!: 'HKD';
+  @ApiProperty({ type: 'integer', example: 500, description: 'HK$250 per account' }) amount!: number;
+}
+
+/** A contact person of a form (SPEC §4). */
+@ApiSchema({ name: 'Contact' })
+export class ContactView {
+  @ApiProperty({ type: String, example: 'AAA' }) name!: string;
+  @ApiProperty({ type: String, format: 'email', example: 'aaa@bank.com.hk' }) email!: string;
+  @ApiProperty({ type: String, example: '29797111' }) phone!: string;
+}
+
+/** A request line of a DA3 form (SPEC §4, §9); which fields a line holds depends on the request type. */
+@ApiSchema({ name: 'Da3Line' })
+export class Da3LineView {
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'B01234X1', description: 'Stored upper-case' })
+  userId?: string | null;
+  @ApiPropertyOptional({ type: String, format: 'email', nullable: true, example: 'ABC@bank.com.hk' })
+  email?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'CHAN', description: 'Add lines' })
+  surname?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'TAI MAN', description: 'Add lines' })
+  otherNames?: string | null;
+  @ApiPropertyOptional({ enum: DA_ROLES, enumName: 'DaRole', nullable: true, description: 'Add lines' })
+  daRole?: DaRole | null;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'B01234X4',
+    description: 'Set when HKEX completes an Add line: the User ID the new DA received',
+  })
+  assignedUserId?: string | null;
+}
+
+/** What the worker found when the form arrived at HKEX (SPEC §6), for the operator. */
+@ApiSchema({ name: 'ArrivalCheck' })
+export class ArrivalCheckView {
+  @ApiProperty({ type: String, format: 'date-time' }) checkedAt!: string;
+  @ApiProperty({ type: Boolean, description: 'Nothing found against the registry' }) ok!: boolean;
+  @ApiProperty({ type: [FieldErrorView] }) problems!: FieldErrorView[];
+}
+
+/** Why an action is not allowed for the caller now (SPEC §11). */
+@ApiSchema({ name: 'ActionRefusal' })
+export class ActionRefusalView {
+  @ApiProperty({ enum: Object.keys(ERROR_STATUS), enumName: 'ErrorCode', example: 'FOUR_EYES' }) code!: ErrorCode;
+  @ApiProperty({ type: String, example: 'claimed by D Wong' }) detail!: string;
+}
+
+/** One action of the caller on the form, allowed or not (SPEC §11). */
+@ApiSchema({ name: 'AllowedAction' })
+export class AllowedActionView {
+  @ApiProperty({
+    enum: ACTIONS,
+    enumName: 'Action',
+    description: 'edit (PATCH) or an action of POST /eservices/{id}/{action}',
+  })
+  action!: Action;
+  @ApiProperty({ type: Boolean }) allowed!: boolean;
+  @ApiPropertyOptional({ type: ActionRefusalView, description: 'When not allowed: the refusal the action would get' })
+  reason?: ActionRefusalView;
 }
 
 /** A form as clients see it (SPEC §9). */
+@ApiSchema({ name: 'EServiceForm' })
 export class FormView {
-  @ApiProperty() id!: string;
-  @ApiProperty({ enum: ['DA3', 'DA4'] }) formType!: FormType;
-  @ApiProperty() title!: string;
-  @ApiProperty({ example: 'HKSCC' }) clearingHouse!: string;
-  @ApiProperty({ example: 'B01234' }) participantId!: string;
-  @ApiProperty({ example: 'ABC Company' }) company!: string;
-  @ApiProperty() status!: FormStatus;
-  @ApiProperty({ example: 'Ready to Send to HKEX' }) statusLabel!: string;
-  @ApiProperty({ example: '07-Feb-2023 10:43 HKT Ready to Send to HKEX' }) statusLine!: string;
-  @ApiProperty({ nullable: true, type: String, example: 'DA3_00013361' }) referenceNumber!: string | null;
-  @ApiProperty() version!: number;
-  @ApiProperty({ nullable: true, type: ClaimView }) claimedBy!: ClaimView | null;
+  @ApiProperty({ type: String, format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: FORM_TYPES, enumName: 'FormType' }) formType!: FormType;
+  @ApiProperty({ type: String, example: FORM_TITLES.DA3 }) title!: string;
+  @ApiProperty({ enum: CLEARING_HOUSES, enumName: 'ClearingHouse', example: 'HKSCC' }) clearingHouse!: string;
+  @ApiProperty({ type: String, example: 'B01234' }) participantId!: string;
+  @ApiProperty({ type: String, example: 'ABC Company' }) company!: string;
+  @ApiProperty({ enum: FORM_STATUSES, enumName: 'FormStatus' }) status!: FormStatus;
+  @ApiProperty({ type: String, example: 'Ready to Send to HKEX' }) statusLabel!: string;
+  @ApiProperty({ type: String, example: '07-Feb-2023 10:43 HKT Ready to Send to HKEX' }) statusLine!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'DA3_00013361', description: 'null until submitted' })
+  referenceNumber!: string | null;
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'Grows with every change; the ETag' }) version!: number;
+  @ApiProperty({ type: ClaimView, nullable: true }) claimedBy!: ClaimView | null;
   @ApiProperty({ type: PersonRef }) createdBy!: PersonRef;
-  @ApiProperty({ nullable: true, type: PersonRef }) submittedBy!: PersonRef | null;
-  @ApiProperty({ description: 'Returned to the maker by the checker, not yet submitted again' }) returned!: boolean;
-  @ApiProperty({ nullable: true, type: String }) remarks!: string | null;
-  @ApiProperty() declarationAccepted!: boolean;
-  @ApiProperty({ type: 'array', items: { type: 'object' } }) contacts!: Contact[];
-  @ApiPropertyOptional({ nullable: true }) requestType?: RequestType | null;
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object' } }) lines?: Da3Line[];
-  @ApiPropertyOptional({ nullable: true, type: Number }) accounts?: number | null;
-  @ApiPropertyOptional({ type: FeeView, description: 'Computed by the service: HK$250 per account' }) fee?: FeeView;
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Non-blocking notes (free-mail domains)' })
+  @ApiProperty({ type: PersonRef, nullable: true }) submittedBy!: PersonRef | null;
+  @ApiProperty({ type: Boolean, description: 'Returned to the maker by the checker, not yet submitted again' })
+  returned!: boolean;
+  @ApiProperty({ type: String, nullable: true, maxLength: MAX_REMARKS }) remarks!: string | null;
+  @ApiProperty({ type: Boolean }) declarationAccepted!: boolean;
+  @ApiProperty({ type: [ContactView] }) contacts!: Contact[];
+  @ApiPropertyOptional({ enum: REQUEST_TYPES, enumName: 'RequestType', nullable: true, description: 'DA3 only' })
+  requestType?: RequestType | null;
+  @ApiPropertyOptional({ type: [Da3LineView], description: 'DA3 only' }) lines?: Da3Line[];
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: MAX_ACCOUNTS, description: 'DA4 only' })
+  accounts?: number | null;
+  @ApiPropertyOptional({ type: FeeView, description: 'DA4 only; computed by the service: HK$250 per account' })
+  fee?: FeeView;
+  @ApiProperty({ type: [FieldErrorView], description: 'Non-blocking notes (free-mail domains)' })
   warnings!: FieldError[];
   @ApiProperty({
+    type: ArrivalCheckView,
     nullable: true,
-    type: 'object',
-    additionalProperties: true,
     description: 'HKEX arrival check, for HKEX staff (always null for participants)',
   })
   arrivalCheck!: ArrivalCheck | null;
-  @ApiProperty({ nullable: true, type: String }) rejectionReason!: string | null;
+  @ApiProperty({ type: String, nullable: true }) rejectionReason!: string | null;
   @ApiProperty({
-    nullable: true,
     type: ClaimView,
+    nullable: true,
     description: 'An operator asked to complete; a worker is applying it',
   })
   completionRequested!: ClaimView | null;
   @ApiProperty({
+    type: [FieldErrorView],
     nullable: true,
-    type: 'array',
-    items: { type: 'object' },
     description: 'Why the last requested completion was not applied (HKEX staff only: null for participants)',
   })
   completionProblems!: FieldError[] | null;
-  @ApiProperty({ nullable: true, type: CompletionView, description: "While Sent to HKEX: the operator's completion" })
+  @ApiProperty({ type: CompletionView, nullable: true, description: "While Sent to HKEX: the operator's completion" })
   completion!: CompletionView | null;
-  @ApiProperty({ nullable: true, type: String }) clonedFromId!: string | null;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty() updatedAt!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) clonedFromId!: string | null;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: string;
+  @ApiPropertyOptional({
+    type: [AllowedActionView],
+    description: "The single-form view only: edit and each action of the caller's role, allowed or not",
+  })
+  allowedActions?: AllowedActionView[];
 }
 
 export const contentOf = (f: EServiceForm): FormContent => ({

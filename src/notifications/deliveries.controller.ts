@@ -1,5 +1,16 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiSchema,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiCallerRefusals } from '../common/problem.view';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, Max, Min } from 'class-validator';
 import { OptionalNotNull } from '../common/validation';
@@ -11,19 +22,19 @@ import { NotificationsService } from './notifications.service';
 const toInt = Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value));
 
 class DeliveriesQuery {
-  @ApiPropertyOptional({ enum: DELIVERY_STATUSES })
+  @ApiPropertyOptional({ enum: DELIVERY_STATUSES, enumName: 'DeliveryStatus' })
   @OptionalNotNull()
   @IsIn(DELIVERY_STATUSES)
   status?: DeliveryStatus;
 
-  @ApiPropertyOptional({ minimum: 1 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 1 })
   @OptionalNotNull()
   @toInt
   @IsInt()
   @Min(1)
   page?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 200 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
   @OptionalNotNull()
   @toInt
   @IsInt()
@@ -32,20 +43,22 @@ class DeliveriesQuery {
   pageSize?: number;
 }
 
+@ApiSchema({ name: 'Delivery' })
 class DeliveryView {
-  @ApiProperty() id!: string;
-  @ApiProperty() formId!: string;
-  @ApiProperty({ example: 'submitted' }) event!: string;
-  @ApiProperty() recipientEmail!: string;
-  @ApiProperty({ enum: DELIVERY_STATUSES }) status!: DeliveryStatus;
-  @ApiProperty() attempts!: number;
-  @ApiProperty({ nullable: true, type: String }) lastError!: string | null;
-  @ApiProperty({ nullable: true, type: String }) messageId!: string | null;
+  @ApiProperty({ type: String, format: 'uuid' }) id!: string;
+  @ApiProperty({ type: String, format: 'uuid' }) formId!: string;
+  @ApiProperty({ type: String, example: 'submitted', description: 'The event of SPEC §6 the e-mail tells' })
+  event!: string;
+  @ApiProperty({ type: String, format: 'email' }) recipientEmail!: string;
+  @ApiProperty({ enum: DELIVERY_STATUSES, enumName: 'DeliveryStatus' }) status!: DeliveryStatus;
+  @ApiProperty({ type: 'integer', minimum: 0 }) attempts!: number;
+  @ApiProperty({ type: String, nullable: true }) lastError!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The Message-ID of the e-mail' }) messageId!: string | null;
 }
 
 class DeliveryPage {
   @ApiProperty({ type: [DeliveryView] }) items!: DeliveryView[];
-  @ApiProperty() total!: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) total!: number;
 }
 
 const onlyStaff = (caller: Caller): void => {
@@ -60,8 +73,12 @@ export class DeliveriesController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'E-mail deliveries, newest first; ?status=FAILED for the ones that gave up' })
-  @ApiOkResponse({ type: DeliveryPage })
+  @ApiOperation({
+    operationId: 'listDeliveries',
+    summary: 'E-mail deliveries, newest first; ?status=FAILED for the ones that gave up',
+  })
+  @ApiOkResponse({ type: DeliveryPage, description: 'A page of deliveries and how many match' })
+  @ApiCallerRefusals(400)
   async list(@CurrentCaller() caller: Caller, @Query() q: DeliveriesQuery): Promise<DeliveryPage> {
     onlyStaff(caller);
     const [items, total] = await this.notifications.listDeliveries(q.status, q.page ?? 1, q.pageSize ?? 50);
@@ -70,7 +87,10 @@ export class DeliveriesController {
 
   @Post(':id/retry')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Queue a FAILED delivery again' })
+  @ApiOperation({ operationId: 'retryDelivery', summary: 'Queue a FAILED delivery again' })
+  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' }, description: "The delivery's id" })
+  @ApiAcceptedResponse({ type: DeliveryView, description: 'Queued again' })
+  @ApiCallerRefusals([404, 'No such delivery'], [409, 'The delivery was sent already'])
   async retry(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<DeliveryView> {
     onlyStaff(caller);
     const d = await this.notifications.retry(id);

@@ -1,9 +1,10 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ProblemView } from '../common/problem.view';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiCallerRefusals } from '../common/problem.view';
 import { Caller, CurrentCaller } from '../auth/caller';
 import { RegistryService } from './registry.service';
 import { ProfileListing } from './registry.views';
+import { CLEARING_HOUSES } from './user-id';
 
 @ApiTags('Registry')
 @ApiBearerAuth()
@@ -12,9 +13,14 @@ export class RegistryController {
   constructor(private readonly registry: RegistryService) {}
 
   @Get(':clearingHouse/:participantId/user-profiles')
-  @ApiOperation({ summary: 'The DMS User Profile Listing with its totals (SPEC §3)' })
-  @ApiOkResponse({ type: ProfileListing })
-  @ApiNotFoundResponse({ type: ProblemView, description: "No such participantship, or another company's" })
+  @ApiOperation({
+    operationId: 'listUserProfiles',
+    summary: 'The DMS User Profile Listing with its totals (SPEC §3)',
+  })
+  @ApiParam({ name: 'clearingHouse', enum: CLEARING_HOUSES, enumName: 'ClearingHouse' })
+  @ApiParam({ name: 'participantId', schema: { type: 'string', example: 'B01234' } })
+  @ApiOkResponse({ type: ProfileListing, description: 'The listing and its totals' })
+  @ApiCallerRefusals([404, "No such participantship, or one the caller may not see (another company's)"])
   listing(
     @CurrentCaller() caller: Caller,
     @Param('clearingHouse') clearingHouse: string,

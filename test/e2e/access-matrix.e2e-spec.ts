@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { URL_ACTIONS } from '../../src/eservices/eservices.service';
@@ -416,6 +418,24 @@ describe('Access-control matrix: every served route × every kind of caller (SPE
       .map((r) => r.key)
       .sort();
     expect(routes.filter((r) => r.isPublic).map((r) => r.key)).toEqual(openInTable);
+  });
+
+  it('the OpenAPI document declares every answer this policy expects of an API route', () => {
+    const document = JSON.parse(readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8')) as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    const undeclared: string[] = [];
+    for (const [key, cases] of Object.entries(POLICY)) {
+      const [method, pattern] = key.split(' ');
+      const operation = document.paths[pattern.replace(/:([A-Za-z]+)/g, '{$1}')]?.[method.toLowerCase()];
+      // Not an operation of the API: the docs page, the queue dashboard, metrics, liveness.
+      if (!operation) continue;
+      for (const c of [cases].flat())
+        for (const status of new Set(c.expect))
+          if (typeof status === 'number' && !(String(status) in operation.responses))
+            undeclared.push(`${key}: ${status} (${c.given})`);
+    }
+    expect(undeclared).toEqual([]);
   });
 
   it('the action route has a row for every action the app accepts', () => {

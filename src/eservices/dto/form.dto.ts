@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -34,70 +34,82 @@ import { FORM_TYPES, FormType } from '../workflow/status';
  * rules of SPEC §4 are checked at submit. `null` clears a field only where the contract has a
  * null (OptionalOrNull); elsewhere it is a wrong type (OptionalNotNull).
  */
+@ApiSchema({ name: 'ContactInput' })
 export class ContactDto {
-  @ApiPropertyOptional({ example: 'AAA', maxLength: 200 })
+  @ApiPropertyOptional({ type: String, example: 'AAA', maxLength: 200 })
   @OptionalNotNull()
   @IsString()
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ example: 'aaa@bank.com.hk', maxLength: 254 })
+  @ApiPropertyOptional({ type: String, format: 'email', example: 'aaa@bank.com.hk', maxLength: 254 })
   @OptionalNotNull()
   @IsEmailAddress()
   @MaxLength(254)
   email?: string;
 
-  @ApiPropertyOptional({ example: '29797111', maxLength: 40 })
+  @ApiPropertyOptional({ type: String, example: '29797111', maxLength: 40 })
   @OptionalNotNull()
   @IsString()
   @MaxLength(40)
   phone?: string;
 }
 
+@ApiSchema({ name: 'Da3LineInput' })
 export class Da3LineDto {
-  @ApiPropertyOptional({ example: 'B01234X1', nullable: true, description: '8 letters or digits; stored upper-case' })
+  @ApiPropertyOptional({
+    type: String,
+    pattern: '^[A-Za-z0-9]{8}$',
+    example: 'B01234X1',
+    nullable: true,
+    description: '8 letters or digits; stored upper-case',
+  })
   @OptionalOrNull()
   @IsString()
   @Matches(/^[A-Za-z0-9]{8}$/, { message: 'userId must be 8 letters or digits' })
   userId?: string | null;
 
-  @ApiPropertyOptional({ example: 'ABC@bank.com.hk', maxLength: 254, nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'email', example: 'ABC@bank.com.hk', maxLength: 254, nullable: true })
   @OptionalOrNull()
   @IsEmailAddress()
   @MaxLength(254)
   email?: string | null;
 
-  @ApiPropertyOptional({ example: 'CHAN', maxLength: 100, nullable: true })
+  @ApiPropertyOptional({ type: String, example: 'CHAN', maxLength: 100, nullable: true })
   @OptionalOrNull()
   @IsString()
   @MaxLength(100)
   surname?: string | null;
 
-  @ApiPropertyOptional({ example: 'TAI MAN', maxLength: 100, nullable: true })
+  @ApiPropertyOptional({ type: String, example: 'TAI MAN', maxLength: 100, nullable: true })
   @OptionalOrNull()
   @IsString()
   @MaxLength(100)
   otherNames?: string | null;
 
-  @ApiPropertyOptional({ enum: DA_ROLES, nullable: true })
+  @ApiPropertyOptional({ enum: DA_ROLES, enumName: 'DaRole', nullable: true })
   @OptionalOrNull()
   @IsIn(DA_ROLES)
   daRole?: DaRole | null;
 }
 
 export class FormContentDto {
-  @ApiPropertyOptional({ maxLength: MAX_REMARKS, nullable: true })
+  @ApiPropertyOptional({ type: String, maxLength: MAX_REMARKS, nullable: true })
   @OptionalOrNull()
   @IsString()
   @MaxLength(MAX_REMARKS)
   remarks?: string | null;
 
-  @ApiPropertyOptional({ description: 'The declaration of SPEC §4; must be true to submit' })
+  @ApiPropertyOptional({ type: Boolean, description: 'The declaration of SPEC §4; must be true to submit' })
   @OptionalNotNull()
   @IsBoolean()
   declarationAccepted?: boolean;
 
-  @ApiPropertyOptional({ type: [ContactDto], description: 'Prefilled from the maker when omitted at create' })
+  @ApiPropertyOptional({
+    type: [ContactDto],
+    maxItems: 10,
+    description: 'Prefilled from the maker when omitted at create',
+  })
   @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(10)
@@ -106,7 +118,7 @@ export class FormContentDto {
   @Type(() => ContactDto)
   contacts?: ContactDto[];
 
-  @ApiPropertyOptional({ enum: REQUEST_TYPES, nullable: true, description: 'DA3 only' })
+  @ApiPropertyOptional({ enum: REQUEST_TYPES, enumName: 'RequestType', nullable: true, description: 'DA3 only' })
   @OptionalOrNull()
   @IsIn(REQUEST_TYPES)
   requestType?: RequestType | null;
@@ -120,7 +132,13 @@ export class FormContentDto {
   @Type(() => Da3LineDto)
   lines?: Da3LineDto[];
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_ACCOUNTS, nullable: true, description: 'DA4 only' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_ACCOUNTS,
+    nullable: true,
+    description: 'DA4 only',
+  })
   @OptionalOrNull()
   @IsInt()
   @Min(1)
@@ -128,31 +146,39 @@ export class FormContentDto {
   accounts?: number | null;
 }
 
+@ApiSchema({ name: 'CreateEService' })
 export class CreateFormDto extends FormContentDto {
-  @ApiProperty({ enum: FORM_TYPES })
+  @ApiProperty({ enum: FORM_TYPES, enumName: 'FormType' })
   @IsIn(FORM_TYPES)
   formType!: FormType;
 
-  @ApiProperty({ enum: CLEARING_HOUSES, example: 'HKSCC' })
+  @ApiProperty({ enum: CLEARING_HOUSES, enumName: 'ClearingHouse', example: 'HKSCC' })
   @IsIn(CLEARING_HOUSES)
   clearingHouse!: ClearingHouse;
 
-  @ApiProperty({ example: 'B01234' })
+  @ApiProperty({ type: String, pattern: '^[A-Za-z0-9]{1,10}$', example: 'B01234' })
   @IsString()
   @Matches(/^[A-Za-z0-9]{1,10}$/, { message: 'participantId must be 1 to 10 letters or digits' })
   participantId!: string;
 }
 
+@ApiSchema({ name: 'UpdateEService' })
 export class UpdateFormDto extends FormContentDto {}
 
+@ApiSchema({ name: 'ActionInput' })
 export class ActionDto {
-  @ApiPropertyOptional({ maxLength: 500, nullable: true, description: "To the next step's user; required to return" })
+  @ApiPropertyOptional({
+    type: String,
+    maxLength: 500,
+    nullable: true,
+    description: "To the next step's user; required to return",
+  })
   @OptionalOrNull()
   @IsString()
   @MaxLength(500)
   message?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 500, nullable: true, description: 'Required to reject' })
+  @ApiPropertyOptional({ type: String, maxLength: 500, nullable: true, description: 'Required to reject' })
   @OptionalOrNull()
   @IsString()
   @MaxLength(500)

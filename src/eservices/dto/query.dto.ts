@@ -23,7 +23,7 @@ function IsHktDay(): PropertyDecorator {
 const toInt = Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value));
 
 export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1_000_000, default: 1 })
   @OptionalNotNull()
   @toInt
   @IsInt()
@@ -31,7 +31,7 @@ export class PageQueryDto {
   @Max(1_000_000)
   page?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
   @OptionalNotNull()
   @toInt
   @IsInt()
@@ -41,22 +41,25 @@ export class PageQueryDto {
 }
 
 export class ListFormsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: FORM_STATUSES })
+  @ApiPropertyOptional({ enum: FORM_STATUSES, enumName: 'FormStatus' })
   @OptionalNotNull()
   @IsIn(FORM_STATUSES)
   status?: FormStatus;
 
-  @ApiPropertyOptional({ enum: FORM_TYPES })
+  @ApiPropertyOptional({ enum: FORM_TYPES, enumName: 'FormType' })
   @OptionalNotNull()
   @IsIn(FORM_TYPES)
   formType?: FormType;
 
-  @ApiPropertyOptional({ example: 'B01234' })
+  @ApiPropertyOptional({ type: String, pattern: '^[A-Za-z0-9]{1,10}$', example: 'B01234' })
   @OptionalNotNull()
   @Matches(/^[A-Za-z0-9]{1,10}$/)
   participantId?: string;
 
   @ApiPropertyOptional({
+    type: String,
+    minLength: 1,
+    maxLength: 100,
     example: '13361',
     description:
       'Case-insensitive: a whole reference number or its number (leading zeros optional); a User ID or e-mail in the lines, exactly; the start of a surname or other names on an Add line',
@@ -67,27 +70,46 @@ export class ListFormsQueryDto extends PageQueryDto {
   @MaxLength(100)
   q?: string;
 
-  @ApiPropertyOptional({ example: 'DA3_00013361', description: 'Exact, any case (SPEC §11)' })
+  @ApiPropertyOptional({
+    type: String,
+    pattern: '^[Dd][Aa][34]_\\d{8}$',
+    example: 'DA3_00013361',
+    description: 'Exact, any case (SPEC §11)',
+  })
   @OptionalNotNull()
   @Matches(/^DA[34]_\d{8}$/i, { message: 'referenceNumber must look like DA3_00013361' })
   referenceNumber?: string;
 
-  @ApiPropertyOptional({ enum: CLEARING_HOUSES })
+  @ApiPropertyOptional({ enum: CLEARING_HOUSES, enumName: 'ClearingHouse' })
   @OptionalNotNull()
   @IsIn(CLEARING_HOUSES)
   clearingHouse?: ClearingHouse;
 
-  @ApiPropertyOptional({ description: "A company's id; HKEX staff only (400 for participants)" })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    description: "A company's id; HKEX staff only (400 for participants)",
+  })
   @OptionalNotNull()
   @Matches(/^[0-9a-f-]{36}$/i, { message: 'company must be a company id' })
   company?: string;
 
-  @ApiPropertyOptional({ example: '2026-12-01', description: 'Last update on or after this Hong Kong day' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date',
+    example: '2026-12-01',
+    description: 'Last update on or after this Hong Kong day',
+  })
   @OptionalNotNull()
   @IsHktDay()
   updatedFrom?: string;
 
-  @ApiPropertyOptional({ example: '2026-12-31', description: 'Last update on or before this Hong Kong day' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date',
+    example: '2026-12-31',
+    description: 'Last update on or before this Hong Kong day',
+  })
   @OptionalNotNull()
   @IsHktDay()
   updatedTo?: string;
@@ -97,7 +119,7 @@ export const TASK_SORTS = ['lastUpdate', '-lastUpdate', 'referenceNumber', '-ref
 export type TaskSort = (typeof TASK_SORTS)[number];
 
 export class TasksQueryDto extends ListFormsQueryDto {
-  @ApiPropertyOptional({ enum: TASK_SORTS, default: '-lastUpdate' })
+  @ApiPropertyOptional({ enum: TASK_SORTS, enumName: 'TaskSort', default: '-lastUpdate' })
   @OptionalNotNull()
   @IsIn(TASK_SORTS)
   sort?: TaskSort;

@@ -1,5 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { FieldError } from '../../common/errors';
+import { FieldErrorView } from '../../common/problem.view';
 import { EServiceForm } from '../eservice-form.entity';
 
 /**
@@ -15,22 +16,25 @@ export type CompletionState = 'pending' | 'failed';
 /** The history action (and e-mail event) of a completion given up. */
 export const COMPLETION_FAILED = 'completion-failed';
 
+@ApiSchema({ name: 'CompletionRequester' })
 export class CompletionRequester {
-  @ApiProperty() id!: string;
-  @ApiProperty({ example: 'HKEX Operator 1' }) name!: string;
+  @ApiProperty({ type: String, description: 'The user\'s id ("HKEX" for participants)' }) id!: string;
+  @ApiProperty({ type: String, example: 'HKEX Operator 1' }) name!: string;
 }
 
+@ApiSchema({ name: 'Completion' })
 export class CompletionView {
-  @ApiProperty({ enum: ['pending', 'failed'] }) state!: CompletionState;
-  @ApiProperty({ description: 'UTC: when it was requested (pending) or given up (failed)' }) at!: string;
+  @ApiProperty({ enum: ['pending', 'failed'], enumName: 'CompletionState' }) state!: CompletionState;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    description: 'When it was requested (pending) or given up (failed)',
+  })
+  at!: string;
   @ApiPropertyOptional({ type: CompletionRequester, description: 'pending: the operator who pressed COMPLETE' })
   by?: CompletionRequester;
-  @ApiPropertyOptional({ description: 'failed: why, in words' }) reason?: string;
-  @ApiPropertyOptional({
-    type: 'array',
-    items: { type: 'object' },
-    description: 'failed: every rule it broke (HKEX staff only)',
-  })
+  @ApiPropertyOptional({ type: String, description: 'failed: why, in words' }) reason?: string;
+  @ApiPropertyOptional({ type: [FieldErrorView], description: 'failed: every rule it broke (HKEX staff only)' })
   problems?: FieldError[];
 }
 
