@@ -5,6 +5,7 @@ import { contentWarnings } from './forms/submission-rules';
 import { Contact, Da3Line, da4Fee, FormContent, RequestType } from './forms/form-content';
 import { ArrivalCheck, EServiceForm } from './eservice-form.entity';
 import { FORM_TITLES, FormStatus, FormType, STATUS_LABELS } from './workflow/status';
+import { AllowedAction } from './workflow/transition-table';
 
 export class PersonRef {
   @ApiProperty() id!: string;
@@ -71,6 +72,8 @@ export class FormView {
   @ApiProperty({ nullable: true, type: String }) clonedFromId!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
+  /** `GET /eservices/{id}` only: what the caller may do now, and why not (SPEC §11). */
+  allowedActions?: AllowedAction[];
 }
 
 export const contentOf = (f: EServiceForm): FormContent => ({

@@ -21,6 +21,7 @@ const CHECKER = 'user-checker';
 const CLAIMER = 'user-claimer';
 const OPERATOR = 'op-operator';
 const OP_CLAIMER = 'op-claimer';
+const COMPANY = 'company-abc';
 
 type ActorName = 'maker' | 'checker' | 'claimingChecker' | 'operator' | 'claimingOperator';
 const ACTOR_NAMES: readonly ActorName[] = ['maker', 'checker', 'claimingChecker', 'operator', 'claimingOperator'];
@@ -49,10 +50,14 @@ const ACTOR_FACTS: Record<ActorName, Pick<TransitionFacts, 'actorKind' | 'actorI
 function facts(overrides: Partial<TransitionFacts> = {}): TransitionFacts {
   return {
     status: 'READY_TO_SEND',
+    companyId: COMPANY,
     actorKind: 'participant',
     actorId: CHECKER,
+    actorCompanyId: COMPANY,
     claimedById: null,
+    createdById: MAKER,
     contributorIds: [MAKER],
+    returned: false,
     submittedById: MAKER,
     concernsActor: false,
     message: 'Please check the e-mail on line 1.',
