@@ -3,7 +3,7 @@ import { indexForSearch } from './form-search';
 import { Preview, previewForm } from './forms/form-preview';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { AppUser } from '../auth/app-user.entity';
 import { Caller, canMaintainUsers } from '../auth/caller';
 import { toCaller } from '../auth/auth.service';
@@ -29,19 +29,24 @@ import { formConcerns } from './forms/registry-effects';
 import { contentProblems } from './forms/submission-rules';
 import { planRegistryEffects } from './forms/registry-effects';
 import { ProcessingService } from './processing/processing.service';
-import {
-  appliedCompletion,
-  COMPLETION_FAILED,
-  failedCompletion,
-  failureReason,
-  requestedCompletion,
-} from './processing/completion-state';
+import { COMPLETION_FAILED, failedCompletion, failureReason } from './processing/completion-state';
 import { OutboxMessage } from '../queue/outbox-message.entity';
 import { renderFormPdf } from './form-pdf';
 import { OutboxService } from '../queue/outbox.service';
 import { NotificationsService } from '../notifications/notifications.service';
-import { Action, ACTIONS, ActorKind, planTransition } from './workflow/transition-table';
-import { FORM_TITLES, FormStatus, OPERATOR_VISIBLE_STATUSES, STATUS_LABELS } from './workflow/status';
+import {
+  Action,
+  ACTIONS,
+  ActorKind,
+  allowedActions,
+  Effects,
+  FieldSource,
+  planTransition,
+  TransitionFacts,
+  WorkflowField,
+} from './workflow/transition-table';
+import { mayView } from './workflow/policies';
+import { FORM_TITLES, FormStatus, STATUS_LABELS } from './workflow/status';
 import { Reads } from '../common/reads';
 
 /** The HTTP-facing actions that `POST /eservices/{id}/{action}` accepts (SPEC §9): every action but `edit` (PATCH). */
@@ -110,8 +115,17 @@ export class EServicesService {
     return { items: await this.views(forms, caller), ...page };
   }
 
+  /**
+   * One form, with what the caller may do to it now (SPEC §11 `allowedActions`): every action
+   * of the caller's kind, decided by the transition table on the same facts the action itself
+   * gathers, without the request body's guards.
+   */
   async get(caller: Caller, id: string): Promise<FormView> {
-    return this.view(await this.loadVisible(this.reads.manager, caller, id), caller);
+    const em = this.reads.manager;
+    const form = await this.loadVisible(em, caller, id);
+    const [view, nameOf] = await Promise.all([this.view(form, caller), this.refusalNames(em, caller, form)]);
+    view.allowedActions = allowedActions(await this.facts(em, form, caller, { nameOf }));
+    return view;
   }
 
   /**
@@ -149,7 +163,7 @@ export class EServicesService {
 
   /** The PDF record of a completed or rejected form (409 before that). */
   async pdf(caller: Caller, id: string): Promise<{ fileName: string; content: Buffer }> {
-    const form = await this.get(caller, id);
+    const form = await this.view(await this.loadVisible(this.reads.manager, caller, id), caller);
     if (form.status !== 'COMPLETED' && form.status !== 'REJECTED')
       throw new DomainError('WRONG_STATE', `The PDF record exists once the form is Completed or Rejected.`, {
         currentStatus: form.status,
@@ -164,16 +178,16 @@ export class EServicesService {
     const form = await this.tx.run(async (em) => {
       const current = await this.loadVisible(em, caller, id);
       checkIfMatch(current, ifMatch);
-      this.plan('edit', current, caller, false, null);
+      const plan = planTransition('edit', await this.facts(em, current, caller, { action: 'edit' }));
       checkFieldsFit(current.formType, dto);
-      const changes: Partial<EServiceForm> = { contributorIds: withContributor(current, caller) };
+      const now = this.clock.now();
+      const changes: Partial<EServiceForm> = fieldChanges(plan.rule.effects, current, caller, {}, now);
       if (dto.remarks !== undefined) changes.remarks = dto.remarks;
       if (dto.declarationAccepted !== undefined) changes.declarationAccepted = dto.declarationAccepted;
       if (dto.contacts !== undefined) changes.contacts = dto.contacts.map(contact);
       if (dto.requestType !== undefined) changes.requestType = dto.requestType;
       if (dto.lines !== undefined) changes.lines = dto.lines.map(line);
       if (dto.accounts !== undefined) changes.accounts = dto.accounts;
-      const now = this.clock.now();
       const saved = await this.write(em, current, changes, now);
       const edited = formChanges(contentOf(current), contentOf(saved));
       await this.record(em, saved, 'edit', 'DRAFT', caller, null, now, edited);
@@ -193,9 +207,7 @@ export class EServicesService {
       form = await this.tx.run(async (em) => {
         const current = await this.loadVisible(em, caller, id);
         checkIfMatch(current, ifMatch);
-        return action === 'complete'
-          ? this.requestCompletion(em, current, caller, dto)
-          : this.transition(em, current, caller, action, dto);
+        return this.transition(em, current, caller, action, dto);
       });
     } catch (e) {
       this.metrics.transitions.inc({ action, outcome: e instanceof DomainError ? e.code : 'INTERNAL' });
@@ -263,79 +275,53 @@ export class EServicesService {
       failureReason(problems),
       now,
     );
-    await this.notifications.plan(em, saved, step);
+    await this.notifications.plan(em, saved, step, COMPLETION_FAILED);
   }
 
   /**
-   * The request half of `complete`: checked now against the registry as it is (422 at
-   * once when it cannot be applied), applied by a worker, which checks again. The operator's
-   * message waits on the form for the worker's history entry and e-mails.
+   * Decides one action with the table and executes its effects (transition-table.ts): the
+   * registry check, the new status and claim, the fields it sets, the registry's changes, the
+   * history entry, the e-mails and the jobs, all in the caller's transaction. An action the
+   * table says is requested (complete) writes its request and enqueues the worker, which
+   * comes back here with `applying` and executes the rest.
    */
-  private async requestCompletion(
-    em: EntityManager,
-    current: EServiceForm,
-    caller: Caller,
-    dto: ActionDto,
-  ): Promise<EServiceForm> {
-    this.plan('complete', current, caller, false, null);
-    await this.processing.checkCompletable(em, current);
-    const now = this.clock.now();
-    const saved = await this.write(em, current, requestedCompletion(caller.id, dto.message?.trim() || null, now), now);
-    await this.outbox.add(em, 'complete', { formId: current.id });
-    return saved;
-  }
-
-  /** Decides, writes and records one action, with what it causes (e-mails, HKEX jobs), in the caller's transaction. */
   private async transition(
     em: EntityManager,
     current: EServiceForm,
     caller: Caller,
     action: Action,
     dto: ActionDto,
-    applyingRequestedCompletion = false,
+    applying = false,
   ): Promise<EServiceForm> {
     const now = this.clock.now();
-    const concerns =
-      action === 'confirm' && current.formType === 'DA3'
-        ? formConcerns(contentOf(current), caller.email, await this.registry.snapshot(em, current.participantshipId))
-        : false;
-    const plan = this.plan(action, current, caller, concerns, dto, applyingRequestedCompletion);
-    if (action === 'clone') return this.cloneOf(em, current, caller, now);
+    const plan = planTransition(action, await this.facts(em, current, caller, { action, dto, applying }));
+    const requesting = plan.rule.requested !== undefined && !applying;
+    const effects = requesting ? plan.rule.requested! : plan.rule.effects;
 
-    const changes: Partial<EServiceForm> = {
-      status: plan.to,
-      claimedById: plan.claimedById,
-      claimedAt: plan.claimedById === null ? null : plan.claimedById === current.claimedById ? current.claimedAt : now,
-    };
-    switch (action) {
-      case 'submit':
-        await this.checkSubmittable(em, current);
-        changes.submittedById = caller.id;
-        changes.contributorIds = withContributor(current, caller);
-        changes.returned = false;
-        break;
-      case 'return':
-        changes.returned = true;
-        break;
-      case 'confirm':
-        changes.confirmedById = caller.id;
-        break;
-      case 'complete':
-        changes.lines = await this.processing.applyCompletion(em, current, now);
-        Object.assign(changes, appliedCompletion());
-        break;
-      case 'reject':
-        changes.rejectionReason = dto.reason!.trim();
-        changes.completionRequestedById = null;
-        break;
-    }
+    if (effects.check === 'submittable') await this.checkSubmittable(em, current);
+    if (effects.check === 'completable') await this.processing.checkCompletable(em, current);
+    if (effects.newForm === 'clone') return this.cloneOf(em, current, caller, now);
+
+    const changes: Partial<EServiceForm> = requesting
+      ? {}
+      : {
+          status: plan.to,
+          claimedById: plan.claimedById,
+          claimedAt:
+            plan.claimedById === null ? null : plan.claimedById === current.claimedById ? current.claimedAt : now,
+        };
+    if (effects.registry === 'apply-completion')
+      changes.lines = await this.processing.applyCompletion(em, current, now);
+    Object.assign(changes, fieldChanges(effects, current, caller, dto, now));
     const saved = await this.write(em, current, changes, now);
-    // A rejection without a message keeps its reason as the history's message, as it always has.
-    const message = dto.message?.trim() || (action === 'reject' ? dto.reason?.trim() : null) || null;
-    const step = await this.record(em, saved, action, current.status, caller, message, now);
-    await this.notifications.plan(em, saved, step);
-    if (action === 'confirm') await this.outbox.add(em, 'arrival-check', { formId: saved.id });
-    if (action === 'submit' && saved.referenceNumber === null) await this.assignReferenceNumber(em, saved);
+    if (effects.history) {
+      const message = trimmed(dto.message) ?? (effects.history === 'message-or-reason' ? trimmed(dto.reason) : null);
+      const step = await this.record(em, saved, action, current.status, caller, message, now);
+      if (effects.notify) await this.notifications.plan(em, saved, step, effects.notify);
+    }
+    for (const job of effects.jobs ?? []) await this.outbox.add(em, job, { formId: saved.id });
+    if (effects.referenceNumber === 'assign-once' && saved.referenceNumber === null)
+      await this.assignReferenceNumber(em, saved);
     return saved;
   }
 
@@ -374,38 +360,67 @@ export class EServicesService {
     return kind;
   }
 
-  private plan(
-    action: Action,
+  /**
+   * What the transition table decides on, gathered the same way for an action and for the form
+   * view's allowedActions. Whether the form concerns the caller reads the registry, so it is
+   * read only where the table looks at it: a participant's confirm of a DA3 Ready to Send.
+   */
+  private async facts(
+    em: EntityManager,
     form: EServiceForm,
     caller: Caller,
-    concernsActor: boolean,
-    dto: ActionDto | null,
-    applyingRequestedCompletion = false,
-  ) {
-    return planTransition(action, {
-      completionPending: form.completionRequestedById !== null && !applyingRequestedCompletion,
-      completionRequestedById: form.completionRequestedById,
+    options: { action?: Action; dto?: ActionDto; applying?: boolean; nameOf?: (id: string) => string } = {},
+  ): Promise<TransitionFacts> {
+    const actorKind = this.actorKind(caller);
+    const concernsActor =
+      actorKind === 'participant' &&
+      form.formType === 'DA3' &&
+      form.status === 'READY_TO_SEND' &&
+      (options.action === undefined || options.action === 'confirm') &&
+      formConcerns(contentOf(form), caller.email, await this.registry.snapshot(em, form.participantshipId));
+    return {
+      companyId: form.companyId,
       status: form.status,
-      actorKind: this.actorKind(caller),
-      actorId: caller.id,
-      claimedById: form.claimedById,
-      contributorIds: form.contributorIds,
+      createdById: form.createdById,
       submittedById: form.submittedById,
+      contributorIds: form.contributorIds,
+      claimedById: form.claimedById,
+      returned: form.returned,
+      actorKind,
+      actorId: caller.id,
+      actorCompanyId: caller.companyId,
       concernsActor,
-      message: dto?.message,
-      reason: dto?.reason,
-    });
+      completionPending: form.completionRequestedById !== null && !options.applying,
+      completionRequestedById: form.completionRequestedById,
+      message: options.dto?.message,
+      reason: options.dto?.reason,
+      nameOf: options.nameOf,
+    };
+  }
+
+  /**
+   * The names a refusal's words give the people holding the form (its claim, a requested
+   * completion): HKEX staff are "HKEX" to a participant.
+   */
+  private async refusalNames(em: EntityManager, caller: Caller, form: EServiceForm): Promise<(id: string) => string> {
+    const ids = [form.claimedById, form.completionRequestedById].filter((x): x is string => !!x);
+    const people = ids.length
+      ? await em.find(AppUser, { select: { id: true, name: true, kind: true }, where: { id: In(ids) } })
+      : [];
+    const hkex = caller.kind === 'participant';
+    return (id) => {
+      const person = people.find((p) => p.id === id);
+      if (!person) return 'another user';
+      return hkex && person.kind !== 'participant' ? 'HKEX' : person.name;
+    };
   }
 
   /** A form the caller may see, or 404: another company's form is never admitted to exist. */
   private async loadVisible(em: EntityManager, caller: Caller, id: string): Promise<EServiceForm> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound();
-    const kind = this.actorKind(caller);
+    const actor = { id: caller.id, kind: this.actorKind(caller), companyId: caller.companyId };
     const form = await this.sql.byId(em, EServiceForm, id);
-    const visible =
-      form !== null &&
-      (kind === 'operator' ? OPERATOR_VISIBLE_STATUSES.includes(form.status) : form.companyId === caller.companyId);
-    if (!visible) throw notFound();
+    if (form === null || !mayView(actor, form)) throw notFound();
     return form;
   }
 
@@ -582,6 +597,42 @@ const newDraft = (caller: Caller, now: Date) => ({
 
 const withContributor = (form: EServiceForm, caller: Caller): string[] =>
   form.contributorIds.includes(caller.id) ? form.contributorIds : [...form.contributorIds, caller.id];
+
+const trimmed = (text: string | null | undefined): string | null => text?.trim() || null;
+
+/** The workflow fields an action's effects set, each from its source (transition-table.ts, FieldSource). */
+function fieldChanges(
+  effects: Effects,
+  form: EServiceForm,
+  caller: Caller,
+  dto: ActionDto,
+  now: Date,
+): Partial<Pick<EServiceForm, WorkflowField>> {
+  const value = (source: FieldSource): unknown => {
+    switch (source) {
+      case 'actor':
+        return caller.id;
+      case 'now':
+        return now;
+      case 'clear':
+        return null;
+      case 'yes':
+        return true;
+      case 'no':
+        return false;
+      case 'message':
+        return trimmed(dto.message);
+      case 'reason':
+        return trimmed(dto.reason);
+      case 'add-actor':
+        return withContributor(form, caller);
+    }
+  };
+  const changes: Partial<Pick<EServiceForm, WorkflowField>> = {};
+  for (const [field, source] of Object.entries(effects.set ?? {}) as [WorkflowField, FieldSource][])
+    changes[field] = value(source) as never;
+  return changes;
+}
 
 const contact = (c: { name?: string; email?: string; phone?: string }) => ({
   name: c.name?.trim() ?? '',

@@ -6,6 +6,7 @@ import { FixedSql } from '../common/fixed-sql';
 import { ListFormsQueryDto, TasksQueryDto } from './dto/query.dto';
 import { EServiceForm } from './eservice-form.entity';
 import { PREFIX_END, queryTerms } from './form-search';
+import { TaskKind, tasksOf, toSql, visibleTo } from './workflow/policies';
 import { FORM_STATUSES, FormStatus, OPERATOR_VISIBLE_STATUSES } from './workflow/status';
 import { ActorKind } from './workflow/transition-table';
 import { Reads } from '../common/reads';
@@ -112,13 +113,12 @@ export class FormLists {
     this.sqlite = dataSource.options.type === 'better-sqlite3';
   }
 
-  /** The forms the caller may see: their company's, or for HKEX staff those sent to HKEX. */
+  /** The forms the caller may see (workflow/policies.ts, visibleTo): their company's, or for HKEX staff those sent to HKEX. */
   async forms(caller: Caller, kind: ActorKind, q: ListFormsQueryDto): Promise<FormSlice> {
     checkListFilters(kind, q);
+    const policy = visibleTo({ id: caller.id, kind, companyId: caller.companyId });
     const visible = (query: ListFormsQueryDto) => (where: Conditions) => {
-      if (kind === 'operator')
-        where.add(() => `"status" IN (${OPERATOR_VISIBLE_STATUSES.map((s) => `'${s}'`).join(', ')})`);
-      else where.add((v) => `"companyId" = ${v(caller.companyId)}`);
+      where.add((v) => toSql(policy, v));
       filters(where, query);
     };
     // HKEX's unfiltered list: SQLite, without statistics, would read every visible form through
@@ -135,11 +135,11 @@ export class FormLists {
   }
 
   /**
-   * What waits for the caller. Operators: Sent to HKEX, unclaimed or claimed by them.
-   * Participants: their company's forms Ready to Send that they did not contribute to
-   * (unclaimed or claimed by them), and Drafts returned to them: two kinds, each read on its own
-   * (see slice); the forms to check are counted from (companyId, status, returned, claimedById,
-   * contributorIds) without reading their rows, the returned drafts found by `returned`.
+   * What waits for the caller (workflow/policies.ts, tasksOf). Operators: Sent to HKEX,
+   * unclaimed or claimed by them. Participants: their company's forms Ready to Send that they
+   * may check (unclaimed or claimed by them), and Drafts returned to them: two kinds, each read
+   * on its own (see slice); the forms to check are counted from (companyId, status, returned,
+   * claimedById, contributorIds) without reading their rows, the returned drafts found by `returned`.
    */
   async tasks(caller: Caller, kind: ActorKind, q: TasksQueryDto): Promise<FormSlice<TaskForm>> {
     checkListFilters(kind, q);
@@ -147,51 +147,31 @@ export class FormLists {
     const direction = sort.startsWith('-') ? 'DESC' : 'ASC';
     const byReference = sort.endsWith('referenceNumber');
     const order = `${byReference ? '"referenceNumber"' : '"updatedAt"'} ${direction}, "id" ${direction}`;
-    if (kind === 'operator') {
-      const sent = (query: TasksQueryDto) => (where: Conditions) => {
-        where
-          .add(() => `"status" = 'SENT_TO_HKEX'`)
-          .add((v) => `("claimedById" IS NULL OR "claimedById" = ${v(caller.id)})`);
-        filters(where, query);
-      };
-      const [slice, countsByStatus] = await Promise.all([
-        this.slice([{ where: sent(q) }], q, order, TASK_COLUMNS),
-        this.countsByStatus([['SENT_TO_HKEX', sent({ ...q, status: undefined })]]),
-      ]);
-      return { ...slice, countsByStatus };
-    }
-    // contributorIds is a JSON array of UUIDs: a quoted-substring match is exact.
-    const ready = (v: (x: unknown) => string) =>
-      `"status" = 'READY_TO_SEND' AND "contributorIds" NOT LIKE ${v(`%"${caller.id}"%`)}` +
-      ` AND ("claimedById" IS NULL OR "claimedById" = ${v(caller.id)})`;
-    const returned = (v: (x: unknown) => string) =>
-      `"status" = 'DRAFT' AND "returned" = ${v(true)} AND ("createdById" = ${v(caller.id)} OR "submittedById" = ${v(caller.id)})`;
+    // The forms to check in the sort's order from (companyId, status, <sort key>, id); the drafts
+    // returned to the caller, a handful, found through `returned` and sorted.
+    const index: Record<TaskKind['name'], string | undefined> = {
+      'to-check': byReference ? 'IDX_form_company_status_reference' : 'IDX_form_company_status_updated',
+      returned: 'IDX_form_checker_tasks',
+      'to-process': undefined,
+    };
     const branch =
-      (condition: (v: (x: unknown) => string) => string, query: TasksQueryDto = q) =>
+      (task: TaskKind, query: TasksQueryDto = q) =>
       (where: Conditions) => {
-        where.add((v) => `"companyId" = ${v(caller.companyId)}`).add(condition);
+        where.add((v) => toSql(task.where, v));
         filters(where, query);
       };
     const anyStatus = { ...q, status: undefined };
-    // The forms to check in the sort's order from (companyId, status, <sort key>, id); the drafts
-    // returned to the caller, a handful, found through `returned` and sorted.
-    const slice = this.slice(
-      [
-        {
-          where: branch(ready),
-          index: byReference ? 'IDX_form_company_status_reference' : 'IDX_form_company_status_updated',
-        },
-        { where: branch(returned), index: 'IDX_form_checker_tasks' },
-      ],
-      q,
-      order,
-      TASK_COLUMNS,
-    );
-    const counts = this.countsByStatus([
-      ['READY_TO_SEND', branch(ready, anyStatus)],
-      ['DRAFT', branch(returned, anyStatus)],
+    const tasks = tasksOf({ id: caller.id, kind, companyId: caller.companyId });
+    const [slice, countsByStatus] = await Promise.all([
+      this.slice(
+        tasks.map((task) => ({ where: branch(task), index: index[task.name] })),
+        q,
+        order,
+        TASK_COLUMNS,
+      ),
+      this.countsByStatus(tasks.map((task) => [task.status, branch(task, anyStatus)])),
     ]);
-    return { ...(await slice), countsByStatus: await counts };
+    return { ...slice, countsByStatus };
   }
 
   /**

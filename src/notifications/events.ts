@@ -1,8 +1,9 @@
 import { FormStatus } from '../eservices/workflow/status';
 
 /**
- * The notifications of SPEC §6: which workflow action sends which e-mail, to whom and
- * of which type. One place: adding an event is one row here and one template set in
+ * The notifications of SPEC §6: each e-mail, to whom and of which type. The action that
+ * sends it names it in the transition table (workflow/transition-table.ts, `notify`);
+ * adding an event is one row here, its name on the action's row, and one template set in
  * templates/emails/<locale>/.
  */
 export const NOTIFICATION_EVENTS = [
@@ -20,8 +21,6 @@ export type Recipients = 'company-checkers' | 'maker' | 'maker-checker-contacts'
 
 export interface EventRule {
   event: NotificationEvent;
-  /** The workflow action (transition-table.ts) whose commit causes it. */
-  action: string;
   to: Recipients;
   type: 'For action' | 'For reference';
   /** "Require action from" in the e-mail. */
@@ -29,19 +28,17 @@ export interface EventRule {
 }
 
 export const EVENT_RULES: readonly EventRule[] = [
-  { event: 'submitted', action: 'submit', to: 'company-checkers', type: 'For action', requireActionFrom: 'Checker' },
-  { event: 'returned', action: 'return', to: 'maker', type: 'For action', requireActionFrom: 'Maker' },
-  { event: 'sent-to-hkex', action: 'confirm', to: 'maker', type: 'For reference', requireActionFrom: 'HKEX' },
+  { event: 'submitted', to: 'company-checkers', type: 'For action', requireActionFrom: 'Checker' },
+  { event: 'returned', to: 'maker', type: 'For action', requireActionFrom: 'Maker' },
+  { event: 'sent-to-hkex', to: 'maker', type: 'For reference', requireActionFrom: 'HKEX' },
   {
     event: 'completed',
-    action: 'complete',
     to: 'maker-checker-contacts',
     type: 'For reference',
     requireActionFrom: 'N/A',
   },
   {
     event: 'rejected',
-    action: 'reject',
     to: 'maker-checker-contacts',
     type: 'For reference',
     requireActionFrom: 'N/A',
@@ -49,14 +46,13 @@ export const EVENT_RULES: readonly EventRule[] = [
   // A completion given up needs an operator (complete again or reject); the participants cannot act on it.
   {
     event: 'completion-failed',
-    action: 'completion-failed',
     to: 'actor',
     type: 'For action',
     requireActionFrom: 'HKEX',
   },
 ];
 
-export const eventRuleFor = (action: string): EventRule | undefined => EVENT_RULES.find((r) => r.action === action);
+export const eventRule = (event: NotificationEvent): EventRule => EVENT_RULES.find((r) => r.event === event)!;
 
 /** What a template sees. */
 export interface EmailData {

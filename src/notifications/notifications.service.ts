@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, In, LessThan, Not } from 'typeorm';
-import { AppUser, RIGHT_USER_MAINTENANCE } from '../auth/app-user.entity';
+import { AppUser } from '../auth/app-user.entity';
 import { AuthService } from '../auth/auth.service';
 import { LoginChallenge } from '../auth/login-challenge.entity';
 import { LOGIN_POLICY } from '../auth/login-policy';
@@ -15,12 +15,13 @@ import { Transactions } from '../common/transactions';
 import { mailConfig } from '../config/configuration';
 import { EServiceForm } from '../eservices/eservice-form.entity';
 import { FormHistory } from '../eservices/form-history.entity';
+import { isEligibleChecker } from '../eservices/workflow/policies';
 import { FORM_TITLES, STATUS_LABELS } from '../eservices/workflow/status';
 import { shownActor } from '../eservices/display-names';
 import { OutboxService } from '../queue/outbox.service';
 import { Delivery } from './delivery.entity';
 import { EmailRenderer, RenderedEmail } from './email-renderer';
-import { eventRuleFor, EventRule, NotificationEvent } from './events';
+import { eventRule, EventRule, NotificationEvent } from './events';
 import { MailTransport } from './mail-transport';
 import { Reads } from '../common/reads';
 
@@ -58,10 +59,9 @@ export class NotificationsService {
     private readonly metrics: Metrics,
   ) {}
 
-  /** Inside the action's transaction: the deliveries it causes, if any. */
-  async plan(em: EntityManager, form: EServiceForm, history: FormHistory): Promise<void> {
-    const rule = eventRuleFor(history.action);
-    if (!rule) return;
+  /** Inside the action's transaction: the deliveries of the event the action causes (transition-table.ts, `notify`). */
+  async plan(em: EntityManager, form: EServiceForm, history: FormHistory, event: NotificationEvent): Promise<void> {
+    const rule = eventRule(event);
     const people = await this.recipients(em, rule, form, history);
     for (const person of people) {
       const id = randomUUID();
@@ -101,9 +101,7 @@ export class NotificationsService {
     let people: Person[];
     if (rule.to === 'company-checkers') {
       const colleagues = await em.find(AppUser, { where: { companyId: form.companyId, kind: 'participant' } });
-      people = colleagues
-        .filter((u) => u.rights.includes(RIGHT_USER_MAINTENANCE) && !form.contributorIds.includes(u.id))
-        .map((u) => ({ email: u.email, name: u.name }));
+      people = colleagues.filter((u) => isEligibleChecker(u, form)).map((u) => ({ email: u.email, name: u.name }));
     } else if (rule.to === 'maker') {
       people = await users([maker]);
     } else if (rule.to === 'actor') {
@@ -237,7 +235,7 @@ export class NotificationsService {
     const form = await this.sql.byId(em, EServiceForm, d.formId);
     const step = await this.sql.byId(em, FormHistory, d.historyId);
     if (!form || !step) throw new Error(`delivery ${d.id}: its form or history entry is missing`);
-    const rule = eventRuleFor(step.action)!;
+    const rule = eventRule(d.event as NotificationEvent);
     // Form e-mails go to the form's participants (SPEC §6): who acted is shown as they see it.
     const actor = await em.findOne(AppUser, { select: { id: true, kind: true }, where: { id: step.actorId } });
     const processedBy = shownActor('participant', { id: step.actorId, name: step.actorName, kind: actor?.kind });

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { formatHkt } from '../common/hkt';
 import { EmailRenderer } from './email-renderer';
-import { EmailData, EVENT_RULES, NOTIFICATION_EVENTS, NotificationEvent } from './events';
+import { EmailData, eventRule, NOTIFICATION_EVENTS, NotificationEvent } from './events';
 
 /**
  * `npm run preview:email -- EVENT [--html|--text|--subject] [--out FILE] [--locale en]`:
@@ -19,7 +19,7 @@ function main(argv: string[]): number {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const rule = EVENT_RULES.find((r) => r.event === event)!;
+  const rule = eventRule(event);
   const sample: EmailData = {
     recipientName: 'D Wong',
     formCode: 'DA 3',

@@ -3,9 +3,13 @@ import { FORM_STATUSES, FormStatus, STATUS_LABELS } from '../../src/eservices/wo
 import {
   Action,
   ACTIONS,
+  actionsOf,
+  allowedActions,
+  Effects,
   planTransition,
   TransitionFacts,
   TransitionPlan,
+  TRANSITIONS,
 } from '../../src/eservices/workflow/transition-table';
 
 /**
@@ -21,6 +25,7 @@ const CHECKER = 'user-checker';
 const CLAIMER = 'user-claimer';
 const OPERATOR = 'op-operator';
 const OP_CLAIMER = 'op-claimer';
+const COMPANY = 'company-abc';
 
 type ActorName = 'maker' | 'checker' | 'claimingChecker' | 'operator' | 'claimingOperator';
 const ACTOR_NAMES: readonly ActorName[] = ['maker', 'checker', 'claimingChecker', 'operator', 'claimingOperator'];
@@ -49,10 +54,14 @@ const ACTOR_FACTS: Record<ActorName, Pick<TransitionFacts, 'actorKind' | 'actorI
 function facts(overrides: Partial<TransitionFacts> = {}): TransitionFacts {
   return {
     status: 'READY_TO_SEND',
+    companyId: COMPANY,
     actorKind: 'participant',
     actorId: CHECKER,
+    actorCompanyId: COMPANY,
     claimedById: null,
+    createdById: MAKER,
     contributorIds: [MAKER],
+    returned: false,
     submittedById: MAKER,
     concernsActor: false,
     message: 'Please check the e-mail on line 1.',
@@ -538,5 +547,139 @@ describe('planTransition: the claim', () => {
       facts({ status: 'SENT_TO_HKEX', actorKind: 'operator', actorId: OPERATOR }),
     );
     expect(plan.claimedById).toBeNull();
+  });
+});
+
+describe('what each action does (its effects, SPEC §5, §6)', () => {
+  /** Written out from the SPEC: what the service executes after each action, by kind of actor. */
+  const EFFECTS: Record<string, { effects: Effects; requested?: Effects }> = {
+    'participant edit': { effects: { set: { contributorIds: 'add-actor' }, history: 'message' } },
+    'participant discard': { effects: { history: 'message' } },
+    'participant submit': {
+      effects: {
+        check: 'submittable',
+        set: { submittedById: 'actor', contributorIds: 'add-actor', returned: 'no' },
+        history: 'message',
+        notify: 'submitted',
+        referenceNumber: 'assign-once',
+      },
+    },
+    'participant reclaim': { effects: { history: 'message' } },
+    'participant claim': { effects: { history: 'message' } },
+    'participant release': { effects: { history: 'message' } },
+    'participant return': { effects: { set: { returned: 'yes' }, history: 'message', notify: 'returned' } },
+    'participant confirm': {
+      effects: { set: { confirmedById: 'actor' }, history: 'message', notify: 'sent-to-hkex', jobs: ['arrival-check'] },
+    },
+    'operator claim': { effects: { history: 'message' } },
+    'operator release': { effects: { history: 'message' } },
+    'operator complete': {
+      requested: {
+        check: 'completable',
+        set: {
+          completionRequestedById: 'actor',
+          completionRequestedAt: 'now',
+          completionMessage: 'message',
+          completionProblems: 'clear',
+          completionFailedAt: 'clear',
+        },
+        jobs: ['complete'],
+      },
+      effects: {
+        registry: 'apply-completion',
+        set: {
+          completionRequestedById: 'clear',
+          completionRequestedAt: 'clear',
+          completionMessage: 'clear',
+          completionProblems: 'clear',
+          completionFailedAt: 'clear',
+        },
+        history: 'message',
+        notify: 'completed',
+      },
+    },
+    'operator reject': {
+      effects: {
+        set: { rejectionReason: 'reason', completionRequestedById: 'clear' },
+        history: 'message-or-reason',
+        notify: 'rejected',
+      },
+    },
+    'participant clone': { effects: { newForm: 'clone' } },
+  };
+
+  it('has one row of effects per row of the table', () => {
+    expect(TRANSITIONS.map((r) => `${r.by} ${r.action}`).sort()).toEqual(Object.keys(EFFECTS).sort());
+  });
+
+  it.each(TRANSITIONS.map((r) => [`${r.by} ${r.action}`, r] as const))('%s', (key, rule) => {
+    expect({ effects: rule.effects, requested: rule.requested }).toEqual({
+      effects: EFFECTS[key].effects,
+      requested: EFFECTS[key].requested,
+    });
+  });
+
+  it('only a requested action (complete) leaves its status and claim to a worker', () => {
+    expect(TRANSITIONS.filter((r) => r.requested).map((r) => r.action)).toEqual(['complete']);
+  });
+});
+
+describe('allowedActions: the same decision, without the request body', () => {
+  it("lists each kind's actions (SPEC §9: edit and the URL actions)", () => {
+    expect(actionsOf('participant')).toEqual([
+      'edit',
+      'discard',
+      'submit',
+      'reclaim',
+      'claim',
+      'release',
+      'return',
+      'confirm',
+      'clone',
+    ]);
+    expect(actionsOf('operator')).toEqual(['claim', 'release', 'complete', 'reject']);
+  });
+
+  it('allows return and reject without their message or reason, which the action itself refuses', () => {
+    const checker = facts({ actorId: CLAIMER, claimedById: CLAIMER, message: null });
+    expect(allowedActions(checker).find((a) => a.action === 'return')).toEqual({ action: 'return', allowed: true });
+    expect(refusal('return', checker).code).toBe('VALIDATION');
+    const operator = facts({ status: 'SENT_TO_HKEX', actorKind: 'operator', actorId: OPERATOR, reason: undefined });
+    expect(allowedActions(operator).find((a) => a.action === 'reject')).toEqual({ action: 'reject', allowed: true });
+    expect(refusal('reject', operator).code).toBe('VALIDATION');
+  });
+
+  it.each(CASES.filter((c) => c.actor !== 'operator' && c.actor !== 'claimingOperator'))(
+    '$status: $action by $actor — the view says what the action does ($shown)',
+    ({ status, action, actor, expected }) => {
+      const f = facts({ status, ...ACTOR_FACTS[actor] });
+      const listed = allowedActions(f).find((a) => a.action === action);
+      if (expected.kind === 'allowed') expect(listed).toEqual({ action, allowed: true });
+      else if (expected.code === 'ACTION_NOT_ALLOWED') expect(listed).toBeUndefined();
+      else
+        expect(listed).toEqual({ action, allowed: false, reason: { code: expected.code, detail: expect.any(String) } });
+    },
+  );
+
+  it.each<[string, Action, Partial<TransitionFacts>, string]>([
+    ['the submitter', 'claim', { actorId: MAKER }, 'you submitted this form'],
+    ['a co-maker', 'claim', { actorId: CHECKER, contributorIds: [MAKER, CHECKER] }, 'you edited this form'],
+    [
+      'the creator who did not submit',
+      'claim',
+      { actorId: MAKER, contributorIds: [MAKER, CHECKER], submittedById: CHECKER },
+      'you created this form',
+    ],
+    ['a checker, of a claimed form', 'claim', { claimedById: CLAIMER }, 'claimed by D Wong'],
+    [
+      'a concerned claimer',
+      'confirm',
+      { actorId: CLAIMER, claimedById: CLAIMER, concernsActor: true },
+      'this form concerns you',
+    ],
+    ['anyone, of a completed form', 'submit', { status: 'COMPLETED', actorId: MAKER }, 'the form is Completed'],
+  ])('words: %s (%s)', (_, action, overrides, detail) => {
+    const f = facts({ nameOf: (id) => (id === CLAIMER ? 'D Wong' : 'someone'), ...overrides });
+    expect(allowedActions(f).find((a) => a.action === action)?.reason?.detail).toBe(detail);
   });
 });

@@ -61,15 +61,6 @@ export function completionOf(
   return null;
 }
 
-/** A new request: pending, and whatever an earlier one left is cleared. */
-export const requestedCompletion = (operatorId: string, message: string | null, now: Date): Partial<EServiceForm> => ({
-  completionRequestedById: operatorId,
-  completionRequestedAt: now,
-  completionMessage: message,
-  completionProblems: null,
-  completionFailedAt: null,
-});
-
 /** A request given up: no longer pending (complete and reject are open again), with its reasons. */
 export const failedCompletion = (problems: FieldError[], now: Date): Partial<EServiceForm> => ({
   completionRequestedById: null,
@@ -77,15 +68,6 @@ export const failedCompletion = (problems: FieldError[], now: Date): Partial<ESe
   completionMessage: null,
   completionProblems: problems,
   completionFailedAt: now,
-});
-
-/** Applied: nothing pending, nothing failed. */
-export const appliedCompletion = (): Partial<EServiceForm> => ({
-  completionRequestedById: null,
-  completionRequestedAt: null,
-  completionMessage: null,
-  completionProblems: null,
-  completionFailedAt: null,
 });
 
 /** The history's and the e-mail's words for a failed completion. */

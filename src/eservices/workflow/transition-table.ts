@@ -1,10 +1,14 @@
-import { DomainError } from '../../common/errors';
+import { DomainError, ErrorCode } from '../../common/errors';
+import type { NotificationEvent } from '../../notifications/events';
+import type { JobName } from '../../queue/queues';
+import { checkableBy, holds, PolicyForm } from './policies';
 import { FormStatus, FORM_STATUSES, STATUS_LABELS } from './status';
 
 /**
  * The workflow of SPEC §5 in one table: who may take which action from which status,
- * and what must hold first. Nothing else in the service decides a transition or writes
- * a form's status; adding an action is one row here and one row in its test.
+ * what must hold first, and what the action does (its effects, as data the service
+ * executes). Nothing else in the service decides a transition or writes a form's status;
+ * adding an action is one row here and one row in its test.
  *
  * The same action name can appear twice for two kinds of actor: `claim` and `release`
  * are the checker's claim of a form Ready to Send to HKEX and the HKEX operator's claim
@@ -15,6 +19,8 @@ import { FormStatus, FORM_STATUSES, STATUS_LABELS } from './status';
  * - 409 `WRONG_STATE`: not from the form's current status (names it);
  * - the row's guards in order (403 for four-eyes rules, 409 for claims, 400 for a
  *   missing message or reason).
+ * The same evaluation answers the form view's `allowedActions` (SPEC §11), without the
+ * guards that read the request's body (a message, a reason).
  */
 export const ACTIONS = [
   'edit',
@@ -35,14 +41,10 @@ export type Action = (typeof ACTIONS)[number];
 export type ActorKind = 'participant' | 'operator';
 
 /** What the table needs to know about the form and the caller. */
-export interface TransitionFacts {
-  status: FormStatus;
+export interface TransitionFacts extends PolicyForm {
   actorKind: ActorKind;
   actorId: string;
-  claimedById: string | null;
-  /** Everyone who created, edited or submitted the form: none of them may check it. */
-  contributorIds: readonly string[];
-  submittedById: string | null;
+  actorCompanyId: string | null;
   /** A DA3 line names the actor (by a User ID registered with their e-mail, or their e-mail). */
   concernsActor: boolean;
   /** An operator's completion was requested and a worker has not applied it yet. */
@@ -51,12 +53,65 @@ export interface TransitionFacts {
   completionRequestedById?: string | null;
   message?: string | null;
   reason?: string | null;
+  /** Names a person in a refusal's words ("claimed by D Wong"); to participants HKEX staff are "HKEX". */
+  nameOf?: (userId: string) => string;
 }
 
 /** What happens to the claim when the transition is taken. A status change always clears it. */
 export type ClaimEffect = 'take' | 'release' | 'keep';
 
-type Guard = (f: TransitionFacts) => DomainError | null;
+/** A refusal: the coded error the action answers with, and the words the form view shows. */
+export interface Refusal {
+  error: DomainError;
+  detail: string;
+}
+
+interface Guard {
+  /** Reads the request's body (a message, a reason), not the form: not part of allowedActions. */
+  input?: true;
+  check(f: TransitionFacts): Refusal | null;
+}
+
+// --- effects ---------------------------------------------------------------------------
+
+/** The workflow fields of a form an action writes (besides status and claim). */
+export type WorkflowField =
+  | 'submittedById'
+  | 'contributorIds'
+  | 'returned'
+  | 'confirmedById'
+  | 'rejectionReason'
+  | 'completionRequestedById'
+  | 'completionRequestedAt'
+  | 'completionMessage'
+  | 'completionProblems'
+  | 'completionFailedAt';
+
+/**
+ * Where a written value comes from: the actor's id, the time of the action, nothing (null),
+ * a constant, the request's trimmed message or reason, or the contributors with the actor added.
+ */
+export type FieldSource = 'actor' | 'now' | 'clear' | 'yes' | 'no' | 'message' | 'reason' | 'add-actor';
+
+/** The background work an action causes, each job carrying the form's id. */
+export type FormJob = Extract<JobName, 'arrival-check' | 'complete'>;
+
+/** What taking an action does, in this order, in the action's transaction (STYLE: writes and what they cause commit together). */
+export interface Effects {
+  /** Checked against the registry before anything is written: 422 with every problem. */
+  check?: 'submittable' | 'completable';
+  /** A new form instead of a change of this one (the source's history records it). */
+  newForm?: 'clone';
+  /** Registry changes applied with the status: the completion's, returning the lines with assigned User IDs. */
+  registry?: 'apply-completion';
+  set?: Partial<Record<WorkflowField, FieldSource>>;
+  /** The history entry's message: the request's message, or else its reason. None: no entry. */
+  history?: 'message' | 'message-or-reason';
+  notify?: NotificationEvent;
+  jobs?: readonly FormJob[];
+  /** A reference number is taken the first time the form gets here, and kept after (SPEC §5). */
+  referenceNumber?: 'assign-once';
+}
 
 export interface TransitionRule {
   action: Action;
@@ -66,69 +121,152 @@ export interface TransitionRule {
   to: FormStatus | 'same';
   claim: ClaimEffect;
   guards: readonly Guard[];
+  effects: Effects;
+  /**
+   * Requested by the actor and applied by a worker (complete may answer 202, SPEC §9): what
+   * the request writes and enqueues; `effects` are what the worker applies, guards checked again.
+   */
+  requested?: Effects;
 }
 
-const notClaimed: Guard = (f) =>
-  f.claimedById === null
-    ? null
-    : new DomainError('ALREADY_CLAIMED', 'The form is already claimed.', { claimedById: f.claimedById });
+// --- guards ----------------------------------------------------------------------------
 
-const claimedByActor: Guard = (f) => {
-  if (f.claimedById === f.actorId) return null;
-  return f.claimedById === null
-    ? new DomainError('NOT_CLAIMED', 'Claim the form before taking this action.')
-    : new DomainError('CLAIMED_BY_OTHER', 'The form is claimed by another user.', { claimedById: f.claimedById });
+const refuse = (code: ErrorCode, message: string, detail: string, details?: Record<string, unknown>): Refusal => ({
+  error: new DomainError(code, message, details),
+  detail,
+});
+
+const nameOf = (f: TransitionFacts, id: string): string => f.nameOf?.(id) ?? 'another user';
+
+const notClaimed: Guard = {
+  check: (f) =>
+    f.claimedById === null
+      ? null
+      : refuse('ALREADY_CLAIMED', 'The form is already claimed.', `claimed by ${nameOf(f, f.claimedById)}`, {
+          claimedById: f.claimedById,
+        }),
 };
 
-const notClaimedByOther: Guard = (f) =>
-  f.claimedById === null || f.claimedById === f.actorId
-    ? null
-    : new DomainError('CLAIMED_BY_OTHER', 'The form is claimed by another operator.', {
-        claimedById: f.claimedById,
-      });
+const claimedByActor: Guard = {
+  check: (f) => {
+    if (f.claimedById === f.actorId) return null;
+    return f.claimedById === null
+      ? refuse('NOT_CLAIMED', 'Claim the form before taking this action.', 'no one has claimed the form')
+      : refuse('CLAIMED_BY_OTHER', 'The form is claimed by another user.', `claimed by ${nameOf(f, f.claimedById)}`, {
+          claimedById: f.claimedById,
+        });
+  },
+};
 
-const notContributor: Guard = (f) =>
-  f.contributorIds.includes(f.actorId)
-    ? new DomainError('FOUR_EYES', 'The maker or submitter of a form cannot check it.')
-    : null;
-
-const isSubmitter: Guard = (f) =>
-  f.submittedById === f.actorId
-    ? null
-    : new DomainError('NOT_SUBMITTER', 'Only the maker who submitted the form can reclaim it.');
-
-const notConcerned: Guard = (f) =>
-  f.concernsActor
-    ? new DomainError('SELF_CONCERNING', 'A checker cannot confirm a form that concerns themself.')
-    : null;
-
-const required =
-  (field: 'message' | 'reason'): Guard =>
-  (f) =>
-    f[field] && f[field].trim().length > 0
+const notClaimedByOther: Guard = {
+  check: (f) =>
+    f.claimedById === null || f.claimedById === f.actorId
       ? null
-      : new DomainError('VALIDATION', `A ${field} is required for this action.`, undefined, [
-          { field, message: `${field} is required` },
-        ]);
+      : refuse(
+          'CLAIMED_BY_OTHER',
+          'The form is claimed by another operator.',
+          `claimed by ${nameOf(f, f.claimedById)}`,
+          { claimedById: f.claimedById },
+        ),
+};
+
+/** Checker eligibility (policies.ts): not the maker, an editor or the submitter of the form. */
+const mayCheck: Guard = {
+  check: (f) => {
+    if (holds(checkableBy({ id: f.actorId, companyId: f.actorCompanyId }), f)) return null;
+    const did = f.submittedById === f.actorId ? 'submitted' : f.createdById === f.actorId ? 'created' : 'edited';
+    return refuse('FOUR_EYES', 'The maker or submitter of a form cannot check it.', `you ${did} this form`);
+  },
+};
+
+const isSubmitter: Guard = {
+  check: (f) =>
+    f.submittedById === f.actorId
+      ? null
+      : refuse(
+          'NOT_SUBMITTER',
+          'Only the maker who submitted the form can reclaim it.',
+          'only the maker who submitted the form can reclaim it',
+        ),
+};
+
+const notConcerned: Guard = {
+  check: (f) =>
+    f.concernsActor
+      ? refuse('SELF_CONCERNING', 'A checker cannot confirm a form that concerns themself.', 'this form concerns you')
+      : null,
+};
+
+const required = (field: 'message' | 'reason'): Guard => ({
+  input: true,
+  check: (f) => {
+    if (f[field] && f[field].trim().length > 0) return null;
+    const error = new DomainError('VALIDATION', `A ${field} is required for this action.`, undefined, [
+      { field, message: `${field} is required` },
+    ]);
+    return { error, detail: `a ${field} is required` };
+  },
+});
 
 /**
  * While a worker applies a requested completion, nothing else may happen at HKEX: not a second
  * completion nor a rejection, and not a claim or release either, which would silently cancel
  * the pending completion of another operator (the worker re-checks the claim).
  */
-const noCompletionPending: Guard = (f) =>
-  f.completionPending
-    ? new DomainError('COMPLETION_PENDING', 'A completion of this form is being applied; wait until it is done.', {
-        completionRequestedById: f.completionRequestedById ?? null,
-      })
-    : null;
+const noCompletionPending: Guard = {
+  check: (f) =>
+    f.completionPending
+      ? refuse(
+          'COMPLETION_PENDING',
+          'A completion of this form is being applied; wait until it is done.',
+          f.completionRequestedById
+            ? `a completion requested by ${nameOf(f, f.completionRequestedById)} is being applied`
+            : 'a completion is being applied',
+          { completionRequestedById: f.completionRequestedById ?? null },
+        )
+      : null,
+};
+
+// --- the table -------------------------------------------------------------------------
 
 const ANY_STATUS = FORM_STATUSES;
+const RECORDED: Effects = { history: 'message' };
 
 export const TRANSITIONS: readonly TransitionRule[] = [
-  { action: 'edit', by: 'participant', from: ['DRAFT'], to: 'same', claim: 'keep', guards: [] },
-  { action: 'discard', by: 'participant', from: ['DRAFT'], to: 'DISCARDED', claim: 'keep', guards: [] },
-  { action: 'submit', by: 'participant', from: ['DRAFT'], to: 'READY_TO_SEND', claim: 'keep', guards: [] },
+  {
+    action: 'edit',
+    by: 'participant',
+    from: ['DRAFT'],
+    to: 'same',
+    claim: 'keep',
+    guards: [],
+    // The content it changes comes from the request (EServicesService.update).
+    effects: { set: { contributorIds: 'add-actor' }, history: 'message' },
+  },
+  {
+    action: 'discard',
+    by: 'participant',
+    from: ['DRAFT'],
+    to: 'DISCARDED',
+    claim: 'keep',
+    guards: [],
+    effects: RECORDED,
+  },
+  {
+    action: 'submit',
+    by: 'participant',
+    from: ['DRAFT'],
+    to: 'READY_TO_SEND',
+    claim: 'keep',
+    guards: [],
+    effects: {
+      check: 'submittable',
+      set: { submittedById: 'actor', contributorIds: 'add-actor', returned: 'no' },
+      history: 'message',
+      notify: 'submitted',
+      referenceNumber: 'assign-once',
+    },
+  },
   {
     action: 'reclaim',
     by: 'participant',
@@ -136,6 +274,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'DRAFT',
     claim: 'keep',
     guards: [isSubmitter, notClaimed],
+    effects: RECORDED,
   },
   {
     action: 'claim',
@@ -143,7 +282,8 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     from: ['READY_TO_SEND'],
     to: 'same',
     claim: 'take',
-    guards: [notContributor, notClaimed],
+    guards: [mayCheck, notClaimed],
+    effects: RECORDED,
   },
   {
     action: 'release',
@@ -152,6 +292,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'same',
     claim: 'release',
     guards: [claimedByActor],
+    effects: RECORDED,
   },
   {
     action: 'return',
@@ -160,6 +301,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'DRAFT',
     claim: 'keep',
     guards: [claimedByActor, required('message')],
+    effects: { set: { returned: 'yes' }, history: 'message', notify: 'returned' },
   },
   {
     action: 'confirm',
@@ -167,7 +309,8 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     from: ['READY_TO_SEND'],
     to: 'SENT_TO_HKEX',
     claim: 'keep',
-    guards: [notContributor, claimedByActor, notConcerned],
+    guards: [mayCheck, claimedByActor, notConcerned],
+    effects: { set: { confirmedById: 'actor' }, history: 'message', notify: 'sent-to-hkex', jobs: ['arrival-check'] },
   },
   {
     action: 'claim',
@@ -176,6 +319,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'same',
     claim: 'take',
     guards: [noCompletionPending, notClaimed],
+    effects: RECORDED,
   },
   {
     action: 'release',
@@ -184,6 +328,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'same',
     claim: 'release',
     guards: [claimedByActor, noCompletionPending],
+    effects: RECORDED,
   },
   {
     action: 'complete',
@@ -192,6 +337,32 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'COMPLETED',
     claim: 'keep',
     guards: [notClaimedByOther, noCompletionPending],
+    // Checked now against the registry as it is (422 at once), applied by a worker that checks again;
+    // the operator's message waits on the form for the worker's history entry and e-mails.
+    requested: {
+      check: 'completable',
+      set: {
+        completionRequestedById: 'actor',
+        completionRequestedAt: 'now',
+        completionMessage: 'message',
+        // Whatever an earlier request left (a failed completion) is cleared.
+        completionProblems: 'clear',
+        completionFailedAt: 'clear',
+      },
+      jobs: ['complete'],
+    },
+    effects: {
+      registry: 'apply-completion',
+      set: {
+        completionRequestedById: 'clear',
+        completionRequestedAt: 'clear',
+        completionMessage: 'clear',
+        completionProblems: 'clear',
+        completionFailedAt: 'clear',
+      },
+      history: 'message',
+      notify: 'completed',
+    },
   },
   {
     action: 'reject',
@@ -200,9 +371,25 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'REJECTED',
     claim: 'keep',
     guards: [notClaimedByOther, noCompletionPending, required('reason')],
+    // A rejection without a message keeps its reason as the history's message.
+    effects: {
+      set: { rejectionReason: 'reason', completionRequestedById: 'clear' },
+      history: 'message-or-reason',
+      notify: 'rejected',
+    },
   },
-  { action: 'clone', by: 'participant', from: ANY_STATUS, to: 'same', claim: 'keep', guards: [] },
+  {
+    action: 'clone',
+    by: 'participant',
+    from: ANY_STATUS,
+    to: 'same',
+    claim: 'keep',
+    guards: [],
+    effects: { newForm: 'clone' },
+  },
 ];
+
+// --- deciding --------------------------------------------------------------------------
 
 export interface TransitionPlan {
   rule: TransitionRule;
@@ -211,29 +398,49 @@ export interface TransitionPlan {
   claimedById: string | null;
 }
 
-/** Decides one action, or throws the coded refusal. Pure: no I/O, no clock. */
-export function planTransition(action: Action, facts: TransitionFacts): TransitionPlan {
+export type Decision = { allowed: true; plan: TransitionPlan } | ({ allowed: false } & Refusal);
+
+/**
+ * Decides one action: the plan, or the refusal with its words. Pure: no I/O, no clock.
+ * `input: false` leaves out the guards that read the request's body (the form view's question:
+ * may the caller take this action at all).
+ */
+export function decide(action: Action, facts: TransitionFacts, options: { input?: boolean } = {}): Decision {
   const forActor = TRANSITIONS.filter((r) => r.action === action && r.by === facts.actorKind);
   if (forActor.length === 0) {
-    throw new DomainError('ACTION_NOT_ALLOWED', `${describeActor(facts.actorKind)} cannot ${action} a form.`);
+    return {
+      allowed: false,
+      ...refuse(
+        'ACTION_NOT_ALLOWED',
+        `${describeActor(facts.actorKind)} cannot ${action} a form.`,
+        `${describeActor(facts.actorKind).toLowerCase()} cannot ${action} a form`,
+      ),
+    };
   }
   const rule = forActor.find((r) => r.from.includes(facts.status));
   if (!rule) {
-    throw new DomainError('WRONG_STATE', `Cannot ${action} a form that is ${STATUS_LABELS[facts.status]}.`, {
-      currentStatus: facts.status,
-      currentStatusLabel: STATUS_LABELS[facts.status],
-    });
+    const label = STATUS_LABELS[facts.status];
+    return {
+      allowed: false,
+      ...refuse('WRONG_STATE', `Cannot ${action} a form that is ${label}.`, `the form is ${label}`, {
+        currentStatus: facts.status,
+        currentStatusLabel: label,
+      }),
+    };
   }
   for (const guard of rule.guards) {
-    const refusal = guard(facts);
+    if (guard.input && options.input === false) continue;
+    const refusal = guard.check(facts);
     if (!refusal) continue;
     // A conflict names the form's current state (SPEC §5), whichever guard found it.
-    if (refusal.status !== 409) throw refusal;
-    throw new DomainError(refusal.code, refusal.message, {
-      ...refusal.details,
+    if (refusal.error.status !== 409) return { allowed: false, ...refusal };
+    const { code, message, details } = refusal.error;
+    const error = new DomainError(code, message, {
+      ...details,
       currentStatus: facts.status,
       currentStatusLabel: STATUS_LABELS[facts.status],
     });
+    return { allowed: false, error, detail: refusal.detail };
   }
   const to = rule.to === 'same' ? facts.status : rule.to;
   const statusChanges = to !== facts.status;
@@ -241,7 +448,39 @@ export function planTransition(action: Action, facts: TransitionFacts): Transiti
   if (statusChanges) claimedById = null;
   else if (rule.claim === 'take') claimedById = facts.actorId;
   else if (rule.claim === 'release') claimedById = null;
-  return { rule, to, statusChanges, claimedById };
+  return { allowed: true, plan: { rule, to, statusChanges, claimedById } };
+}
+
+/** Decides one action, or throws the coded refusal. */
+export function planTransition(action: Action, facts: TransitionFacts): TransitionPlan {
+  const decision = decide(action, facts);
+  if (!decision.allowed) throw decision.error;
+  return decision.plan;
+}
+
+/** One action of the form view's `allowedActions` (SPEC §11). */
+export interface AllowedAction {
+  action: Action;
+  allowed: boolean;
+  /** Why not: the code the action's refusal carries, and words for a person. */
+  reason?: { code: ErrorCode; detail: string };
+}
+
+/** The actions a kind of actor has in the table, in the order of ACTIONS. */
+export const actionsOf = (kind: ActorKind): Action[] =>
+  ACTIONS.filter((action) => TRANSITIONS.some((r) => r.action === action && r.by === kind));
+
+/**
+ * Every action the caller's kind has, allowed or not with the refusal's code and words: the
+ * same decision the action itself takes, without the request body's guards.
+ */
+export function allowedActions(facts: TransitionFacts): AllowedAction[] {
+  return actionsOf(facts.actorKind).map((action) => {
+    const decision = decide(action, facts, { input: false });
+    return decision.allowed
+      ? { action, allowed: true }
+      : { action, allowed: false, reason: { code: decision.error.code, detail: decision.detail } };
+  });
 }
 
 function describeActor(kind: ActorKind): string {
