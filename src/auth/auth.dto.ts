@@ -104,3 +104,10 @@ export class LoginAnswerView {
   @ApiPropertyOptional() challengeId?: string;
   @ApiPropertyOptional({ enum: ['totp', 'email'] }) channel?: string;
 }
+
+export class SessionView {
+  @ApiProperty({ description: 'Keep it in memory only: a new one comes with each refresh' }) accessToken!: string;
+  @ApiProperty({ description: 'seconds' }) expiresIn!: number;
+  @ApiPropertyOptional({ description: 'The password expired: the token only allows POST /auth/password' })
+  passwordChangeRequired?: boolean;
+}

@@ -24,6 +24,8 @@ import { IdempotencyKeys1764900000000 } from '../common/migrations/1764900000000
 import { FormSearchTerms1765000000000 } from '../common/migrations/1765000000000-form-search-terms';
 import { UserLanguageAndEnrolment1765100000000 } from '../common/migrations/1765100000000-user-language-and-enrolment';
 import { CompletionMessage1765200000000 } from '../common/migrations/1765200000000-completion-message';
+import { RefreshTokens1765300000000 } from '../common/migrations/1765300000000-refresh-tokens';
+import { RefreshToken } from '../auth/refresh-token.entity';
 import { LoginChallenge } from '../auth/login-challenge.entity';
 import { LoginState } from '../auth/login-state.entity';
 import { OutboxMessage } from '../queue/outbox-message.entity';
@@ -45,6 +47,7 @@ export const ENTITIES = [
   LoginChallenge,
   AuditEvent,
   IdempotencyRecord,
+  RefreshToken,
 ];
 export const MIGRATIONS = [
   InitialSchema1763800000000,
@@ -60,6 +63,7 @@ export const MIGRATIONS = [
   FormSearchTerms1765000000000,
   UserLanguageAndEnrolment1765100000000,
   CompletionMessage1765200000000,
+  RefreshTokens1765300000000,
 ];
 
 /** SQLite durability: WAL with synchronous=FULL, so a committed transition survives a power cut. */

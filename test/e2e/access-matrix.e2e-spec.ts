@@ -259,6 +259,8 @@ describe('Access-control matrix: every served route × every kind of caller (SPE
     'POST /api/v1/auth/otp': { given: "an e-mail challenge's code", call: emailChallenge, expect: PUBLIC },
     'POST /api/v1/auth/password-reset': { given: 'a user with an authenticator app', call: () => ({ body: { username: loginUser.username } }), expect: [202, 202, 202, 202, 202, 202, 202] },
     'POST /api/v1/auth/password-reset/confirm': { given: 'both codes and a new password', call: resetConfirmation, after: afterReset, expect: [204, 204, 204, 204, 204, 204, 204] },
+    // A bearer token is no refresh cookie (the cookie's rules are in sessions.e2e-spec.ts).
+    'POST /api/v1/auth/refresh': { given: 'no refresh cookie', expect: [401, 401, 401, 401, 401, 401, 401] },
     'POST /api/v1/auth/logout': { given: "the caller's token", after: logInAgain, expect: [401, 204, 204, 204, 204, 204, 204] },
     'POST /api/v1/auth/password': { given: 'a valid change', call: passwordChange, after: afterPasswordChange, expect: [401, 204, 204, 204, 204, 204, 204] },
     'GET /api/v1/me': { given: 'the caller', expect: ANY_USER },
