@@ -268,6 +268,27 @@ describe('Browser sessions: the rotating refresh cookie (SPEC §11)', () => {
     await expectProblem(refresh(refreshCookieOf(winner).value), 401, 'UNAUTHENTICATED');
   });
 
+  it('refreshes are counted by outcome (eservices_session_refreshes_total)', async () => {
+    const count = async (outcome: string): Promise<number> => {
+      const text = (await expectStatus(request(server()).get('/metrics'), 200)).text;
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith(`eservices_session_refreshes_total{outcome="${outcome}"} `));
+      return line ? Number(line.split(' ')[1]) : 0;
+    };
+    const before = { done: await count('done'), reused: await count('reused'), unknown: await count('unknown') };
+    const u = await loadLoginUser(t);
+    const session = await browserLogin(u);
+    await refreshed(session.cookie);
+    await expectProblem(refresh(session.cookie), 401);
+    await expectProblem(refresh('garbage'), 401);
+    expect({ done: await count('done'), reused: await count('reused'), unknown: await count('unknown') }).toEqual({
+      done: before.done + 1,
+      reused: before.reused + 1,
+      unknown: before.unknown + 1,
+    });
+  });
+
   it('content security policy: the console policy everywhere, no inline script; the relaxed one on the tools only', async () => {
     const consolePolicy = cspHeader(CONSOLE_CSP);
     const toolsPolicy = cspHeader(TOOLS_CSP);
