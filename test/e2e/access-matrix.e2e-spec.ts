@@ -238,6 +238,9 @@ describe('Access-control matrix: every served route × every kind of caller (SPE
   const dashboardChange = (params: Record<string, string> = {}): Omit<Case, 'given'> =>
     dashboard({ queueName: 'no-such-queue', queueStatus: 'failed', schedulerId: 'no-such-scheduler', ...params });
 
+  /** Routes a browser reaches with its refresh cookie instead of a bearer token (sessions.e2e-spec.ts). */
+  const BY_REFRESH_COOKIE: RouteKey[] = ['POST /api/v1/auth/logout', 'POST /api/v1/auth/refresh'];
+
   //                              anon  maker checker viewer other  ops   admin
   const PUBLIC: Row /*       */ = [200, 200, 200, 200, 200, 200, 200];
   const ANY_USER: Row /*     */ = [401, 200, 200, 200, 200, 200, 200];
@@ -412,9 +415,10 @@ describe('Access-control matrix: every served route × every kind of caller (SPE
   it("every Nest handler is among the served routes, and the table's public rows are the @Public() ones", () => {
     const routes = nestRoutes(t.app, servedRoutes(t.app), API_PREFIX);
     expect(routes.map((r) => r.key).filter((k) => !(k in POLICY))).toEqual([]);
-    // A route open to anonymous callers in the table must be @Public() in the code, and the other way round.
+    // A route open to anonymous callers in the table must be @Public() in the code, and the other way round;
+    // the routes of the browser's refresh cookie are @Public() too (no bearer token) and refuse a caller without it.
     const openInTable = routes
-      .filter((r) => [POLICY[r.key]].flat().every((c) => c.expect[0] !== 401))
+      .filter((r) => BY_REFRESH_COOKIE.includes(r.key) || [POLICY[r.key]].flat().every((c) => c.expect[0] !== 401))
       .map((r) => r.key)
       .sort();
     expect(routes.filter((r) => r.isPublic).map((r) => r.key)).toEqual(openInTable);
