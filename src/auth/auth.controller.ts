@@ -191,7 +191,6 @@ export class AuthController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     const cookie = request.cookies[REFRESH_COOKIE];
-    clearRefreshCookie(reply);
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
     // Public, so that the cookie alone may end a session; a bearer token is still checked here.
     const caller = bearer
@@ -200,7 +199,14 @@ export class AuthController {
           throw e;
         })
       : null;
-    await this.auth.logout(caller, cookie, origin, siteOf(request));
+    try {
+      await this.auth.logout(caller, cookie, origin, siteOf(request));
+    } catch (e) {
+      // Nothing to end: the browser forgets the cookie anyway. Another site's request changes nothing.
+      if (e instanceof DomainError && e.status === 401) clearRefreshCookie(reply);
+      throw e;
+    }
+    clearRefreshCookie(reply);
   }
 
   @Post('password')
