@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import { mountQueueDashboard } from './queue/queue-dashboard';
 import helmet from '@fastify/helmet';
 import fastifyCookie from '@fastify/cookie';
+import { REFRESH_COOKIE } from './auth/browser-sessions';
 import { appConfig, authConfig } from './config/configuration';
 import type { Logger as Pino } from 'pino';
 import { processLogger, requestContext, requestIdOf } from './common/logging';
@@ -147,6 +148,7 @@ export async function configureApp(
       )
       .setVersion('1')
       .addBearerAuth()
+      .addCookieAuth(REFRESH_COOKIE, { type: 'apiKey', in: 'cookie', name: REFRESH_COOKIE }, REFRESH_COOKIE)
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });

@@ -270,6 +270,17 @@ describe('Browser sessions: the rotating refresh cookie (SPEC §11)', () => {
     await expectProblem(refresh(refreshCookieOf(winner).value), 401, 'UNAUTHENTICATED');
   });
 
+  it('the OpenAPI document names the cookie on refresh and logout', async () => {
+    const doc = (await expectStatus(request(server()).get('/api/docs-json'), 200)).body;
+    expect(doc.components.securitySchemes[REFRESH_COOKIE]).toEqual({
+      type: 'apiKey',
+      in: 'cookie',
+      name: REFRESH_COOKIE,
+    });
+    for (const path of ['/api/v1/auth/refresh', '/api/v1/auth/logout'])
+      expect(doc.paths[path].post.security).toEqual(expect.arrayContaining([{ [REFRESH_COOKIE]: [] }]));
+  });
+
   it('refreshes are counted by outcome (eservices_session_refreshes_total)', async () => {
     const count = async (outcome: string): Promise<number> => {
       const text = (await expectStatus(request(server()).get('/metrics'), 200)).text;
