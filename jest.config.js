@@ -7,7 +7,10 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', ...(process.env.TEST_DATABASE_URL ? [] : ['<rootDir>/test/cluster/'])],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest'] },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|load-esm|uid|token-types|strtok3|@tokenizer|content-disposition|@scure|@noble|@otplib|otplib)/)'],
+  // @fastify/cookie loads the ESM-only cookie package with import(): transformed, jest's CommonJS runtime requires it.
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|file-type|load-esm|uid|token-types|strtok3|@tokenizer|content-disposition|@scure|@noble|@otplib|otplib|@fastify/cookie|cookie)/)',
+  ],
   testTimeout: 30000,
   // The fault tests start worker processes from dist/: rebuilt here when src/ is newer.
   globalSetup: '<rootDir>/test/support/global-setup.js',

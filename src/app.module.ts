@@ -12,6 +12,7 @@ import { AdminUsersController } from './auth/admin-users.controller';
 import { AuthController, MeController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
+import { BrowserSessions } from './auth/browser-sessions';
 import { ProfileService } from './auth/profile.service';
 import { signingSecret } from './auth/signing-key';
 import { Clock, SystemClock } from './common/clock';
@@ -98,6 +99,7 @@ import { WorkersService } from './queue/workers.service';
     FixedSql,
     { provide: Reads, inject: [DataSource], useFactory: (dataSource: DataSource) => Reads.open(dataSource) },
     AuthService,
+    BrowserSessions,
     ProfileService,
     RegistryService,
     DataImportService,

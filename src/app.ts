@@ -8,11 +8,13 @@ import { strictValidationPipe } from './common/validation';
 import { AppModule } from './app.module';
 import { mountQueueDashboard } from './queue/queue-dashboard';
 import helmet from '@fastify/helmet';
+import fastifyCookie from '@fastify/cookie';
 import { appConfig, authConfig } from './config/configuration';
 import type { Logger as Pino } from 'pino';
 import { processLogger, requestContext, requestIdOf } from './common/logging';
 import { Metrics, scrapeAllowed } from './common/metrics';
 import { openApiDocument } from './openapi';
+import { CONSOLE_CSP, cspDirectivesFor, cspHeader, TOOLS_CSP } from './common/security-headers';
 
 /** No form is nested more than a few levels: far more is an attack on the validators. */
 const MAX_BODY_DEPTH = 32;
@@ -69,20 +71,24 @@ export async function configureApp(
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
-  // Security headers (helmet). The CSP lets the OpenAPI page and the queue dashboard run
-  // their own scripts and styles, nothing from elsewhere.
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-  });
+  // Security headers (helmet), and the content security policy of each path: the console's
+  // (no inline script) everywhere, the relaxed one of the OpenAPI page and the queue
+  // dashboard on their paths only (src/common/security-headers.ts).
+  await app.register(helmet, { contentSecurityPolicy: false });
+  const consolePolicy = cspHeader(CONSOLE_CSP);
+  const toolsPolicy = cspHeader(TOOLS_CSP);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => {
+      void reply.header(
+        'content-security-policy',
+        cspDirectivesFor(request.url) === TOOLS_CSP ? toolsPolicy : consolePolicy,
+      );
+      done();
+    });
+  // The browser session's refresh cookie (POST /auth/refresh, /auth/logout) is read from Cookie.
+  await app.register(fastifyCookie);
   // Strict CORS: no browser origin may call the API unless CORS_ORIGINS names it.
   const { corsOrigins } = authConfig();
   if (corsOrigins.length) {

@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { REFRESH_COOKIE } from './auth/browser-sessions';
 import { ProblemView } from './common/problem.view';
 
 /**
@@ -43,6 +44,12 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     // Relative: the document holds wherever the service is reached (a host, a proxy's path).
     .addServer('/', 'This service')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The accessToken of a login' })
+    // The browser session's refresh cookie (SPEC §11): only the refresh and logout routes read it.
+    .addCookieAuth(
+      REFRESH_COOKIE,
+      { type: 'apiKey', in: 'cookie', name: REFRESH_COOKIE, description: 'HttpOnly, Secure, SameSite=Strict' },
+      REFRESH_COOKIE,
+    )
     // Every route needs the token unless @Public() says otherwise, as the AuthGuard decides.
     .addSecurityRequirements('bearer');
   for (const [name, description] of TAGS) builder.addTag(name, description);

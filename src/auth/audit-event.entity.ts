@@ -13,6 +13,7 @@ export const AUDIT_EVENTS = [
   'otp_reset',
   'otp_enrolled',
   'otp_channel_email',
+  'refresh_token_reused',
 ] as const;
 export type AuditEventName = (typeof AUDIT_EVENTS)[number];
 

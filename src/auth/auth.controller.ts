@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Patch, Post, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Put, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
+  ApiCookieAuth,
   ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -28,10 +29,15 @@ import {
   ProfileView,
   ResetConfirmDto,
   ResetRequestDto,
+  SessionView,
   UpdateMeDto,
 } from './auth.dto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CookieSerializeOptions } from '@fastify/cookie';
+import { DomainError } from '../common/errors';
+import { REFRESH_COOKIE, REFRESH_COOKIE_PATH } from './browser-sessions';
 import { ProfileService } from './profile.service';
-import { AuthService, LoginAnswer, RequestOrigin } from './auth.service';
+import { AuthService, LoginAnswer, RequestOrigin, RequestSite, Session } from './auth.service';
 import { AllowedWithExpiredPassword, Caller, CurrentCaller, Origin, Public } from './caller';
 
 class CompanyRef {
@@ -76,6 +82,38 @@ const LOGIN_ANSWER = {
   oneOf: [{ $ref: getSchemaPath(LoginAnswerView) }, { $ref: getSchemaPath(OtpChallengeView) }],
 };
 
+/**
+ * The refresh cookie (SPEC §11): out of reach of the page's scripts (HttpOnly), sent over
+ * TLS only (Secure; browsers make an exception for http://localhost), never on a request
+ * another site starts (SameSite=Strict), and only to the refresh and logout routes (Path).
+ */
+const REFRESH_COOKIE_OPTIONS: CookieSerializeOptions = {
+  httpOnly: true,
+  secure: true,
+  sameSite: 'strict',
+  path: REFRESH_COOKIE_PATH,
+};
+
+/** Sets the session's refresh cookie and returns the body: the token never goes in a body. */
+function withCookie(reply: FastifyReply, answer: LoginAnswer): Omit<Session, 'refreshCookie'> | LoginAnswer {
+  if (!('refreshCookie' in answer)) return answer;
+  const { refreshCookie, ...body } = answer;
+  void reply.setCookie(REFRESH_COOKIE, refreshCookie.value, {
+    ...REFRESH_COOKIE_OPTIONS,
+    maxAge: refreshCookie.maxAgeSeconds,
+  });
+  return body;
+}
+
+const clearRefreshCookie = (reply: FastifyReply): void => {
+  void reply.clearCookie(REFRESH_COOKIE, REFRESH_COOKIE_OPTIONS);
+};
+
+const siteOf = (request: FastifyRequest): RequestSite => ({
+  origin: request.headers.origin,
+  host: request.headers.host,
+});
+
 /** Login (SPEC §7, §9): password, then a one-time password; rate-limited per client address. */
 @ApiTags('Auth')
 @UseGuards(ThrottlerGuard)
@@ -95,29 +133,103 @@ export class AuthController {
   })
   @ApiOkResponse({ schema: LOGIN_ANSWER, description: 'A token, or the one-time password step' })
   @ApiRefusals(400, [401, 'Wrong username or password, or the account is locked'], 429)
-  login(@Body() dto: LoginDto, @Origin() origin: RequestOrigin): Promise<LoginAnswer> {
-    return this.auth.login(dto.username, dto.password, origin);
+  async login(
+    @Body() dto: LoginDto,
+    @Origin() origin: RequestOrigin,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Partial<LoginAnswer>> {
+    return withCookie(reply, await this.auth.login(dto.username, dto.password, origin));
   }
 
   @Public()
   @Post('otp')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'verifyOtp', summary: 'Step two: the one-time password of the challenge' })
+  @ApiOperation({
+    operationId: 'verifyOtp',
+    summary: 'Step two: the one-time password of the challenge',
+    description: `Answers {accessToken} and sets the browser session's refresh cookie (${REFRESH_COOKIE}).`,
+  })
   @ApiOkResponse({ type: LoginAnswerView, description: 'Logged in' })
   @ApiRefusals(400, [401, 'Wrong or expired OTP, or the account is locked'], 429)
-  otp(@Body() dto: OtpDto, @Origin() origin: RequestOrigin): Promise<LoginAnswer> {
-    return this.auth.verifyOtp(dto.challengeId, dto.otp, origin);
+  async otp(
+    @Body() dto: OtpDto,
+    @Origin() origin: RequestOrigin,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Partial<LoginAnswer>> {
+    return withCookie(reply, await this.auth.verifyOtp(dto.challengeId, dto.otp, origin));
   }
 
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiCookieAuth(REFRESH_COOKIE)
+  @ApiOperation({
+    operationId: 'refreshSession',
+    summary: 'A new access token for a browser session, from its refresh cookie (no bearer token)',
+    description:
+      'The cookie is spent and a new one set (rotation). A spent cookie presented again ends the session and every ' +
+      'token of the user; a session unused for SESSION_IDLE_MINUTES or older than SESSION_MAX_HOURS is refused. ' +
+      "Refused with 403 when the request's Origin is not the service's own.",
+  })
+  @ApiOkResponse({ type: SessionView, description: 'A new access token; the cookie is rotated' })
+  @ApiRefusals(
+    [401, 'No cookie, or a session that is unknown, spent, revoked or expired'],
+    [403, "The request's Origin is another site"],
+    429,
+  )
+  async refresh(
+    @Req() request: FastifyRequest,
+    @Origin() origin: RequestOrigin,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Partial<LoginAnswer>> {
+    const cookie = request.cookies[REFRESH_COOKIE];
+    try {
+      return withCookie(reply, await this.auth.refresh(cookie, origin, siteOf(request)));
+    } catch (e) {
+      // A cookie that no longer works is removed from the browser.
+      if (cookie !== undefined && e instanceof DomainError && e.status === 401) clearRefreshCookie(reply);
+      throw e;
+    }
+  }
+
+  @Public()
   @Post('logout')
   @HttpCode(204)
-  @AllowedWithExpiredPassword()
   @ApiBearerAuth()
-  @ApiOperation({ operationId: 'logout', summary: "Revokes the caller's tokens" })
+  @ApiCookieAuth(REFRESH_COOKIE)
+  @ApiOperation({
+    operationId: 'logout',
+    summary: "Revokes the caller's tokens and browser sessions; clears the refresh cookie",
+    description: 'Works with the bearer token, the refresh cookie, or both; 401 when neither names a live login.',
+  })
   @ApiNoContentResponse({ description: 'Logged out' })
-  @ApiRefusals(401, 429)
-  logout(@CurrentCaller() caller: Caller, @Origin() origin: RequestOrigin): Promise<void> {
-    return this.auth.logout(caller, origin);
+  @ApiRefusals(
+    [401, 'Neither a valid bearer token nor a live refresh cookie'],
+    [403, "The request's Origin is another site"],
+    429,
+  )
+  async logout(
+    @Req() request: FastifyRequest,
+    @Origin() origin: RequestOrigin,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
+    const cookie = request.cookies[REFRESH_COOKIE];
+    const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+    // Public, so that the cookie alone may end a session; a bearer token is still checked here.
+    const caller = bearer
+      ? await this.auth.authenticate(bearer[1], true).catch((e: unknown) => {
+          if (e instanceof DomainError) return null;
+          throw e;
+        })
+      : null;
+    try {
+      await this.auth.logout(caller, cookie, origin, siteOf(request));
+    } catch (e) {
+      // Nothing to end: the browser forgets the cookie anyway. Another site's request changes nothing.
+      if (e instanceof DomainError && e.status === 401) clearRefreshCookie(reply);
+      throw e;
+    }
+    clearRefreshCookie(reply);
   }
 
   @Post('password')

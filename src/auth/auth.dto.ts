@@ -189,3 +189,15 @@ export class OtpChallengeView {
   })
   channel!: 'totp' | 'email';
 }
+
+@ApiSchema({ name: 'Session' })
+export class SessionView {
+  @ApiProperty({ type: String, description: 'Keep it in memory only: a new one comes with each refresh' })
+  accessToken!: string;
+  @ApiProperty({ type: 'integer', description: 'seconds' }) expiresIn!: number;
+  @ApiPropertyOptional({
+    type: Boolean,
+    description: 'The password expired: the token only allows POST /auth/password',
+  })
+  passwordChangeRequired?: boolean;
+}

@@ -22,6 +22,7 @@ import { hashPassword, passwordIsSet, verifyPassword } from './password';
 import { passwordProblems } from './password-policy';
 import { signingSecret } from './signing-key';
 import { Reads } from '../common/reads';
+import { BrowserSessions, RefreshRefusal } from './browser-sessions';
 
 /** What a token says: who, which token version (revocation), and what it may do. */
 interface TokenClaims {
@@ -31,9 +32,27 @@ interface TokenClaims {
   scope: 'full' | 'password';
 }
 
-export type LoginAnswer =
-  | { accessToken: string; expiresIn: number; passwordChangeRequired?: boolean }
-  | { otpRequired: true; challengeId: string; channel: OtpChannel };
+/** An access token, and the browser session's refresh cookie that goes with it (never in a body). */
+export interface Session {
+  accessToken: string;
+  expiresIn: number;
+  passwordChangeRequired?: boolean;
+  refreshCookie: RefreshCookie;
+}
+
+/** The value of a refresh cookie and how long the browser should keep it. */
+export interface RefreshCookie {
+  value: string;
+  maxAgeSeconds: number;
+}
+
+export type LoginAnswer = Session | { otpRequired: true; challengeId: string; channel: OtpChannel };
+
+/** Where a browser request says it comes from (`Origin`) and which host it was sent to (`Host`). */
+export interface RequestSite {
+  origin: string | undefined;
+  host: string | undefined;
+}
 
 /** Where a request came from, for the audit log. */
 export interface RequestOrigin {
@@ -48,6 +67,30 @@ const locked = (): DomainError =>
   );
 const badOtp = (): DomainError =>
   new DomainError('UNAUTHENTICATED', 'The one-time password is incorrect or has expired.');
+const SESSION_REFUSALS: Record<RefreshRefusal | 'user', string> = {
+  unknown: 'There is no session to refresh; log in again.',
+  revoked: 'The session has ended; log in again.',
+  reused: 'The session was ended because its refresh token was used twice; log in again.',
+  expired: 'The session has expired; log in again.',
+  user: 'The session has ended; log in again.',
+};
+const sessionRefused = (why: RefreshRefusal | 'user'): DomainError =>
+  new DomainError('UNAUTHENTICATED', SESSION_REFUSALS[why]);
+
+/**
+ * Whether a browser's `Origin` names another site than the one the request was sent to.
+ * Absent (curl, scripts): not foreign. `null` or unparsable: foreign. The service's own
+ * origin is the host the browser addressed (its `Host` header), so the console served at
+ * `/` passes wherever the service is deployed.
+ */
+export function isForeignOrigin(site: RequestSite): boolean {
+  if (site.origin === undefined) return false;
+  try {
+    return new URL(site.origin).host.toLowerCase() !== (site.host ?? '').toLowerCase();
+  } catch {
+    return true;
+  }
+}
 
 /**
  * Login by the exchange's 2FA policy (SPEC §7): password, then a one-time password from an
@@ -75,6 +118,7 @@ export class AuthService implements OnModuleInit {
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
     @Inject(appConfig.KEY) app: ConfigType<typeof appConfig>,
     private readonly metrics: Metrics,
+    private readonly sessions: BrowserSessions,
   ) {
     this.secret = signingSecret(config.jwtSecret, join(app.varDir, 'jwt-secret'));
     this.callers = config.callerCacheMs > 0 ? new LRUCache({ max: 20_000, ttl: config.callerCacheMs }) : null;
@@ -118,12 +162,93 @@ export class AuthService implements OnModuleInit {
     });
   }
 
-  async logout(caller: Caller, origin: RequestOrigin): Promise<void> {
-    await this.tx.run(async (em) => {
-      await em.increment(AppUser, { id: caller.id }, 'tokenVersion', 1);
-      await this.audit(em, 'logout', caller.email, { id: caller.id }, origin, null);
+  /**
+   * A browser's refresh (SPEC §11): the cookie's token is spent and the next one issued with
+   * a new access token. A spent token presented again revokes its family and every token of
+   * the user (someone else may hold the copy); a session past its idle timeout or absolute
+   * lifetime, or of a user since locked, logged out or given a new password, is refused.
+   */
+  async refresh(cookie: string | undefined, origin: RequestOrigin, site: RequestSite): Promise<Session> {
+    if (isForeignOrigin(site)) {
+      this.metrics.sessionRefreshes.inc({ outcome: 'foreign_origin' });
+      throw new DomainError('FORBIDDEN', "A session is refreshed only from the service's own pages (Origin).");
+    }
+    let revoked: string | undefined;
+    const outcome = await this.tx.run(async (em): Promise<Session | RefreshRefusal | 'user'> => {
+      const rotation = await this.sessions.rotate(em, cookie ?? '');
+      if (!rotation.ok) {
+        if (rotation.why === 'reused' && rotation.found) revoked = await this.reuseDetected(em, rotation.found, origin);
+        return rotation.why;
+      }
+      const user = await em.findOneBy(AppUser, { id: rotation.previous.userId });
+      const locked = user && (await em.findOneBy(LoginState, { username: user.username }))?.lockedAt;
+      if (!user || user.tokenVersion !== rotation.previous.tokenVersion || locked) {
+        await this.sessions.revokeFamily(em, rotation.previous.familyId, 'user tokens revoked');
+        return 'user';
+      }
+      return {
+        ...(await this.accessTokenFor(user)),
+        refreshCookie: { value: rotation.token, maxAgeSeconds: this.sessions.cookieMaxAgeSeconds(rotation.next) },
+      };
     });
-    this.forget(caller.id);
+    if (typeof outcome === 'string') {
+      if (revoked) this.forget(revoked);
+      this.metrics.sessionRefreshes.inc({ outcome });
+      throw sessionRefused(outcome);
+    }
+    this.metrics.sessionRefreshes.inc({ outcome: 'done' });
+    return outcome;
+  }
+
+  /**
+   * A spent refresh token came back: the family is revoked, and every token of the user with
+   * it (whoever holds the copy may hold an access token too). Returns the user whose tokens
+   * were revoked.
+   */
+  private async reuseDetected(
+    em: EntityManager,
+    token: { familyId: string; userId: string },
+    origin: RequestOrigin,
+  ): Promise<string | undefined> {
+    await this.sessions.revokeFamily(em, token.familyId, 'reuse');
+    const user = await em.findOneBy(AppUser, { id: token.userId });
+    if (!user) return undefined;
+    await this.revokeTokens(em, user.id, 'reuse');
+    await this.audit(em, 'refresh_token_reused', user.username, user, origin, `session ${token.familyId} revoked`);
+    return user.id;
+  }
+
+  /**
+   * Logout with the bearer token, the refresh cookie, or both: every token of the user (or
+   * users) they name is revoked, browser sessions included. Refused (401) only when neither
+   * names a live login.
+   */
+  async logout(caller: Caller | null, cookie: string | undefined, origin: RequestOrigin, site: RequestSite) {
+    if (cookie !== undefined && isForeignOrigin(site))
+      throw new DomainError('FORBIDDEN', "A session is ended only from the service's own pages (Origin).");
+    const users = await this.tx.run(async (em) => {
+      const ids = new Set<string>(caller ? [caller.id] : []);
+      const token = await this.sessions.find(em, cookie);
+      if (token && this.sessions.refusalOf(token) === null) {
+        await this.sessions.revokeFamily(em, token.familyId, 'logout');
+        ids.add(token.userId);
+      }
+      for (const id of ids) {
+        const user = await em.findOneBy(AppUser, { id });
+        if (!user) continue;
+        await this.revokeTokens(em, id, 'logout');
+        await this.audit(em, 'logout', user.username, user, origin, caller?.id === id ? null : 'by the session cookie');
+      }
+      return ids;
+    });
+    for (const id of users) this.forget(id);
+    if (!users.size) throw new DomainError('UNAUTHENTICATED', 'There is no login to end.');
+  }
+
+  /** Every access token and browser session of the user ends (logout, lock, reuse of a refresh token). */
+  private async revokeTokens(em: EntityManager, userId: string, reason: string): Promise<void> {
+    await em.increment(AppUser, { id: userId }, 'tokenVersion', 1);
+    await this.sessions.revokeUser(em, userId, reason);
   }
 
   /** The caller changes their password: the rule of the seeds, not the current one; every token is revoked. */
@@ -140,6 +265,7 @@ export class AuthService implements OnModuleInit {
         { id: user.id },
         { passwordHash: hash, passwordChangedAt: this.clock.now(), tokenVersion: user.tokenVersion + 1 },
       );
+      await this.sessions.revokeUser(em, user.id, 'password changed');
       await this.audit(em, 'password_changed', user.username, user, origin, null);
     });
     this.forget(user.id);
@@ -200,6 +326,7 @@ export class AuthService implements OnModuleInit {
         },
       );
       await em.delete(LoginState, { username: user.username });
+      await this.sessions.revokeUser(em, user.id, 'password reset');
       await this.audit(em, 'password_reset', user.username, user, origin, firstTime ? 'first-time set-up' : null);
       return undefined;
     });
@@ -322,14 +449,24 @@ export class AuthService implements OnModuleInit {
 
   // --- the rules' plumbing -------------------------------------------------------------
 
-  private async issue(em: EntityManager, user: AppUser, origin: RequestOrigin): Promise<LoginAnswer> {
+  /** A login succeeded: an access token, and a browser session (a new refresh token family). */
+  private async issue(em: EntityManager, user: AppUser, origin: RequestOrigin): Promise<Session> {
     await em.delete(LoginState, { username: user.username });
     const expired = passwordExpired(user.passwordChangedAt, this.clock.now());
     await this.audit(em, 'login_ok', user.username, user, origin, expired ? 'password expired' : null);
-    const claims: TokenClaims = { sub: user.id, tv: user.tokenVersion, scope: expired ? 'password' : 'full' };
-    const accessToken = await this.jwt.signAsync(claims);
+    const { token, row } = await this.sessions.start(em, user);
     return {
-      accessToken,
+      ...(await this.accessTokenFor(user)),
+      refreshCookie: { value: token, maxAgeSeconds: this.sessions.cookieMaxAgeSeconds(row) },
+    };
+  }
+
+  /** An access token for the user as they are now: an expired password narrows it to changing the password. */
+  private async accessTokenFor(user: AppUser): Promise<Omit<Session, 'refreshCookie'>> {
+    const expired = passwordExpired(user.passwordChangedAt, this.clock.now());
+    const claims: TokenClaims = { sub: user.id, tv: user.tokenVersion, scope: expired ? 'password' : 'full' };
+    return {
+      accessToken: await this.jwt.signAsync(claims),
       expiresIn: this.config.accessTokenTtlSeconds,
       ...(expired ? { passwordChangeRequired: true } : {}),
     };
@@ -464,7 +601,7 @@ export class AuthService implements OnModuleInit {
     );
     await this.audit(em, 'login_failed', username, user, origin, why);
     if (after.lockedAt && !before.lockedAt) {
-      if (user) await em.increment(AppUser, { id: user.id }, 'tokenVersion', 1);
+      if (user) await this.revokeTokens(em, user.id, 'locked');
       this.forget(user?.id);
       await this.audit(
         em,

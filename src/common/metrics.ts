@@ -63,6 +63,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly sessionRefreshes = new Counter({
+    name: 'eservices_session_refreshes_total',
+    help: 'Browser session refreshes by outcome (done, unknown, revoked, reused, expired, user, foreign_origin)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly groupCommitUnits = new Histogram({
     name: 'eservices_group_commit_units',
     help: 'Units of work committed per SQLite transaction (group commit)',

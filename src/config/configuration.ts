@@ -36,6 +36,10 @@ export const authConfig = registerAs('auth', () => {
     /** Unset: a random secret generated into var/ on first start and kept there. */
     jwtSecret: env.JWT_SECRET ?? null,
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+    /** A browser session's refresh token unused for this long is refused (SPEC §11: 30 minutes). */
+    sessionIdleMs: env.SESSION_IDLE_MINUTES * 60_000,
+    /** A browser session ends this long after its login, however active (SPEC §11: 12 hours). */
+    sessionMaxMs: env.SESSION_MAX_HOURS * 3_600_000,
     /** The second login step (SPEC §7). TWO_FACTOR=off only for load tests on throwaway data. */
     twoFactor: env.TWO_FACTOR === 'on',
     /** Requests per minute and client address on the login routes. */

@@ -24,6 +24,8 @@ import { IdempotencyKeys1764900000000 } from '../common/migrations/1764900000000
 import { FormSearchTerms1765000000000 } from '../common/migrations/1765000000000-form-search-terms';
 import { UserLanguageAndEnrolment1765100000000 } from '../common/migrations/1765100000000-user-language-and-enrolment';
 import { CompletionMessage1765200000000 } from '../common/migrations/1765200000000-completion-message';
+import { RefreshTokens1765300000000 } from '../common/migrations/1765300000000-refresh-tokens';
+import { RefreshToken } from '../auth/refresh-token.entity';
 import { HistoryChanges1765500000000 } from '../common/migrations/1765500000000-history-changes';
 import { CompletionFailures1765600000000 } from '../common/migrations/1765600000000-completion-failures';
 import { LoginChallenge } from '../auth/login-challenge.entity';
@@ -47,6 +49,7 @@ export const ENTITIES = [
   LoginChallenge,
   AuditEvent,
   IdempotencyRecord,
+  RefreshToken,
 ];
 export const MIGRATIONS = [
   InitialSchema1763800000000,
@@ -62,6 +65,7 @@ export const MIGRATIONS = [
   FormSearchTerms1765000000000,
   UserLanguageAndEnrolment1765100000000,
   CompletionMessage1765200000000,
+  RefreshTokens1765300000000,
   HistoryChanges1765500000000,
   CompletionFailures1765600000000,
 ];

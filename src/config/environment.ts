@@ -36,6 +36,8 @@ export class Environment {
   @IsOptional() @IsString() @MinLength(32, { message: 'must be at least 32 characters' }) JWT_SECRET?: string =
     undefined;
   @IsInt() @Min(30) @Max(24 * 3600) ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+  @IsInt() @Min(1) @Max(24 * 60) SESSION_IDLE_MINUTES = 30;
+  @IsInt() @Min(1) @Max(30 * 24) SESSION_MAX_HOURS = 12;
   @IsInt() @Min(1024) @Max(10 * 1024 * 1024) BODY_LIMIT = 64 * 1024;
   @IsString() @MinLength(1) VAR_DIR = 'var';
   @IsOptional()

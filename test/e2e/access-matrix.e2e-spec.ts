@@ -240,6 +240,9 @@ describe('Access-control matrix: every served route × every kind of caller (SPE
   const dashboardChange = (params: Record<string, string> = {}): Omit<Case, 'given'> =>
     dashboard({ queueName: 'no-such-queue', queueStatus: 'failed', schedulerId: 'no-such-scheduler', ...params });
 
+  /** Routes a browser reaches with its refresh cookie instead of a bearer token (sessions.e2e-spec.ts). */
+  const BY_REFRESH_COOKIE: RouteKey[] = ['POST /api/v1/auth/logout', 'POST /api/v1/auth/refresh'];
+
   //                              anon  maker checker viewer other  ops   admin
   const PUBLIC: Row /*       */ = [200, 200, 200, 200, 200, 200, 200];
   const ANY_USER: Row /*     */ = [401, 200, 200, 200, 200, 200, 200];
@@ -261,6 +264,8 @@ describe('Access-control matrix: every served route × every kind of caller (SPE
     'POST /api/v1/auth/otp': { given: "an e-mail challenge's code", call: emailChallenge, expect: PUBLIC },
     'POST /api/v1/auth/password-reset': { given: 'a user with an authenticator app', call: () => ({ body: { username: loginUser.username } }), expect: [202, 202, 202, 202, 202, 202, 202] },
     'POST /api/v1/auth/password-reset/confirm': { given: 'both codes and a new password', call: resetConfirmation, after: afterReset, expect: [204, 204, 204, 204, 204, 204, 204] },
+    // A bearer token is no refresh cookie (the cookie's rules are in sessions.e2e-spec.ts).
+    'POST /api/v1/auth/refresh': { given: 'no refresh cookie', expect: [401, 401, 401, 401, 401, 401, 401] },
     'POST /api/v1/auth/logout': { given: "the caller's token", after: logInAgain, expect: [401, 204, 204, 204, 204, 204, 204] },
     'POST /api/v1/auth/password': { given: 'a valid change', call: passwordChange, after: afterPasswordChange, expect: [401, 204, 204, 204, 204, 204, 204] },
     'GET /api/v1/me': { given: 'the caller', expect: ANY_USER },
@@ -412,9 +417,10 @@ describe('Access-control matrix: every served route × every kind of caller (SPE
   it("every Nest handler is among the served routes, and the table's public rows are the @Public() ones", () => {
     const routes = nestRoutes(t.app, servedRoutes(t.app), API_PREFIX);
     expect(routes.map((r) => r.key).filter((k) => !(k in POLICY))).toEqual([]);
-    // A route open to anonymous callers in the table must be @Public() in the code, and the other way round.
+    // A route open to anonymous callers in the table must be @Public() in the code, and the other way round;
+    // the routes of the browser's refresh cookie are @Public() too (no bearer token) and refuse a caller without it.
     const openInTable = routes
-      .filter((r) => [POLICY[r.key]].flat().every((c) => c.expect[0] !== 401))
+      .filter((r) => BY_REFRESH_COOKIE.includes(r.key) || [POLICY[r.key]].flat().every((c) => c.expect[0] !== 401))
       .map((r) => r.key)
       .sort();
     expect(routes.filter((r) => r.isPublic).map((r) => r.key)).toEqual(openInTable);

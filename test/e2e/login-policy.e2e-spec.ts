@@ -611,8 +611,8 @@ describe('Login policy (SPEC §7)', () => {
       await expectStatus(admin.post(`/admin/users/${enc(u.username)}/otp-reset`), 204); // otp_reset
       const emailChallenge = await challengeOf(u.username);
       codes.push(emailCode(emailChallenge));
-      const last = (await expectStatus(otpStep(t, emailChallenge, emailCode(emailChallenge)), 200)).body
-        .accessToken as string;
+      const lastLogin = await expectStatus(otpStep(t, emailChallenge, emailCode(emailChallenge)), 200);
+      const last = lastLogin.body.accessToken as string;
       const { secret } = (await expectStatus(bearer(t, last).post('/auth/totp/enrolment'), 200)).body as {
         secret: string;
       };
@@ -620,6 +620,11 @@ describe('Login policy (SPEC §7)', () => {
       const enrolCode = await totpAt(secret, t.clock.now());
       await expectStatus(bearer(t, last).post('/auth/totp/enrolment/confirm', { otp: enrolCode }), 200); // otp_enrolled
       await expectStatus(bearer(t, last).put('/me/otp-channel', { channel: 'email' }), 200); // otp_channel_email
+      // The browser session of that login: its refresh cookie used twice.
+      const cookie = ([] as string[]).concat(lastLogin.headers['set-cookie'] ?? [])[0].split(';')[0];
+      const refresh = () => request(t.app.getHttpServer()).post('/api/v1/auth/refresh').set('Cookie', cookie);
+      await expectStatus(refresh(), 200);
+      await expectProblem(refresh(), 401, 'UNAUTHENTICATED'); // refresh_token_reused
 
       const log = await auditOf(admin, `username=${enc(u.username)}&pageSize=200`);
       const expected = [
@@ -634,6 +639,7 @@ describe('Login policy (SPEC §7)', () => {
         'password_changed',
         'password_reset',
         'otp_reset',
+        'refresh_token_reused',
       ];
       expect([...AUDIT_EVENTS].sort()).toEqual([...expected].sort());
       expect([...new Set(log.items.map((i) => i.event))].sort()).toEqual([...expected].sort());
@@ -713,7 +719,9 @@ describe('Password expiry after 90 days (SPEC §7)', () => {
 
     // Every other route that needs a token refuses it, whatever it is called on.
     const routes = nestRoutes(t.app, servedRoutes(t.app), API_PREFIX).filter((r) => !r.isPublic);
-    const allowed = ['GET /api/v1/me', 'POST /api/v1/auth/logout', 'POST /api/v1/auth/password'];
+    // Logout is not among them: it is public (the refresh cookie alone may end a session) and
+    // accepts an expired password's token itself (below).
+    const allowed = ['GET /api/v1/me', 'POST /api/v1/auth/password'];
     expect(
       routes
         .filter((r) => r.allowedWithExpiredPassword)
