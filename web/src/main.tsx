@@ -1,0 +1,40 @@
+import '@mantine/core/styles.css';
+import 'mantine-datatable/styles.css';
+import './console.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createTheme, MantineProvider } from '@mantine/core';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { RouterProvider } from '@tanstack/react-router';
+import { configureApiClient } from './api-client';
+import { LanguageProvider } from './i18n/i18n';
+import { router } from './router';
+import { loginPathFor, whenSessionExpires } from './session';
+
+configureApiClient();
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { retry: false, refetchOnWindowFocus: true, staleTime: 5_000 } },
+});
+// An expired session returns to the login, and from there to the page it was on.
+whenSessionExpires(() => {
+  queryClient.clear();
+  void router.navigate({ href: loginPathFor(router.state.location.href) });
+});
+
+const theme = createTheme({
+  primaryColor: 'teal',
+  fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans CJK TC", "Noto Sans TC", sans-serif',
+  defaultRadius: 'sm',
+});
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <MantineProvider theme={theme}>
+      <QueryClientProvider client={queryClient}>
+        <LanguageProvider>
+          <RouterProvider router={router} context={{ queryClient }} />
+        </LanguageProvider>
+      </QueryClientProvider>
+    </MantineProvider>
+  </StrictMode>,
+);
