@@ -12,6 +12,7 @@ import { appConfig, authConfig } from './config/configuration';
 import type { Logger as Pino } from 'pino';
 import { processLogger, requestContext, requestIdOf } from './common/logging';
 import { Metrics, scrapeAllowed } from './common/metrics';
+import { serveConsole } from './console/console-static';
 
 /** No form is nested more than a few levels: far more is an attack on the validators. */
 const MAX_BODY_DEPTH = 32;
@@ -144,6 +145,7 @@ export async function configureApp(
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  await serveConsole(app, appConfig().consoleDir);
   await app.init();
   mountQueueDashboard(app);
   return app;

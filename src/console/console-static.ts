@@ -1,0 +1,69 @@
+import fastifyStatic from '@fastify/static';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/**
+ * The content security policy of the console's pages: scripts only from this origin, no
+ * inline script. Styles may be inline: Mantine sets its CSS variables in a style element
+ * and positions popovers with style attributes.
+ */
+export const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Vite names every file under assets/ by its content's hash: a new build is a new name. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/** Paths that belong to the service, never to the console: unknown ones keep their problem+json 404. */
+const SERVICE_PATHS = /^\/(api|metrics)(\/|$)/;
+
+export const CONSOLE_NOT_BUILT =
+  'The web console is not built. Run `npm start` (or `npm --prefix web install && npm --prefix web run build`) and reload.\n';
+
+/**
+ * Serves the built console (SPEC §12) at `/` on the service's own port: its files with a
+ * long cache on its hashed assets (web/dist/assets), and `index.html` with `no-cache` for every other GET outside
+ * /api and /metrics, so deep links (`/eservices/{id}` in the e-mails) open the console.
+ */
+export async function serveConsole(app: NestFastifyApplication, consoleDir: string): Promise<void> {
+  const root = resolve(consoleDir);
+  const indexFile = join(root, 'index.html');
+  const built = existsSync(indexFile);
+  const fastify = app.getHttpAdapter().getInstance();
+  // The same routes whether the console is built or not (GET /assets/*, GET /, GET /*).
+  if (built)
+    await app.register(fastifyStatic, {
+      root: join(root, 'assets'),
+      prefix: '/assets/',
+      index: false,
+      cacheControl: false,
+      // The OpenAPI page registers this plugin too: one reply decorator is enough.
+      decorateReply: false,
+      setHeaders: (reply) => void reply.header('Cache-Control', IMMUTABLE),
+    });
+  else fastify.get('/assets/*', (_request, reply) => reply.callNotFound());
+  const page = async (request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0]!;
+    if (SERVICE_PATHS.test(path)) return reply.callNotFound();
+    if (!built)
+      return reply.type('text/plain; charset=utf-8').header('Cache-Control', 'no-cache').send(CONSOLE_NOT_BUILT);
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('Cache-Control', 'no-cache')
+      .header('Content-Security-Policy', CONSOLE_CSP)
+      .send(readFileSync(indexFile));
+  };
+  fastify.get('/', page);
+  fastify.get('/*', page);
+}
