@@ -3,7 +3,7 @@ import 'mantine-datatable/styles.css';
 import './console.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createTheme, MantineProvider } from '@mantine/core';
+import { createTheme, MantineProvider, type CSSVariablesResolver } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from '@tanstack/react-router';
 import { configureApiClient } from './api-client';
@@ -23,13 +23,22 @@ whenSessionExpires(() => {
 
 const theme = createTheme({
   primaryColor: 'teal',
+  // Dark enough for white text on buttons and for links (WCAG AA contrast).
+  primaryShade: 9,
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans CJK TC", "Noto Sans TC", sans-serif',
   defaultRadius: 'sm',
 });
 
+/** Mantine's dimmed grey is too light for small text on white (WCAG AA): one shade darker. */
+const cssVariables: CSSVariablesResolver = () => ({
+  variables: {},
+  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' },
+  dark: {},
+});
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariables}>
       <QueryClientProvider client={queryClient}>
         <LanguageProvider>
           <RouterProvider router={router} context={{ queryClient }} />
