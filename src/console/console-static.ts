@@ -41,18 +41,16 @@ export async function serveConsole(app: NestFastifyApplication, consoleDir: stri
   const indexFile = join(root, 'index.html');
   const built = existsSync(indexFile);
   const fastify = app.getHttpAdapter().getInstance();
-  // The same routes whether the console is built or not (GET /assets/*, GET /, GET /*).
-  if (built)
-    await app.register(fastifyStatic, {
-      root: join(root, 'assets'),
-      prefix: '/assets/',
-      index: false,
-      cacheControl: false,
-      // The OpenAPI page registers this plugin too: one reply decorator is enough.
-      decorateReply: false,
-      setHeaders: (reply) => void reply.header('Cache-Control', IMMUTABLE),
-    });
-  else fastify.get('/assets/*', (_request, reply) => reply.callNotFound());
+  // One route for the assets whether the console is built or not (the access matrix names
+  // every route): the plugin only lends reply.sendFile, serving nothing by itself.
+  const assets = join(root, 'assets');
+  if (built && !fastify.hasReplyDecorator('sendFile'))
+    await app.register(fastifyStatic, { root: assets, serve: false });
+  fastify.get<{ Params: { '*': string } }>('/assets/*', (request, reply) =>
+    built
+      ? reply.header('Cache-Control', IMMUTABLE).sendFile(request.params['*'], assets, { cacheControl: false })
+      : reply.callNotFound(),
+  );
   const page = async (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0]!;
     if (SERVICE_PATHS.test(path)) return reply.callNotFound();

@@ -79,7 +79,11 @@ export async function openConsole(world: ConsoleWorld): Promise<ConsolePage> {
 
 /** The TOTP secret of a demo user (README "Logging in"). */
 function secretOf(username: string): string {
-  const users = [...DEMO_DATA.companies.flatMap((c) => c.users ?? []), ...(DEMO_DATA.operators ?? [])];
+  const file = DEMO_DATA as {
+    companies?: { users?: { username: string; totpSecret?: string }[] }[];
+    operators?: { username: string; totpSecret?: string }[];
+  };
+  const users = [...(file.companies ?? []).flatMap((c) => c.users ?? []), ...(file.operators ?? [])];
   const secret = users.find((u) => u.username === username)?.totpSecret;
   if (!secret) throw new Error(`no demo authenticator secret for ${username}`);
   return secret;
@@ -125,11 +129,8 @@ export interface AxeViolation {
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   // The console's CSP refuses inline script, which addScriptTag would be: the script is run
   // through the DevTools protocol instead, which the page's CSP does not govern.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (c: Document) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    return (await axe.run(document)).violations;
-  });
+  if (!(await page.evaluate('"axe" in window'))) await page.evaluate(AXE_SOURCE);
+  const violations = (await page.evaluate('axe.run(document).then((r) => r.violations)')) as AxeViolation[];
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
