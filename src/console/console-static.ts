@@ -41,19 +41,20 @@ export async function serveConsole(app: NestFastifyApplication, consoleDir: stri
   const indexFile = join(root, 'index.html');
   const built = existsSync(indexFile);
   const fastify = app.getHttpAdapter().getInstance();
-  // One route for the assets whether the console is built or not (the access matrix names
-  // every route): the plugin only lends reply.sendFile, serving nothing by itself.
+  // The plugin only lends reply.sendFile: the assets are answered by the catch-all below, so
+  // the routes served are the same whether the console is built or not.
   const assets = join(root, 'assets');
   if (built && !fastify.hasReplyDecorator('sendFile'))
     await app.register(fastifyStatic, { root: assets, serve: false });
-  fastify.get<{ Params: { '*': string } }>('/assets/*', (request, reply) =>
-    built
-      ? reply.header('Cache-Control', IMMUTABLE).sendFile(request.params['*'], assets, { cacheControl: false })
-      : reply.callNotFound(),
-  );
   const page = async (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0]!;
     if (SERVICE_PATHS.test(path)) return reply.callNotFound();
+    if (path.startsWith('/assets/'))
+      return built
+        ? reply
+            .header('Cache-Control', IMMUTABLE)
+            .sendFile(decodeURIComponent(path.slice('/assets/'.length)), assets, { cacheControl: false })
+        : reply.callNotFound();
     if (!built)
       return reply.type('text/plain; charset=utf-8').header('Cache-Control', 'no-cache').send(CONSOLE_NOT_BUILT);
     return reply

@@ -72,7 +72,8 @@ describe("the DA guideline's walkthrough: maker, checker and operator in three b
     await page.getByText('DETAILS OF REQUESTS').waitFor();
     await expectAccessible(page, 'new DA3');
     // "Change" is the request type by default (the guideline's step d).
-    await expect(page.getByLabel('Maintenance Request').inputValue()).resolves.toBe('Change');
+    await expect(page.getByRole('combobox', { name: 'Maintenance Request' }).inputValue()).resolves.toBe('Change');
+    await expect(page.getByRole('combobox', { name: 'As' }).inputValue()).resolves.toBe('HKSCC Participant (B01234)');
     const line = page.getByTestId('line-0');
     await line.getByLabel('User ID').fill('B01234X1');
     await line.getByLabel('Email Address').fill('da.one@bank.com.hk');

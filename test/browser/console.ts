@@ -39,7 +39,7 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
   const service = await ServiceProcess.start({
     dir,
     env: { CONSOLE_DIR: join(ROOT, 'web', 'dist') },
-    timeoutMs: 60_000,
+    timeoutMs: 180_000,
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return {

@@ -75,7 +75,8 @@ export function initialDraft(formType: 'DA3' | 'DA4', me: MeView, form?: FormVie
       declarationAccepted: form.declarationAccepted,
       contacts: form.contacts as Contact[],
     };
-  const p = me.participantships[0];
+  // The seeds' first choice is the HKSCC participantship when the company holds one.
+  const p = me.participantships.find((x) => x.clearingHouse === 'HKSCC') ?? me.participantships[0];
   return {
     participantship: p ? `${p.clearingHouse} ${p.participantId}` : '',
     requestType: 'CHANGE',
@@ -248,7 +249,10 @@ export function FormEditor({ formType, form, me }: { formType: 'DA3' | 'DA4'; fo
             disabled={Boolean(saved)}
             allowDeselect={false}
             value={d.participantship}
-            data={me.participantships.map((p) => `${p.clearingHouse} ${p.participantId}`)}
+            data={me.participantships.map((p) => ({
+              value: `${p.clearingHouse} ${p.participantId}`,
+              label: `${p.clearingHouse} Participant (${p.participantId})`,
+            }))}
             onChange={(v) => v && set({ participantship: v })}
           />
         </SimpleGrid>
