@@ -47,6 +47,9 @@ async function expectAccessible(page: Page, screen: string): Promise<void> {
   expect({ screen, violations: found }).toEqual({ screen, violations: [] });
 }
 
+/** Lets transitions (rows fading in, the loader fading out) finish before a screenshot. */
+const settled = (page: Page) => page.waitForTimeout(800);
+
 const statusLine = (page: Page) => page.getByTestId('status-line');
 const dialog = (page: Page) => page.getByRole('dialog', { name: 'PLEASE CONFIRM TO PROCEED' });
 
@@ -108,6 +111,7 @@ describe("the DA guideline's walkthrough: maker, checker and operator in three b
       `${reference} - CCASS/ CCMS Delegated Administrator Application/ Maintenance Form`,
     );
     await expect(row.textContent()).resolves.toContain('Ready to Send to HKEX');
+    await settled(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'tasks.png') });
     await expectAccessible(page, 'tasks');
     await row.getByRole('link').click();
@@ -117,6 +121,7 @@ describe("the DA guideline's walkthrough: maker, checker and operator in three b
       .filter({ hasText: /^Status: Claimed By D Wong on \d\d-[A-Z][a-z]{2}-\d{4} \d\d:\d\d HKT$/ })
       .waitFor();
     await page.getByText('COMPANY INFORMATION').waitFor();
+    await settled(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'form.png'), fullPage: true });
     await expectAccessible(page, 'form (checker)');
     await page.getByRole('button', { name: 'CONFIRM', exact: true }).click();
@@ -138,6 +143,7 @@ describe("the DA guideline's walkthrough: maker, checker and operator in three b
     await row.waitFor();
     // The arrival check runs in a worker: passed once it has.
     await row.filter({ hasText: 'Passed' }).waitFor({ timeout: 60_000 });
+    await settled(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'queue.png') });
     await expectAccessible(page, 'queue');
     await row.getByRole('link').click();
@@ -168,6 +174,7 @@ describe('the language switch', () => {
     await expectAccessible(page, 'login (zh-HK)');
     await page.getByText('English').click();
     await logIn(page, 'elee@bank.com.hk');
+    await page.getByRole('heading', { name: 'Tasks' }).waitFor();
     await page.getByText('繁體中文').click();
     await page.getByRole('heading', { name: '待辦事項' }).waitFor();
     await expect(page.getByRole('columnheader', { name: '工作狀態' }).isVisible()).resolves.toBe(true);

@@ -22,9 +22,24 @@ whenSessionExpires(() => {
 });
 
 const theme = createTheme({
-  primaryColor: 'teal',
-  // Dark enough for white text on buttons and for links (WCAG AA contrast).
-  primaryShade: 9,
+  // A dark teal whose every shade used for filled buttons, their hover and links keeps white
+  // or white-background text at WCAG AA contrast (4.5:1).
+  colors: {
+    hkex: [
+      '#e6f7f4',
+      '#c3ebe3',
+      '#9cdccf',
+      '#6fcab8',
+      '#45b8a1',
+      '#2aa88f',
+      '#1a8f78',
+      '#0b6e60',
+      '#095c50',
+      '#074a40',
+    ],
+  },
+  primaryColor: 'hkex',
+  primaryShade: 8,
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans CJK TC", "Noto Sans TC", sans-serif',
   defaultRadius: 'sm',
 });

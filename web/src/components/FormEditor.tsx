@@ -218,7 +218,7 @@ export function FormEditor({ formType, form, me }: { formType: 'DA3' | 'DA4'; fo
         </Group>
       </Group>
       {notice && (
-        <Text role="status" c="teal.9" size="sm">
+        <Text role="status" c="hkex.8" size="sm">
           {notice}
         </Text>
       )}

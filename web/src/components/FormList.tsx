@@ -180,7 +180,7 @@ export function FormList(props: {
           {props.updatedAt > 0 && ` · ${t('list.refreshed', { time: formatHkt(new Date(props.updatedAt)) })}`}
         </Text>
         {arrived > 0 && (
-          <Badge color="orange" variant="light" role="status" onClick={() => setArrived(0)}>
+          <Badge color="hkex.9" variant="outline" role="status" onClick={() => setArrived(0)}>
             {t('list.newArrived', { count: arrived })}
           </Badge>
         )}

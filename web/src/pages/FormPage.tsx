@@ -57,7 +57,7 @@ export function FormHeader({ form }: { form: Pick<FormView, 'formType' | 'refere
         {t('form.status', { line: statusLine })}
       </Text>
       {form.completionRequested && (
-        <Badge color="blue" variant="light" size="lg" w="fit-content" data-testid="completion-requested">
+        <Badge color="blue.9" variant="outline" size="lg" w="fit-content" data-testid="completion-requested">
           {t('form.completionRequested', {
             name: form.completionRequested.name,
             time: formatHkt(form.completionRequested.at),
@@ -157,7 +157,7 @@ function FormRead({ form, me }: { form: FormView; me: MeView }) {
         </Text>
       ))}
       {done && (
-        <Alert color="green" role="status" withCloseButton onClose={() => setDone(null)}>
+        <Alert color="green" role="status" withCloseButton closeButtonLabel="Close" onClose={() => setDone(null)}>
           {done}
         </Alert>
       )}

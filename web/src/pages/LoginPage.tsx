@@ -84,7 +84,7 @@ export function LoginPage() {
     <Center mih="100vh" bg="gray.0" p="md">
       <Paper component="main" withBorder shadow="sm" p="xl" w={420} maw="100%">
         <Group justify="space-between" mb="md">
-          <Text fw={700} c="teal.9">
+          <Text fw={700} c="hkex.8">
             {t('app.title')}
           </Text>
           <LanguageSwitch />

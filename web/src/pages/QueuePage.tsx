@@ -50,7 +50,7 @@ export function ArrivalCheck({ form }: { form: FormView }) {
     );
   if (check.ok)
     return (
-      <Badge color="green" variant="light">
+      <Badge color="hkex.9" variant="outline">
         {t('form.arrivalCheck.passed')}
       </Badge>
     );

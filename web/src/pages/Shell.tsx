@@ -46,7 +46,7 @@ export function Shell() {
       <AppShell.Header px="md">
         <Group h="100%" justify="space-between" wrap="nowrap">
           <Group gap="lg" wrap="nowrap">
-            <Text fw={700} c="teal.9">
+            <Text fw={700} c="hkex.8">
               {t('app.title')}
             </Text>
             <nav aria-label={t('nav.main')}>
