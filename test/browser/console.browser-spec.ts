@@ -94,6 +94,12 @@ describe("the DA guideline's walkthrough: maker, checker and operator in three b
       /^Status: \d\d-[A-Z][a-z]{2}-\d{4} \d\d:\d\d HKT Ready to Send to HKEX$/,
     );
     formPath = new URL(page.url()).pathname;
+    // PREVIEW from the service's rules: the registry before and after (the quota stays at 70).
+    await page
+      .getByTestId('preview')
+      .getByRole('row', { name: /MAX\. NO\. OF USERS/ })
+      .filter({ hasText: '70 → 70' })
+      .waitFor();
     // The maker who submitted may reclaim it; the guideline's screen shows RECLAIM and CLONE.
     await page.getByRole('button', { name: 'RECLAIM' }).waitFor();
     await expectAccessible(page, 'form (maker)');

@@ -99,7 +99,8 @@ const lastStep = new Map<string, number>();
  */
 export async function nextOtp(username: string): Promise<string> {
   const now = Math.floor(Date.now() / STEP_MS);
-  const step = Math.max(now - 1, (lastStep.get(username) ?? -Infinity) + 1);
+  // The current step when unused (a slow machine may take seconds to send it: never the previous one).
+  const step = Math.max(now, (lastStep.get(username) ?? -Infinity) + 1);
   if (step > now + 1) await new Promise((r) => setTimeout(r, (step - 1) * STEP_MS - Date.now() + 500));
   lastStep.set(username, step);
   return totpNow(secretOf(username), new Date(step * STEP_MS + 1000));

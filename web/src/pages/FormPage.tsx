@@ -8,6 +8,7 @@ import { ApiProblem } from '../api-client';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { FormEditor } from '../components/FormEditor';
 import { FormSections } from '../components/FormSections';
+import { PreviewPanel } from '../components/PreviewPanel';
 import { actionBody, buttonsFor, CONFIRMED_ACTIONS, type Action, type AllowedAction } from '../form-actions';
 import { formatHkt } from '../hkt';
 import { MESSAGES, useT, type MessageId } from '../i18n/i18n';
@@ -202,6 +203,9 @@ function FormRead({ form, me }: { form: FormView; me: MeView }) {
           {form.rejectionReason}
         </Alert>
       )}
+      {(form.status === 'DRAFT' ||
+        form.status === 'READY_TO_SEND' ||
+        (form.status === 'SENT_TO_HKEX' && !form.completionRequested)) && <PreviewPanel form={form} />}
       <FormSections form={form} />
       <Paper withBorder p="md" component="section" aria-labelledby="history-title">
         <Title order={2} size="h5" id="history-title" mb="sm" className="section-title">
