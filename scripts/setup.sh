@@ -43,3 +43,15 @@ if [ ! -f dist/src/main.js ] || [ -n "$(find src ormconfig.ts tsconfig.json tsco
   echo "setup: building"
   npx tsc -p tsconfig.build.json
 fi
+
+# The web console (web/, its own packages): installed when its lock file is newer than what
+# web/node_modules holds, built when web/dist is older than any of its sources; the service
+# serves web/dist at / (CONSOLE_DIR).
+if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
+  echo "setup: installing the web console's npm packages"
+  npm --prefix web install --no-audit --no-fund --loglevel=error
+fi
+if [ ! -f web/dist/index.html ] || [ -n "$(find web/src web/index.html web/package.json web/vite.config.ts web/tsconfig.json -newer web/dist/index.html -print -quit)" ]; then
+  echo "setup: building the web console"
+  npm --prefix web run -s build >/dev/null
+fi

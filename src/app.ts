@@ -15,6 +15,7 @@ import { processLogger, requestContext, requestIdOf } from './common/logging';
 import { Metrics, scrapeAllowed } from './common/metrics';
 import { openApiDocument } from './openapi';
 import { CONSOLE_CSP, cspDirectivesFor, cspHeader, TOOLS_CSP } from './common/security-headers';
+import { serveConsole } from './console/console-static';
 
 /** No form is nested more than a few levels: far more is an attack on the validators. */
 const MAX_BODY_DEPTH = 32;
@@ -144,6 +145,7 @@ export async function configureApp(
   app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
   const document = openApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  await serveConsole(app, appConfig().consoleDir);
   await app.init();
   mountQueueDashboard(app);
   return app;

@@ -16,6 +16,8 @@ export const appConfig = registerAs('app', () => {
     bodyLimit: env.BODY_LIMIT,
     seedFile: env.SEED_FILE ?? null,
     varDir: env.VAR_DIR,
+    /** The built web console (`npm --prefix web run build`), served at `/`. */
+    consoleDir: env.CONSOLE_DIR,
     logLevel: env.LOG_LEVEL,
     /** json (one object per line, for log systems) or pretty (for people at a terminal). */
     logFormat: env.LOG_FORMAT,

@@ -40,6 +40,7 @@ export class Environment {
   @IsInt() @Min(1) @Max(30 * 24) SESSION_MAX_HOURS = 12;
   @IsInt() @Min(1024) @Max(10 * 1024 * 1024) BODY_LIMIT = 64 * 1024;
   @IsString() @MinLength(1) VAR_DIR = 'var';
+  @IsString() @MinLength(1) CONSOLE_DIR = 'web/dist';
   @IsOptional()
   @Matches(/^(redis|rediss):\/\/.+|^redis\+unix:\/\/\/.+/, {
     message: 'must be redis://host:port, rediss://host:port or redis+unix:///path/to/redis.sock',

@@ -340,6 +340,12 @@ describe('Access-control matrix: every served route × every kind of caller (SPE
     'GET /api/docs/LICENSE': { given: 'a file the page links to but does not ship', expect: [404, 404, 404, 404, 404, 404, 404] },
     'GET /api/docs-json': { given: 'the document', expect: PUBLIC },
     'GET /api/docs-yaml': { given: 'the document', expect: PUBLIC },
+    // --- the web console (SPEC §12): its page for every path outside /api and /metrics, public (it holds no data)
+    'GET /': { given: 'the console', expect: PUBLIC },
+    'GET /*': [
+      { given: 'a deep link', call: () => ({ params: { '*': 'eservices/123' } }), expect: PUBLIC },
+      { given: 'an asset the console does not have', call: () => ({ params: { '*': 'assets/no-such-file.js' } }), expect: [404, 404, 404, 404, 404, 404, 404] },
+    ],
 
     // --- the queue dashboard: HKEX staff by HTTP Basic, nobody else --------------------------
     'GET /api/admin/queues': { given: 'the page', ...dashboard() },

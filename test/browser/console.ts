@@ -1,0 +1,140 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { totpNow } from '../../src/auth/one-time-passwords';
+import { DEMO_DATA, DEMO_PASSWORD } from '../../src/registry/demo-data';
+import { ServiceProcess } from '../support/processes';
+
+/**
+ * The browser tests' world: the real service (`node dist/src/main.js`, demo data, its own
+ * SQLite file, embedded Redis and outbox) serving the built console, and Debian's Chromium
+ * driven by playwright-core. No browser is downloaded: CI installs the chromium package.
+ */
+
+const ROOT = resolve(__dirname, '..', '..');
+export const CHROMIUM = '/usr/bin/chromium';
+/** Without the networking flags Chromium keeps calling home, refused on a closed network. */
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const REFRESH_ROUTE = '/api/v1/auth/refresh';
+
+export interface ConsoleWorld {
+  service: ServiceProcess;
+  browser: Browser;
+  origin: string;
+  close(): Promise<void>;
+}
+
+export async function startConsoleWorld(): Promise<ConsoleWorld> {
+  const dir = mkdtempSync(join(tmpdir(), 'console-browser-'));
+  const service = await ServiceProcess.start({
+    dir,
+    env: { CONSOLE_DIR: join(ROOT, 'web', 'dist') },
+    timeoutMs: 180_000,
+  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return {
+    service,
+    browser,
+    origin: service.origin,
+    async close() {
+      await browser.close();
+      await service.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A page of its own browser context (a person at their own browser), failing the test on any console error. */
+export interface ConsolePage {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught exceptions of the page so far. */
+  errors: string[];
+}
+
+export async function openConsole(world: ConsoleWorld): Promise<ConsolePage> {
+  const context = await world.browser.newContext({ baseURL: world.origin, viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    // A page opened without a session asks the refresh cookie first; with none (or before the
+    // cookie route exists) the browser logs that answer, which is the expected way to the login.
+    if (m.location().url.endsWith(REFRESH_ROUTE) && m.text().startsWith('Failed to load resource')) return;
+    errors.push(`console.error: ${m.text()} (${m.location().url})`);
+  });
+  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+  return { context, page, errors };
+}
+
+/** The TOTP secret of a demo user (README "Logging in"). */
+function secretOf(username: string): string {
+  const file = DEMO_DATA as {
+    companies?: { users?: { username: string; totpSecret?: string }[] }[];
+    operators?: { username: string; totpSecret?: string }[];
+  };
+  const users = [...(file.companies ?? []).flatMap((c) => c.users ?? []), ...(file.operators ?? [])];
+  const secret = users.find((u) => u.username === username)?.totpSecret;
+  if (!secret) throw new Error(`no demo authenticator secret for ${username}`);
+  return secret;
+}
+
+const STEP_MS = 30_000;
+const lastStep = new Map<string, number>();
+
+/**
+ * The code an authenticator app would show, for a time step this user has not used yet: the
+ * service accepts one step of drift and never the same step twice, so a second login within
+ * the same 30 s uses the next step's code, and a third waits for it.
+ */
+export async function nextOtp(username: string): Promise<string> {
+  const now = Math.floor(Date.now() / STEP_MS);
+  // The current step when unused (a slow machine may take seconds to send it: never the previous one).
+  const step = Math.max(now, (lastStep.get(username) ?? -Infinity) + 1);
+  if (step > now + 1) await new Promise((r) => setTimeout(r, (step - 1) * STEP_MS - Date.now() + 500));
+  lastStep.set(username, step);
+  return totpNow(secretOf(username), new Date(step * STEP_MS + 1000));
+}
+
+/** Logs in through the login page: User ID or e-mail, Password, LOG IN, then the One-time password. */
+export async function logIn(page: Page, username: string, path = '/tasks'): Promise<void> {
+  if (!page.url().includes('/login')) await page.goto(path);
+  await page.getByLabel('User ID or e-mail').fill(username);
+  await page.getByLabel(/^Password/).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'LOG IN' }).click();
+  await page.getByLabel('One-time password').fill(await nextOtp(username));
+  await page.getByRole('button', { name: 'SUBMIT OTP' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core's serious and critical violations on the page as it is now. */
+export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  // The console's CSP refuses inline script, which addScriptTag would be: the script is run
+  // through the DevTools protocol instead, which the page's CSP does not govern.
+  if (!(await page.evaluate('"axe" in window'))) await page.evaluate(AXE_SOURCE);
+  const violations = (await page.evaluate('axe.run(document).then((r) => r.violations)')) as AxeViolation[];
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+}
+
+export const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');

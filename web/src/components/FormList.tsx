@@ -1,0 +1,196 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { Alert, Anchor, Badge, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useDebouncedCallback } from '@mantine/hooks';
+import { Link } from '@tanstack/react-router';
+import { DataTable, type DataTableColumn, type DataTableProps, type DataTableSortStatus } from 'mantine-datatable';
+import type { CountsByStatus } from '../api/types.gen';
+import { formatHkt, formatHktDate } from '../hkt';
+import { useT, type MessageId } from '../i18n/i18n';
+import { STATUSES, type ListSearch, type Status } from '../list-search';
+
+/** One row of a list, whether it came from /tasks or /eservices. */
+export interface ListRow {
+  id: string;
+  classification: string;
+  company: string;
+  participantId: string;
+  clearingHouse: string;
+  formType: 'DA3' | 'DA4';
+  referenceNumber: string | null;
+  lastUpdate: string;
+  status: Status;
+  extra?: ReactNode;
+}
+
+export interface ListPage {
+  items: ListRow[];
+  total: number;
+  totalExact: boolean;
+  countsByStatus: CountsByStatus;
+}
+
+export const PAGE_SIZE = 20;
+
+/**
+ * The tasks and eServices tables with the seeds' columns, a search box, the status filter with
+ * its counts, sort and paging, all in the URL; says when rows arrived since the last look.
+ */
+export function FormList(props: {
+  heading: MessageId;
+  search: ListSearch & { sort?: string };
+  setSearch: (next: ListSearch & { sort?: string }) => void;
+  data: ListPage | undefined;
+  fetching: boolean;
+  error: unknown;
+  updatedAt: number;
+  sortable?: boolean;
+  actions?: ReactNode;
+  extraColumn?: { title: string; render: (row: ListRow) => ReactNode };
+}) {
+  const t = useT();
+  const { search, setSearch, data } = props;
+  const [q, setQ] = useState(search.q ?? '');
+  useEffect(() => setQ(search.q ?? ''), [search.q]);
+  const applyQ = useDebouncedCallback(
+    (value: string) => setSearch({ ...search, q: value.trim() || undefined, page: undefined }),
+    400,
+  );
+
+  // Rows that were not there at the previous refresh of the same list: "N new items arrived".
+  const seen = useRef<{ key: string; ids: Set<string> } | null>(null);
+  const [arrived, setArrived] = useState(0);
+  const listKey = JSON.stringify(search);
+  useEffect(() => {
+    if (!data) return;
+    const ids = new Set(data.items.map((r) => r.id));
+    if (seen.current?.key === listKey) {
+      const fresh = [...ids].filter((id) => !seen.current!.ids.has(id)).length;
+      if (fresh) setArrived((n) => n + fresh);
+    } else setArrived(0);
+    seen.current = { key: listKey, ids };
+  }, [data, listKey]);
+
+  const counts = data?.countsByStatus ?? {};
+  const countText = (c: { count: number; exact: boolean } | undefined): string =>
+    c ? `${c.count.toLocaleString()}${c.exact ? '' : '+'}` : '0';
+  const all = Object.values(counts).reduce((n, c) => n + (c?.count ?? 0), 0);
+  const statusOptions = [
+    { value: '', label: t('list.status.all', { count: String(all) }) },
+    ...STATUSES.filter((s) => counts[s]).map((s) => ({
+      value: s,
+      label: t('list.status.option', { label: t(`status.${s}`), count: countText(counts[s]) }),
+    })),
+  ];
+
+  const columns: DataTableColumn<ListRow>[] = [
+    { accessor: 'classification', title: t('col.classification'), render: () => t('classification') },
+    { accessor: 'company', title: t('col.company') },
+    { accessor: 'participantId', title: t('col.participantId') },
+    {
+      accessor: 'referenceNumber',
+      title: t('col.details'),
+      sortable: props.sortable,
+      render: (row) => (
+        <Anchor component={Link} to={`/eservices/${row.id}`} data-testid="form-link">
+          {`${row.referenceNumber ?? row.formType} - ${t(`form.${row.formType}.title`)}`}
+        </Anchor>
+      ),
+    },
+    {
+      accessor: 'lastUpdate',
+      title: t('col.lastUpdate'),
+      sortable: props.sortable,
+      render: (row) => <span title={formatHkt(row.lastUpdate)}>{formatHktDate(row.lastUpdate)}</span>,
+    },
+    { accessor: 'status', title: t('col.jobStatus'), render: (row) => t(`status.${row.status}`) },
+    ...(props.extraColumn
+      ? [
+          {
+            accessor: 'extra',
+            title: props.extraColumn.title,
+            render: props.extraColumn.render,
+          } as DataTableColumn<ListRow>,
+        ]
+      : []),
+  ];
+  const sort = search.sort ?? '-lastUpdate';
+  const sortStatus: DataTableSortStatus<ListRow> = {
+    columnAccessor: sort.replace('-', ''),
+    direction: sort.startsWith('-') ? 'desc' : 'asc',
+  };
+
+  const tableProps = {
+    withTableBorder: true,
+    striped: true,
+    highlightOnHover: true,
+    minHeight: 160,
+    records: data?.items ?? [],
+    columns,
+    fetching: props.fetching && !data,
+    noRecordsText: t('list.empty'),
+    totalRecords: data?.total ?? 0,
+    recordsPerPage: PAGE_SIZE,
+    page: search.page ?? 1,
+    onPageChange: (page: number) => setSearch({ ...search, page: page > 1 ? page : undefined }),
+    paginationText: ({ from, to, totalRecords }: { from: number; to: number; totalRecords: number }) =>
+      `${from}–${to} / ${totalRecords.toLocaleString()}`,
+    ...(props.sortable
+      ? {
+          sortStatus,
+          onSortStatusChange: (s: DataTableSortStatus<ListRow>) =>
+            setSearch({
+              ...search,
+              sort: `${s.direction === 'desc' ? '-' : ''}${String(s.columnAccessor)}`,
+              page: undefined,
+            }),
+        }
+      : {}),
+  } as DataTableProps<ListRow>;
+
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={1} size="h2">
+          {t(props.heading)}
+        </Title>
+        {props.actions}
+      </Group>
+      <Group align="end">
+        <TextInput
+          label={t('list.search')}
+          placeholder={t('list.search.placeholder')}
+          type="search"
+          w={320}
+          value={q}
+          onChange={(e) => {
+            setQ(e.currentTarget.value);
+            applyQ(e.currentTarget.value);
+          }}
+        />
+        <Select
+          label={t('list.status')}
+          data={statusOptions}
+          value={search.status ?? ''}
+          allowDeselect={false}
+          w={280}
+          onChange={(v) => setSearch({ ...search, status: (v || undefined) as Status | undefined, page: undefined })}
+        />
+        <Text size="sm" c="dimmed" aria-live="polite">
+          {data && t('list.total', { total: `${data.total.toLocaleString()}${data.totalExact ? '' : '+'}` })}
+          {props.updatedAt > 0 && ` · ${t('list.refreshed', { time: formatHkt(new Date(props.updatedAt)) })}`}
+        </Text>
+        {arrived > 0 && (
+          <Badge color="hkex.9" variant="outline" role="status" onClick={() => setArrived(0)}>
+            {t('list.newArrived', { count: arrived })}
+          </Badge>
+        )}
+      </Group>
+      {props.error != null && (
+        <Alert color="red" role="alert">
+          {t('error.generic', { detail: props.error instanceof Error ? props.error.message : String(props.error) })}
+        </Alert>
+      )}
+      <DataTable<ListRow> {...tableProps} />
+    </Stack>
+  );
+}

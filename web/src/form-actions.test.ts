@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import type { EServiceForm } from './api/types.gen';
+import { actionBody, buttonsFor, dialogInput, type AllowedAction } from './form-actions';
+
+const form = (over: Partial<EServiceForm> & Record<string, unknown> = {}): EServiceForm =>
+  ({
+    id: 'f1',
+    formType: 'DA3',
+    status: 'READY_TO_SEND',
+    claimedBy: null,
+    submittedBy: { id: 'u-maker', name: 'AAA' },
+    completionRequested: null,
+    ...over,
+  }) as unknown as EServiceForm;
+const names = (buttons: AllowedAction[]) => buttons.map((b) => b.action);
+
+describe('the buttons of a form', () => {
+  it("are the view's allowedActions when the API gives them, refusals with their reasons", () => {
+    const allowed: AllowedAction[] = [
+      { action: 'claim', allowed: true },
+      { action: 'confirm', allowed: false, reason: { code: 'NOT_CLAIMED', detail: 'Claim it first.' } },
+    ];
+    expect(buttonsFor(form({ allowedActions: allowed }))).toEqual(allowed);
+  });
+
+  it('leave out actions the console does not know', () => {
+    const allowed = [
+      { action: 'teleport', allowed: true },
+      { action: 'claim', allowed: true },
+    ];
+    expect(names(buttonsFor(form({ allowedActions: allowed as never })))).toEqual(['claim']);
+  });
+
+  it('are none when the view has none (a list row, or a caller with no action)', () => {
+    expect(buttonsFor(form())).toEqual([]);
+  });
+});
+
+describe('the dialog "PLEASE CONFIRM TO PROCEED"', () => {
+  it('asks for a message (optional), a message to the maker (RETURN) or a reason (REJECT)', () => {
+    expect(dialogInput('submit')).toBe('message');
+    expect(dialogInput('confirm')).toBe('message');
+    expect(dialogInput('return')).toBe('requiredMessage');
+    expect(dialogInput('reject')).toBe('reason');
+  });
+
+  it('sends the text as message, or as reason to reject; nothing when left empty', () => {
+    expect(actionBody('confirm', '  Please process  ')).toEqual({ message: 'Please process' });
+    expect(actionBody('reject', 'Wrong User ID')).toEqual({ reason: 'Wrong User ID' });
+    expect(actionBody('submit', '   ')).toEqual({});
+  });
+});

@@ -1,0 +1,44 @@
+import type { AllowedAction as ApiAllowedAction, EServiceForm } from './api/types.gen';
+
+/** The actions of SPEC §5 a button may stand for (`edit` opens the draft's editor). */
+export const ACTIONS = [
+  'edit',
+  'discard',
+  'submit',
+  'reclaim',
+  'clone',
+  'claim',
+  'release',
+  'confirm',
+  'return',
+  'complete',
+  'reject',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export type AllowedAction = ApiAllowedAction & { action: Action };
+
+/** These ask "PLEASE CONFIRM TO PROCEED" first (the seeds' dialog). */
+export const CONFIRMED_ACTIONS: ReadonlySet<Action> = new Set(['submit', 'confirm', 'return', 'complete', 'reject']);
+
+/** What the dialog asks for: RETURN needs a message to the maker, REJECT a reason. */
+export function dialogInput(action: Action): 'message' | 'requiredMessage' | 'reason' {
+  return action === 'return' ? 'requiredMessage' : action === 'reject' ? 'reason' : 'message';
+}
+
+/** The body of POST /eservices/{id}/{action} from what the dialog collected. */
+export function actionBody(action: Action, text: string): { message?: string; reason?: string } {
+  const trimmed = text.trim();
+  if (!trimmed) return {};
+  return action === 'reject' ? { reason: trimmed } : { message: trimmed };
+}
+
+/**
+ * The buttons of a form: the view's `allowedActions` (SPEC §11), decided by the service's
+ * transition table, each with the reason it is refused. The page keeps no copy of the rules.
+ */
+export function buttonsFor(form: EServiceForm): AllowedAction[] {
+  return (form.allowedActions ?? []).filter((a): a is AllowedAction =>
+    (ACTIONS as readonly string[]).includes(a.action),
+  );
+}

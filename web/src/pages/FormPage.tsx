@@ -1,0 +1,248 @@
+import { useState } from 'react';
+import { Alert, Badge, Button, Group, Loader, Paper, Stack, Text, Timeline, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useNavigate } from '@tanstack/react-router';
+import { actOnEService, getEService, getEServiceHistory } from '../api/sdk.gen';
+import type { ActionInput, EServiceForm, Me } from '../api/types.gen';
+import { ApiProblem } from '../api-client';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { FormEditor } from '../components/FormEditor';
+import { FormSections } from '../components/FormSections';
+import { PreviewPanel } from '../components/PreviewPanel';
+import { actionBody, buttonsFor, CONFIRMED_ACTIONS, type Action } from '../form-actions';
+import { formatHkt } from '../hkt';
+import { MESSAGES, useT, type MessageId } from '../i18n/i18n';
+import { meQuery } from '../queries';
+import { formRoute } from '../router';
+import { ArrivalCheck } from './QueuePage';
+
+/** How often an open form looks for changes by others (a claim shows up without a reload). */
+const FORM_REFRESH_MS = 10_000;
+
+export const formQueryKey = (id: string) => ['form', id] as const;
+
+/** One form (`/eservices/{id}`): the status line, the seeds' sections, the actions, the history. */
+export function FormPage() {
+  const { id } = formRoute.useParams();
+  const { edit } = formRoute.useSearch();
+  const t = useT();
+  const me = useQuery(meQuery);
+  const form = useQuery({
+    queryKey: formQueryKey(id),
+    queryFn: async () => (await getEService({ path: { id } })).data,
+    refetchInterval: FORM_REFRESH_MS,
+  });
+  if (form.error instanceof ApiProblem && form.error.status === 404)
+    return <Alert color="red">{t('form.notFound')}</Alert>;
+  if (form.error) return <Alert color="red">{t('error.generic', { detail: String(form.error.message) })}</Alert>;
+  if (!form.data || !me.data) return <Loader aria-label={t('loading')} />;
+  if (edit && form.data.status === 'DRAFT')
+    return <FormEditor formType={form.data.formType} form={form.data} me={me.data} />;
+  return <FormRead form={form.data} me={me.data} />;
+}
+
+export function FormHeader({ form }: { form: Pick<EServiceForm, 'formType' | 'referenceNumber'> & Partial<EServiceForm> }) {
+  const t = useT();
+  const statusLine = !form.status
+    ? ''
+    : form.claimedBy
+      ? t('form.claimedBy', { name: form.claimedBy.name, time: formatHkt(form.claimedBy.at) })
+      : `${formatHkt(form.updatedAt!)} ${t(`status.${form.status}` as MessageId)}`;
+  return (
+    <Stack gap={4}>
+      <Title order={1} size="h3">
+        {`${form.formType === 'DA3' ? 'DA 3' : 'DA 4'} ${t(`form.${form.formType}.title`).toUpperCase()}`}
+      </Title>
+      <Text data-testid="reference-number">{t('form.reference', { ref: form.referenceNumber ?? '' })}</Text>
+      <Text data-testid="status-line" fw={600}>
+        {t('form.status', { line: statusLine })}
+      </Text>
+      {form.completionRequested && (
+        <Badge color="blue.9" variant="outline" size="lg" w="fit-content" data-testid="completion-requested">
+          {t('form.completionRequested', {
+            name: form.completionRequested.name,
+            time: formatHkt(form.completionRequested.at),
+          })}
+        </Badge>
+      )}
+    </Stack>
+  );
+}
+
+function FormRead({ form, me }: { form: EServiceForm; me: Me }) {
+  const t = useT();
+  const has = (id: string): boolean => id in MESSAGES.en;
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [pending, setPending] = useState<Exclude<Action, 'edit'> | null>(null);
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const history = useQuery({
+    queryKey: ['history', form.id, form.version],
+    queryFn: async () => (await getEServiceHistory({ path: { id: form.id } })).data,
+  });
+  const act = useMutation({
+    mutationFn: async ({ action, text }: { action: Exclude<Action, 'edit'>; text: string }) =>
+      (
+        await actOnEService({
+          path: { id: form.id, action },
+          body: actionBody(action, text) as ActionInput,
+          headers: { 'If-Match': `"${form.version}"` },
+        })
+      ).data,
+    onSuccess: async (result, { action }) => {
+      setPending(null);
+      setProblem(null);
+      await queryClient.invalidateQueries({ queryKey: ['tasks'] });
+      await queryClient.invalidateQueries({ queryKey: ['eservices'] });
+      if (action === 'clone') {
+        await navigate({ to: '/eservices/$id', params: { id: result.id }, search: { edit: true } });
+        return;
+      }
+      queryClient.setQueryData(formQueryKey(form.id), result);
+      setDone(t('action.done', { status: t(`status.${result.status}` as MessageId) }));
+    },
+    onError: (e) => {
+      setPending(null);
+      setDone(null);
+      setProblem(e instanceof ApiProblem ? e : new ApiProblem(0, { detail: String(e) }));
+      void queryClient.invalidateQueries({ queryKey: formQueryKey(form.id) });
+    },
+  });
+  const buttons = buttonsFor(form);
+  const press = (action: Action) => {
+    setDone(null);
+    if (action === 'edit') void navigate({ to: '/eservices/$id', params: { id: form.id }, search: { edit: true } });
+    else if (CONFIRMED_ACTIONS.has(action)) setPending(action);
+    else act.mutate({ action, text: '' });
+  };
+  const conflict = problem && (problem.status === 409 || problem.status === 412);
+  const refused = buttons.filter((b) => !b.allowed && b.reason);
+
+  return (
+    <Stack maw={1100}>
+      <Group justify="space-between" align="flex-start">
+        <FormHeader form={form} />
+        <Group gap="xs" role="toolbar" aria-label={t('form.actions')}>
+          {buttons.map((b) => (
+            <Button
+              key={b.action}
+              disabled={!b.allowed || act.isPending}
+              variant={b.action === 'reject' || b.action === 'discard' || b.action === 'return' ? 'outline' : 'filled'}
+              color={b.action === 'reject' || b.action === 'discard' ? 'red' : undefined}
+              title={b.reason?.detail}
+              aria-describedby={b.reason ? `reason-${b.action}` : undefined}
+              onClick={() => press(b.action)}
+            >
+              {t(`action.${b.action}` as MessageId)}
+            </Button>
+          ))}
+          {(form.status === 'COMPLETED' || form.status === 'REJECTED') && (
+            <Button
+              component="a"
+              variant="default"
+              href={`/api/v1/eservices/${form.id}/pdf`}
+              onClick={(e) => {
+                e.preventDefault();
+                void openPdf(form.id);
+              }}
+            >
+              {t('form.pdf')}
+            </Button>
+          )}
+        </Group>
+      </Group>
+      {refused.map((b) => (
+        <Text key={b.action} size="sm" c="dimmed" id={`reason-${b.action}`}>
+          {t(`action.${b.action}` as MessageId)}: {b.reason!.detail}
+        </Text>
+      ))}
+      {done && (
+        <Alert color="green" role="status" withCloseButton closeButtonLabel="Close" onClose={() => setDone(null)}>
+          {done}
+        </Alert>
+      )}
+      {problem && (
+        <Alert color={conflict ? 'orange' : 'red'} role="alert" title={conflict ? t('conflict.title') : undefined}>
+          <Stack gap="xs">
+            <Text size="sm">
+              {conflict
+                ? t('conflict.body', { status: t(`status.${form.status}` as MessageId), detail: problem.message })
+                : problem.message}
+            </Text>
+            {problem.problem.errors?.map((e) => (
+              <Text size="sm" key={e.field + e.message}>
+                {e.field}: {e.message}
+              </Text>
+            ))}
+            {conflict && (
+              <Button
+                size="xs"
+                w="fit-content"
+                onClick={() => {
+                  setProblem(null);
+                  void queryClient.invalidateQueries({ queryKey: formQueryKey(form.id) });
+                }}
+              >
+                {t('conflict.reload')}
+              </Button>
+            )}
+          </Stack>
+        </Alert>
+      )}
+      {me.kind !== 'participant' && form.status === 'SENT_TO_HKEX' && (
+        <Paper withBorder p="md">
+          <Text fw={600} mb="xs">
+            {t('form.arrivalCheck')}
+          </Text>
+          <ArrivalCheck form={form} />
+        </Paper>
+      )}
+      {form.rejectionReason && (
+        <Alert color="red" title={t('form.rejectionReason')}>
+          {form.rejectionReason}
+        </Alert>
+      )}
+      {(form.status === 'DRAFT' ||
+        form.status === 'READY_TO_SEND' ||
+        (form.status === 'SENT_TO_HKEX' && !form.completionRequested)) && <PreviewPanel form={form} />}
+      <FormSections form={form} />
+      <Paper withBorder p="md" component="section" aria-labelledby="history-title">
+        <Title order={2} size="h5" id="history-title" mb="sm" className="section-title">
+          {t('form.history')}
+        </Title>
+        <Timeline bulletSize={14} lineWidth={2} active={(history.data?.length ?? 0) - 1}>
+          {history.data?.map((h, i) => (
+            <Timeline.Item
+              key={i}
+              title={`${has(`action.${h.action}`) ? t(`action.${h.action}` as MessageId) : h.action.toUpperCase()} · ${h.by.name}`}
+            >
+              <Text size="sm" c="dimmed">
+                {formatHkt(h.at)} ·{' '}
+                {t('form.history.entry', {
+                  from: h.fromStatus ? t(`status.${h.fromStatus}` as MessageId) : '—',
+                  to: t(`status.${h.toStatus}` as MessageId),
+                })}
+              </Text>
+              {h.message && <Text size="sm">“{h.message}”</Text>}
+            </Timeline.Item>
+          ))}
+        </Timeline>
+      </Paper>
+      <ConfirmDialog
+        action={pending}
+        busy={act.isPending}
+        onCancel={() => setPending(null)}
+        onConfirm={(text) => pending && act.mutate({ action: pending, text })}
+      />
+    </Stack>
+  );
+}
+
+/** The PDF record, fetched with the bearer token (a plain link cannot send it). */
+async function openPdf(id: string): Promise<void> {
+  const { getEServicePdf } = await import('../api/sdk.gen');
+  const res = await getEServicePdf({ path: { id }, parseAs: 'blob' });
+  const url = URL.createObjectURL(res.data as Blob);
+  window.open(url, '_blank', 'noopener');
+}

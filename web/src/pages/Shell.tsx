@@ -1,0 +1,85 @@
+import { useEffect, useRef } from 'react';
+import { Anchor, AppShell, Button, Group, Loader, Text } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, Outlet, useNavigate } from '@tanstack/react-router';
+import { logout as endSession } from '../api/sdk.gen';
+import { LanguageSwitch } from '../components/LanguageSwitch';
+import { useLanguage, useT } from '../i18n/i18n';
+import { meQuery } from '../queries';
+import { setAccessToken } from '../session';
+
+/** The frame of every page after login: navigation Tasks / eServices / Registry, the language switch, logout. */
+export function Shell() {
+  const t = useT();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const { setLanguage } = useLanguage();
+  const me = useQuery(meQuery);
+  // The user's own language, once per session (a later switch is theirs to make).
+  const synced = useRef(false);
+  useEffect(() => {
+    if (me.data && !synced.current) {
+      synced.current = true;
+      setLanguage(me.data.language);
+    }
+  }, [me.data, setLanguage]);
+
+  const logout = async (): Promise<void> => {
+    try {
+      await endSession();
+    } finally {
+      setAccessToken(null);
+      queryClient.clear();
+      await navigate({ to: '/login' });
+    }
+  };
+  const hkex = me.data && me.data.kind !== 'participant';
+  const links = [
+    { to: '/tasks', label: t('nav.tasks') },
+    { to: '/eservices', label: t('nav.eservices') },
+    ...(hkex ? [{ to: '/queue', label: t('nav.queue') }] : []),
+    ...(hkex ? [] : [{ to: '/registry', label: t('nav.registry') }]),
+  ] as const;
+
+  return (
+    <AppShell header={{ height: 56 }} padding="md">
+      <AppShell.Header px="md">
+        <Group h="100%" justify="space-between" wrap="nowrap">
+          <Group gap="lg" wrap="nowrap">
+            <Text fw={700} c="hkex.8">
+              {t('app.title')}
+            </Text>
+            <nav aria-label={t('nav.main')}>
+              <Group gap="md">
+                {links.map((l) => (
+                  <Anchor
+                    key={l.to}
+                    component={Link}
+                    to={l.to}
+                    fw={500}
+                    activeProps={{ 'aria-current': 'page', style: { textDecoration: 'underline' } }}
+                  >
+                    {l.label}
+                  </Anchor>
+                ))}
+              </Group>
+            </nav>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            {me.data && (
+              <Text size="sm" data-testid="current-user">
+                {me.data.name}
+                {me.data.company ? ` · ${me.data.company.name}` : ''}
+              </Text>
+            )}
+            <LanguageSwitch />
+            <Button variant="default" size="xs" onClick={() => void logout()}>
+              {t('nav.logout')}
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Main>{me.data ? <Outlet /> : <Loader aria-label={t('loading')} />}</AppShell.Main>
+    </AppShell>
+  );
+}
