@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpCode, Patch, Post, Put, Req, Res, UseGuards 
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
-  ApiCookieAuth,
   ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -159,10 +158,9 @@ export class AuthController {
     return withCookie(reply, await this.auth.verifyOtp(dto.challengeId, dto.otp, origin));
   }
 
-  @Public()
+  @Public(REFRESH_COOKIE)
   @Post('refresh')
   @HttpCode(200)
-  @ApiCookieAuth(REFRESH_COOKIE)
   @ApiOperation({
     operationId: 'refreshSession',
     summary: 'A new access token for a browser session, from its refresh cookie (no bearer token)',
@@ -192,11 +190,9 @@ export class AuthController {
     }
   }
 
-  @Public()
+  @Public('bearer', REFRESH_COOKIE)
   @Post('logout')
   @HttpCode(204)
-  @ApiBearerAuth()
-  @ApiCookieAuth(REFRESH_COOKIE)
   @ApiOperation({
     operationId: 'logout',
     summary: "Revokes the caller's tokens and browser sessions; clears the refresh cookie",

@@ -18,9 +18,16 @@ export const canMaintainUsers = (caller: Caller): boolean =>
   caller.kind === 'participant' && caller.rights.includes(RIGHT_USER_MAINTENANCE);
 
 export const IS_PUBLIC = 'isPublic';
-/** Marks a route that needs no bearer token (login, health, docs); the OpenAPI document says so too. */
-export const Public = (): MethodDecorator & ClassDecorator =>
-  applyDecorators(SetMetadata(IS_PUBLIC, true), ApiSecurity({}));
+/**
+ * Marks a route that the bearer guard lets through (login, health, docs); the OpenAPI document
+ * says so too. A route that checks credentials of its own names their schemes, any one of which
+ * is enough (the refresh cookie; logout: the bearer token or the cookie); otherwise it needs none.
+ */
+export const Public = (...schemes: string[]): MethodDecorator & ClassDecorator =>
+  applyDecorators(
+    SetMetadata(IS_PUBLIC, true),
+    ...(schemes.length ? schemes.map((scheme) => ApiSecurity(scheme)) : [ApiSecurity({})]),
+  );
 
 export const PASSWORD_CHANGE_ROUTE = 'passwordChangeRoute';
 /** A route that a token of an expired password may still call (change the password, log out, who am I). */

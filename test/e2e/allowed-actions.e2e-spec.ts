@@ -241,7 +241,7 @@ describe('allowedActions while a completion waits for its worker', () => {
   }, 60_000);
   afterAll(() => t.close());
 
-  it('complete and reject are refused with CONFLICT, in the view and by the actions, naming who asked', async () => {
+  it('claim, complete and reject are refused with COMPLETION_PENDING, in the view and by the actions, naming who asked', async () => {
     const maker = await t.as(USERS.maker);
     const checker = await t.as(USERS.checker);
     const [operator, operator2] = [await t.as(USERS.operator), await t.as(OPERATOR2)];
@@ -254,14 +254,15 @@ describe('allowedActions while a completion waits for its worker', () => {
     for (const api of [operator, operator2]) {
       const view = await expectStatus(api.get(`/eservices/${form.id}`), 200);
       const byAction = new Map((view.body.allowedActions as AllowedAction[]).map((a) => [a.action, a]));
-      for (const action of ['complete', 'reject'])
+      for (const action of ['claim', 'complete', 'reject'])
         expect(byAction.get(action)).toEqual({
           action,
           allowed: false,
-          reason: { code: 'CONFLICT', detail: 'a completion requested by HKEX Operator 1 is being applied' },
+          reason: { code: 'COMPLETION_PENDING', detail: 'a completion requested by HKEX Operator 1 is being applied' },
         });
-      await expectProblem(api.act(form.id, 'complete'), 409, 'CONFLICT');
-      await expectProblem(api.act(form.id, 'reject', { reason: 'no' }), 409, 'CONFLICT');
+      await expectProblem(api.act(form.id, 'claim'), 409, 'COMPLETION_PENDING');
+      await expectProblem(api.act(form.id, 'complete'), 409, 'COMPLETION_PENDING');
+      await expectProblem(api.act(form.id, 'reject', { reason: 'no' }), 409, 'COMPLETION_PENDING');
     }
   });
 });

@@ -276,9 +276,10 @@ describe('Browser sessions: the rotating refresh cookie (SPEC §11)', () => {
       type: 'apiKey',
       in: 'cookie',
       name: REFRESH_COOKIE,
+      description: 'HttpOnly, Secure, SameSite=Strict',
     });
-    for (const path of ['/api/v1/auth/refresh', '/api/v1/auth/logout'])
-      expect(doc.paths[path].post.security).toEqual(expect.arrayContaining([{ [REFRESH_COOKIE]: [] }]));
+    expect(doc.paths['/api/v1/auth/refresh'].post.security).toEqual([{ [REFRESH_COOKIE]: [] }]);
+    expect(doc.paths['/api/v1/auth/logout'].post.security).toEqual([{ bearer: [] }, { [REFRESH_COOKIE]: [] }]);
   });
 
   it('refreshes are counted by outcome (eservices_session_refreshes_total)', async () => {

@@ -88,11 +88,11 @@ export const login = <ThrowOnError extends boolean = true>(options: Options<Logi
  * Works with the bearer token, the refresh cookie, or both; 401 when neither names a live login.
  */
 export const logout = <ThrowOnError extends boolean = true>(options?: Options<LogoutData, ThrowOnError>): RequestResult<LogoutResponses, LogoutErrors, ThrowOnError> => (options?.client ?? client).post<LogoutResponses, LogoutErrors, ThrowOnError>({
-    security: [{
+    security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
             name: 'eservices_refresh',
             type: 'apiKey'
-        }, { scheme: 'bearer', type: 'http' }],
+        }],
     url: '/api/v1/auth/logout',
     ...options
 });
