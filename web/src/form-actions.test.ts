@@ -31,6 +31,15 @@ describe('the buttons of a form', () => {
     expect(names(buttonsFor(form({ allowedActions: allowed as never })))).toEqual(['claim']);
   });
 
+  it('leave out actions that do not exist in the status, keep the ones refused to this caller', () => {
+    const allowed: AllowedAction[] = [
+      { action: 'submit', allowed: false, reason: { code: 'WRONG_STATE', detail: 'the form is Ready to Send to HKEX' } },
+      { action: 'reclaim', allowed: false, reason: { code: 'NOT_SUBMITTER', detail: 'only the maker who submitted' } },
+      { action: 'claim', allowed: true },
+    ];
+    expect(names(buttonsFor(form({ allowedActions: allowed })))).toEqual(['reclaim', 'claim']);
+  });
+
   it('are none when the view has none (a list row, or a caller with no action)', () => {
     expect(buttonsFor(form())).toEqual([]);
   });

@@ -36,9 +36,12 @@ export function actionBody(action: Action, text: string): { message?: string; re
 /**
  * The buttons of a form: the view's `allowedActions` (SPEC §11), decided by the service's
  * transition table, each with the reason it is refused. The page keeps no copy of the rules.
+ * An action that does not exist in the form's status at all (WRONG_STATE: SUBMIT on a
+ * Completed form) is left out rather than shown disabled: it would only crowd the bar.
  */
 export function buttonsFor(form: EServiceForm): AllowedAction[] {
-  return (form.allowedActions ?? []).filter((a): a is AllowedAction =>
-    (ACTIONS as readonly string[]).includes(a.action),
+  return (form.allowedActions ?? []).filter(
+    (a): a is AllowedAction =>
+      (ACTIONS as readonly string[]).includes(a.action) && (a.allowed || a.reason?.code !== 'WRONG_STATE'),
   );
 }

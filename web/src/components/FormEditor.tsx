@@ -155,7 +155,8 @@ export function FormEditor({ formType, form, me }: { formType: 'DA3' | 'DA4'; fo
         ).data;
       }
       setSaved(result);
-      queryClient.setQueryData(formQueryKey(result.id), result);
+      // Read again rather than cached from the answer: GET carries the form's allowedActions.
+      await queryClient.invalidateQueries({ queryKey: formQueryKey(result.id) });
       setPreview((await previewEService({ path: { id: result.id } })).data);
       setNotice(t('form.saved'));
       if (!form)

@@ -99,7 +99,9 @@ function FormRead({ form, me }: { form: EServiceForm; me: Me }) {
         await navigate({ to: '/eservices/$id', params: { id: result.id }, search: { edit: true } });
         return;
       }
-      queryClient.setQueryData(formQueryKey(form.id), result);
+      // The answer of an action is the form without allowedActions (those come with GET):
+      // the form is read again, so the buttons follow the new state at once.
+      await queryClient.invalidateQueries({ queryKey: formQueryKey(form.id) });
       setDone(t('action.done', { status: t(`status.${result.status}` as MessageId) }));
     },
     onError: (e) => {
