@@ -405,6 +405,17 @@ const anyCase = fc.oneof(
   ...OPERATIONS.map((op) => ({ weight: ENDS_SESSIONS.has(op.id) ? 1 : 6, arbitrary: caseFor(op) })),
 );
 
+/** A refusal is the document's Problem: application/problem+json with its status, a code and words. */
+function isProblem(status: number, contentType: string, text: string): boolean {
+  if (!contentType.startsWith('application/problem+json')) return false;
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    return body.status === status && typeof body.code === 'string' && typeof body.detail === 'string';
+  } catch {
+    return false;
+  }
+}
+
 // --- the run -----------------------------------------------------------------------------
 
 describe('fuzzing generated from openapi.json (issue 11, point 8)', () => {
@@ -416,6 +427,7 @@ describe('fuzzing generated from openapi.json (issue 11, point 8)', () => {
   const byStatus = new Map<number, number>();
   const serverErrors: string[] = [];
   const changedByRefusal: string[] = [];
+  const notProblems: string[] = [];
   let sent = 0;
   let logins = 0;
 
@@ -483,9 +495,10 @@ describe('fuzzing generated from openapi.json (issue 11, point 8)', () => {
     console.log(
       `contract fuzz: FUZZ_SEED=${SEED}; requests sent: ${sent}; routes × callers covered: ${covered.size} of ` +
         `${OPERATIONS.length * CALLERS.length} (${OPERATIONS.length} operations × ${CALLERS.length} callers); ` +
-        `5xx seen: ${serverErrors.length}; refused writes that changed something: ${changedByRefusal.length}\n` +
+        `5xx seen: ${serverErrors.length}; refused writes that changed something: ${changedByRefusal.length}; ` +
+        `refusals that are not a Problem: ${notProblems.length}\n` +
         `answers: ${statuses.join(' ')}; logins: ${logins}` +
-        [...serverErrors, ...changedByRefusal]
+        [...serverErrors, ...changedByRefusal, ...notProblems]
           .slice(0, 20)
           .map((x) => `\n  ${x}`)
           .join(''),
@@ -530,6 +543,8 @@ describe('fuzzing generated from openapi.json (issue 11, point 8)', () => {
       const shown = (c.wire.payload ?? '').length > 200 ? `${c.wire.payload!.slice(0, 200)}…` : (c.wire.payload ?? '');
       const what = `#${index} ${c.caller} ${c.op.method} ${url.slice(0, 200)} [${c.wire.note}] ${shown}`;
       if (res.statusCode >= 500) serverErrors.push(`5xx: ${what} → ${res.statusCode} ${res.body.slice(0, 300)}`);
+      if (res.statusCode >= 400 && !isProblem(res.statusCode, String(res.headers['content-type'] ?? ''), res.body))
+        notProblems.push(`not a problem: ${what} → ${res.statusCode} ${res.body.slice(0, 200)}`);
 
       if (isWrite && res.statusCode >= 400 && res.statusCode < 500) {
         const after = await snapshot(targetId);
@@ -556,6 +571,7 @@ describe('fuzzing generated from openapi.json (issue 11, point 8)', () => {
     }
     expect(serverErrors).toEqual([]);
     expect(changedByRefusal).toEqual([]);
+    expect(notProblems).toEqual([]);
     expect(sent).toBeGreaterThanOrEqual(RUNS);
     expect(covered.size).toBe(OPERATIONS.length * CALLERS.length);
   }, 290_000);
