@@ -11,6 +11,7 @@ import helmet from '@fastify/helmet';
 import fastifyCookie from '@fastify/cookie';
 import { appConfig, authConfig } from './config/configuration';
 import type { Logger as Pino } from 'pino';
+import type { FastifyServerOptions } from 'fastify';
 import { processLogger, requestContext, requestIdOf } from './common/logging';
 import { Metrics, scrapeAllowed } from './common/metrics';
 import { openApiDocument } from './openapi';
@@ -214,11 +215,25 @@ function serveMetricsRoute(app: NestFastifyApplication): void {
 /** The process's logger, as LOG_LEVEL and LOG_FORMAT say. */
 export const appLogger = () => processLogger(appConfig().logLevel, appConfig().logFormat);
 
+/**
+ * Fastify's options, the service's and the test apps'. The router refuses some paths before
+ * any hook runs (a part that is not UTF-8 once decoded, a parameter over 100 characters)
+ * and would answer its own JSON: those refusals are problem documents too.
+ */
+export const fastifyOptions = (bodyLimit: number): FastifyServerOptions => ({
+  bodyLimit,
+  frameworkErrors: (error, request, reply) => sendProblem(reply, toProblem(error, request.url)),
+});
+
 export async function createApp(): Promise<NestFastifyApplication> {
   const bodyLimit = appConfig().bodyLimit;
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter({ bodyLimit }), {
-    logger: appLogger(),
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule,
+    new FastifyAdapter(fastifyOptions(bodyLimit)),
+    {
+      logger: appLogger(),
+    },
+  );
   return configureApp(app);
 }
 

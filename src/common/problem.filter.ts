@@ -95,6 +95,8 @@ function clientMessage(error: unknown, status: number): string {
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' || status === 413) return 'The request body is too large.';
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || status === 415) return 'Send the body as application/json.';
   if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'The JSON body is empty.';
+  if (code === 'FST_ERR_BAD_URL' || code === 'FST_ERR_MAX_PARAM_LENGTH')
+    return 'The path is not valid: a part of it is not UTF-8 once decoded, or is longer than 100 characters.';
   if (error instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY') return 'The body is not valid JSON.';
   if (status === 404) return 'No such resource.';
   const message = error instanceof Error ? error.message : '';

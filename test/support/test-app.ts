@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { configureApp } from '../../src/app';
+import { configureApp, fastifyOptions } from '../../src/app';
 import { createRootLogger } from '../../src/common/logging';
 
 /** The request lines of in-process test apps are not printed (the log tests run a real service). */
@@ -101,7 +101,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       .useValue(clock)
       .compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(
-      new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 64 * 1024 }),
+      new FastifyAdapter(fastifyOptions(options.bodyLimit ?? 64 * 1024)),
       { logger: ['error', 'warn'] },
     );
     await configureApp(app, quietLog);
