@@ -410,11 +410,11 @@ describe('two API processes and two worker processes on one PostgreSQL and one R
         () => on(x, USERS.operator).act(form.id, 'complete'),
         () => on(y, USERS.operator2).act(form.id, 'complete'),
         202,
-        ['CONFLICT', 'WRONG_STATE'],
-        // Lost at the conditional UPDATE or to the pending completion (CONFLICT): Sent to HKEX, or
-        // Completed if a worker applied the winner's completion before the loser looked again;
-        // too late for the action at all (WRONG_STATE): Completed.
-        (p) => (p.code === 'CONFLICT' ? namesStatus(p, 'SENT_TO_HKEX', 'COMPLETED') : namesStatus(p, 'COMPLETED')),
+        ['CONFLICT', 'COMPLETION_PENDING', 'WRONG_STATE'],
+        // Lost at the conditional UPDATE (CONFLICT) or to the pending completion
+        // (COMPLETION_PENDING): Sent to HKEX, or Completed if a worker applied the winner's
+        // completion before the loser looked again; too late for the action at all (WRONG_STATE): Completed.
+        (p) => (p.code === 'WRONG_STATE' ? namesStatus(p, 'COMPLETED') : namesStatus(p, 'SENT_TO_HKEX', 'COMPLETED')),
       );
       tallyRace('complete', complete.result);
       problems.push(...complete.result.problems);
