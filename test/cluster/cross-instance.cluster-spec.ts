@@ -437,8 +437,9 @@ describe('two API processes and two worker processes on one PostgreSQL and one R
         status: 'COMPLETED',
         problems: null,
       });
+      // Read by HKEX staff, who see the operator's name (a participant reads "HKEX").
       const history = ok(
-        await on(i % 2, USERS.maker).get(`/eservices/${form.id}/history`),
+        await on(i % 2, USERS.operator).get(`/eservices/${form.id}/history`),
         200,
         'history',
       ) as unknown as Json[];
