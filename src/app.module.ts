@@ -28,6 +28,8 @@ import { DisplayNames } from './eservices/display-names';
 import { FormLists } from './eservices/form-lists';
 import { Reads } from './common/reads';
 import { EServicesService } from './eservices/eservices.service';
+import { CsvExports } from './eservices/exports/csv-exports';
+import { ExportsController } from './eservices/exports/exports.controller';
 import { ProcessingService } from './eservices/processing/processing.service';
 import { HealthController } from './health/health.controller';
 import { DataImportService } from './registry/data-import.service';
@@ -87,6 +89,7 @@ import { WorkersService } from './queue/workers.service';
     AdminUsersController,
     EServicesController,
     TasksController,
+    ExportsController,
     RegistryController,
     DeliveriesController,
     HealthController,
@@ -105,6 +108,7 @@ import { WorkersService } from './queue/workers.service';
     DataImportService,
     ProcessingService,
     EServicesService,
+    CsvExports,
     DisplayNames,
     FormLists,
     HkexJobs,

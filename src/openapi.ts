@@ -20,6 +20,10 @@ const TAGS: [name: string, description: string][] = [
   ['Tasks', 'What waits for the caller (SPEC §5).'],
   ['Registry', 'The DMS User Profile Listing of a participantship (SPEC §3).'],
   ['Admin', 'HKEX staff: locked logins, OTP devices, the authentication audit log, e-mail deliveries.'],
+  [
+    'Exports',
+    'CSV downloads, streamed (SPEC §13): DA4 billing and the audit trail for HKEX staff, a form history for its readers.',
+  ],
   ['Health', 'Readiness of the service: database, Redis, outbox and queues.'],
 ];
 

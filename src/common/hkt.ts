@@ -17,3 +17,8 @@ export function formatHktDate(at: Date): string {
 function formatHktDateOf(t: Date): string {
   return `${pad(t.getUTCDate())}-${MONTHS[t.getUTCMonth()]}-${t.getUTCFullYear()}`;
 }
+
+/** `2023-02-07 10:43:05`: a stored UTC time as a Hong Kong wall-clock time a spreadsheet sorts. */
+export function formatHktSortable(at: Date): string {
+  return new Date(at.getTime() + HKT_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+}

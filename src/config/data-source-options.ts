@@ -28,6 +28,7 @@ import { RefreshTokens1765300000000 } from '../common/migrations/1765300000000-r
 import { RefreshToken } from '../auth/refresh-token.entity';
 import { HistoryChanges1765500000000 } from '../common/migrations/1765500000000-history-changes';
 import { CompletionFailures1765600000000 } from '../common/migrations/1765600000000-completion-failures';
+import { ExportIndexes1765740000000 } from '../common/migrations/1765740000000-export-indexes';
 import { LoginChallenge } from '../auth/login-challenge.entity';
 import { LoginState } from '../auth/login-state.entity';
 import { OutboxMessage } from '../queue/outbox-message.entity';
@@ -68,6 +69,7 @@ export const MIGRATIONS = [
   RefreshTokens1765300000000,
   HistoryChanges1765500000000,
   CompletionFailures1765600000000,
+  ExportIndexes1765740000000,
 ];
 
 /** SQLite durability: WAL with synchronous=FULL, so a committed transition survives a power cut. */

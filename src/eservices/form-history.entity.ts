@@ -6,6 +6,7 @@ import { FormStatus } from './workflow/status';
 /** One step of a form's life: append-only (nothing updates or deletes these rows). */
 @Entity('form_history')
 @Index(['formId', 'id'])
+@Index('IDX_form_history_at_id', ['at', 'id'])
 export class FormHistory {
   @PrimaryGeneratedColumn()
   id!: number;

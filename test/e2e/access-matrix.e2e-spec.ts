@@ -279,6 +279,8 @@ describe('Access-control matrix: every served route × every kind of caller (SPE
     'POST /api/v1/admin/users/:username/unlock': { given: 'a locked login name', call: lockedName, expect: ADMIN_ONLY },
     'POST /api/v1/admin/users/:username/otp-reset': { given: 'a user with an authenticator app', call: () => ({ params: { username: otpResetTarget.username } }), expect: ADMIN_ONLY },
     'GET /api/v1/admin/audit': { given: 'the log', expect: STAFF },
+    'GET /api/v1/admin/audit.csv': { given: 'the whole trail', expect: STAFF },
+    'GET /api/v1/admin/billing.csv': { given: 'the whole billing', expect: STAFF },
     'GET /api/v1/admin/deliveries': { given: 'the list', expect: STAFF },
     'POST /api/v1/admin/deliveries/:id/retry': { given: 'a FAILED delivery', call: failedDelivery, expect: [401, 403, 403, 403, 403, 202, 202] },
 
@@ -295,6 +297,10 @@ describe('Access-control matrix: every served route × every kind of caller (SPE
       { given: 'a form Sent to HKEX', call: on(sentToHkex, { remarks: 'edited' }), expect:       [401, 409, 409, 403, 404, 403, 403] },
     ],
     'GET /api/v1/eservices/:id/history': [
+      { given: 'a draft', call: onShared('draft'), expect:                                       [401, 200, 200, 403, 404, 404, 403] },
+      { given: 'a form Sent to HKEX', call: onShared('sent'), expect:                            [401, 200, 200, 403, 404, 200, 403] },
+    ],
+    'GET /api/v1/eservices/:id/history.csv': [
       { given: 'a draft', call: onShared('draft'), expect:                                       [401, 200, 200, 403, 404, 404, 403] },
       { given: 'a form Sent to HKEX', call: onShared('sent'), expect:                            [401, 200, 200, 403, 404, 200, 403] },
     ],
@@ -459,7 +465,7 @@ describe('Access-control matrix: every served route × every kind of caller (SPE
   it("another company's form is answered exactly as a form that does not exist", async () => {
     const other = api('otherMaker');
     const missing = '00000000-0000-4000-8000-000000000000';
-    for (const suffix of ['', '/history', '/pdf']) {
+    for (const suffix of ['', '/history', '/history.csv', '/pdf']) {
       const foreign = await other.get(`/eservices/${shared.sent}${suffix}`);
       const absent = await other.get(`/eservices/${missing}${suffix}`);
       expect({ status: foreign.status, body: { ...foreign.body, instance: null } }).toEqual({

@@ -6,7 +6,7 @@ import { CLEARING_HOUSES, ClearingHouse } from '../../registry/user-id';
 import { FORM_STATUSES, FORM_TYPES, FormStatus, FormType } from '../workflow/status';
 
 /** A calendar day written YYYY-MM-DD that exists (no 2026-02-30). */
-function IsHktDay(): PropertyDecorator {
+export function IsHktDay(): PropertyDecorator {
   return ValidateBy({
     name: 'isCalendarDay',
     validator: {

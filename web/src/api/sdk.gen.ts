@@ -2,7 +2,7 @@
 
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client';
 import { client } from './client.gen';
-import type { ActOnEServiceData, ActOnEServiceErrors, ActOnEServiceResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, ConfirmPasswordResetData, ConfirmPasswordResetErrors, ConfirmPasswordResetResponses, ConfirmTotpEnrolmentData, ConfirmTotpEnrolmentErrors, ConfirmTotpEnrolmentResponses, CreateEServiceData, CreateEServiceErrors, CreateEServiceResponses, GetEServiceData, GetEServiceErrors, GetEServiceHistoryData, GetEServiceHistoryErrors, GetEServiceHistoryResponses, GetEServicePdfData, GetEServicePdfErrors, GetEServicePdfResponses, GetEServiceResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMeData, GetMeErrors, GetMeResponses, ListAuditEventsData, ListAuditEventsErrors, ListAuditEventsResponses, ListDeliveriesData, ListDeliveriesErrors, ListDeliveriesResponses, ListEServicesData, ListEServicesErrors, ListEServicesResponses, ListTasksData, ListTasksErrors, ListTasksResponses, ListUserProfilesData, ListUserProfilesErrors, ListUserProfilesResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, PreviewEServiceData, PreviewEServiceErrors, PreviewEServiceResponses, RefreshSessionData, RefreshSessionErrors, RefreshSessionResponses, RequestPasswordResetData, RequestPasswordResetErrors, RequestPasswordResetResponses, ResetUserOtpData, ResetUserOtpErrors, ResetUserOtpResponses, RetryDeliveryData, RetryDeliveryErrors, RetryDeliveryResponses, SetOtpChannelData, SetOtpChannelErrors, SetOtpChannelResponses, StartTotpEnrolmentData, StartTotpEnrolmentErrors, StartTotpEnrolmentResponses, UnlockUserData, UnlockUserErrors, UnlockUserResponses, UpdateEServiceData, UpdateEServiceErrors, UpdateEServiceResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, VerifyOtpData, VerifyOtpErrors, VerifyOtpResponses } from './types.gen';
+import type { ActOnEServiceData, ActOnEServiceErrors, ActOnEServiceResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, ConfirmPasswordResetData, ConfirmPasswordResetErrors, ConfirmPasswordResetResponses, ConfirmTotpEnrolmentData, ConfirmTotpEnrolmentErrors, ConfirmTotpEnrolmentResponses, CreateEServiceData, CreateEServiceErrors, CreateEServiceResponses, ExportAuditData, ExportAuditErrors, ExportAuditResponses, ExportBillingData, ExportBillingErrors, ExportBillingResponses, ExportEServiceHistoryData, ExportEServiceHistoryErrors, ExportEServiceHistoryResponses, GetEServiceData, GetEServiceErrors, GetEServiceHistoryData, GetEServiceHistoryErrors, GetEServiceHistoryResponses, GetEServicePdfData, GetEServicePdfErrors, GetEServicePdfResponses, GetEServiceResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMeData, GetMeErrors, GetMeResponses, ListAuditEventsData, ListAuditEventsErrors, ListAuditEventsResponses, ListDeliveriesData, ListDeliveriesErrors, ListDeliveriesResponses, ListEServicesData, ListEServicesErrors, ListEServicesResponses, ListTasksData, ListTasksErrors, ListTasksResponses, ListUserProfilesData, ListUserProfilesErrors, ListUserProfilesResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, PreviewEServiceData, PreviewEServiceErrors, PreviewEServiceResponses, RefreshSessionData, RefreshSessionErrors, RefreshSessionResponses, RequestPasswordResetData, RequestPasswordResetErrors, RequestPasswordResetResponses, ResetUserOtpData, ResetUserOtpErrors, ResetUserOtpResponses, RetryDeliveryData, RetryDeliveryErrors, RetryDeliveryResponses, SetOtpChannelData, SetOtpChannelErrors, SetOtpChannelResponses, StartTotpEnrolmentData, StartTotpEnrolmentErrors, StartTotpEnrolmentResponses, UnlockUserData, UnlockUserErrors, UnlockUserResponses, UpdateEServiceData, UpdateEServiceErrors, UpdateEServiceResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, VerifyOtpData, VerifyOtpErrors, VerifyOtpResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -29,6 +29,24 @@ export const getHealth = <ThrowOnError extends boolean = true>(options?: Options
 export const listAuditEvents = <ThrowOnError extends boolean = true>(options?: Options<ListAuditEventsData, ThrowOnError>): RequestResult<ListAuditEventsResponses, ListAuditEventsErrors, ThrowOnError> => (options?.client ?? client).get<ListAuditEventsResponses, ListAuditEventsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/admin/audit',
+    ...options
+});
+
+/**
+ * Every workflow action on every form and every security event, by time (HKEX staff)
+ */
+export const exportAudit = <ThrowOnError extends boolean = true>(options?: Options<ExportAuditData, ThrowOnError>): RequestResult<ExportAuditResponses, ExportAuditErrors, ThrowOnError> => (options?.client ?? client).get<ExportAuditResponses, ExportAuditErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/admin/audit.csv',
+    ...options
+});
+
+/**
+ * DA4 fees to bill: one line per completed DA4, by completion time (HKEX staff)
+ */
+export const exportBilling = <ThrowOnError extends boolean = true>(options?: Options<ExportBillingData, ThrowOnError>): RequestResult<ExportBillingResponses, ExportBillingErrors, ThrowOnError> => (options?.client ?? client).get<ExportBillingResponses, ExportBillingErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/admin/billing.csv',
     ...options
 });
 
@@ -237,6 +255,15 @@ export const updateEService = <ThrowOnError extends boolean = true>(options: Opt
 export const getEServiceHistory = <ThrowOnError extends boolean = true>(options: Options<GetEServiceHistoryData, ThrowOnError>): RequestResult<GetEServiceHistoryResponses, GetEServiceHistoryErrors, ThrowOnError> => (options.client ?? client).get<GetEServiceHistoryResponses, GetEServiceHistoryErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/eservices/{id}/history',
+    ...options
+});
+
+/**
+ * A form's history as CSV, as its reader sees it
+ */
+export const exportEServiceHistory = <ThrowOnError extends boolean = true>(options: Options<ExportEServiceHistoryData, ThrowOnError>): RequestResult<ExportEServiceHistoryResponses, ExportEServiceHistoryErrors, ThrowOnError> => (options.client ?? client).get<ExportEServiceHistoryResponses, ExportEServiceHistoryErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/eservices/{id}/history.csv',
     ...options
 });
 

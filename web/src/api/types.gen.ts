@@ -870,6 +870,90 @@ export type ListAuditEventsResponses = {
 
 export type ListAuditEventsResponse = ListAuditEventsResponses[keyof ListAuditEventsResponses];
 
+export type ExportAuditData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * From this Hong Kong day (inclusive); open when left out
+         */
+        from?: string;
+        /**
+         * To this Hong Kong day (inclusive); open when left out
+         */
+        to?: string;
+    };
+    url: '/api/v1/admin/audit.csv';
+};
+
+export type ExportAuditErrors = {
+    /**
+     * Invalid input; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * Not logged in, or the token is no longer valid
+     */
+    401: Problem;
+    /**
+     * Not allowed for this caller, or the password expired (only a password change is)
+     */
+    403: Problem;
+};
+
+export type ExportAuditError = ExportAuditErrors[keyof ExportAuditErrors];
+
+export type ExportAuditResponses = {
+    /**
+     * CSV (UTF-8 with a byte order mark, CRLF lines, a header line), streamed
+     */
+    200: string;
+};
+
+export type ExportAuditResponse = ExportAuditResponses[keyof ExportAuditResponses];
+
+export type ExportBillingData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * From this Hong Kong day (inclusive); open when left out
+         */
+        from?: string;
+        /**
+         * To this Hong Kong day (inclusive); open when left out
+         */
+        to?: string;
+    };
+    url: '/api/v1/admin/billing.csv';
+};
+
+export type ExportBillingErrors = {
+    /**
+     * Invalid input; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * Not logged in, or the token is no longer valid
+     */
+    401: Problem;
+    /**
+     * Not allowed for this caller, or the password expired (only a password change is)
+     */
+    403: Problem;
+};
+
+export type ExportBillingError = ExportBillingErrors[keyof ExportBillingErrors];
+
+export type ExportBillingResponses = {
+    /**
+     * CSV (UTF-8 with a byte order mark, CRLF lines, a header line), streamed
+     */
+    200: string;
+};
+
+export type ExportBillingResponse = ExportBillingResponses[keyof ExportBillingResponses];
+
 export type ListDeliveriesData = {
     body?: never;
     path?: never;
@@ -1556,6 +1640,44 @@ export type GetEServiceHistoryResponses = {
 };
 
 export type GetEServiceHistoryResponse = GetEServiceHistoryResponses[keyof GetEServiceHistoryResponses];
+
+export type ExportEServiceHistoryData = {
+    body?: never;
+    path: {
+        /**
+         * The form's id
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/eservices/{id}/history.csv';
+};
+
+export type ExportEServiceHistoryErrors = {
+    /**
+     * Not logged in, or the token is no longer valid
+     */
+    401: Problem;
+    /**
+     * Not allowed for this caller, or the password expired (only a password change is)
+     */
+    403: Problem;
+    /**
+     * Not found, or another company's
+     */
+    404: Problem;
+};
+
+export type ExportEServiceHistoryError = ExportEServiceHistoryErrors[keyof ExportEServiceHistoryErrors];
+
+export type ExportEServiceHistoryResponses = {
+    /**
+     * CSV (UTF-8 with a byte order mark, CRLF lines, a header line), streamed
+     */
+    200: string;
+};
+
+export type ExportEServiceHistoryResponse = ExportEServiceHistoryResponses[keyof ExportEServiceHistoryResponses];
 
 export type GetEServicePdfData = {
     body?: never;
