@@ -28,6 +28,7 @@ import { DisplayNames } from './eservices/display-names';
 import { FormLists } from './eservices/form-lists';
 import { Reads } from './common/reads';
 import { EServicesService } from './eservices/eservices.service';
+import { BulkController } from './eservices/bulk.controller';
 import { CsvExports } from './eservices/exports/csv-exports';
 import { ExportsController } from './eservices/exports/exports.controller';
 import { ProcessingService } from './eservices/processing/processing.service';
@@ -87,6 +88,7 @@ import { WorkersService } from './queue/workers.service';
     AuthController,
     MeController,
     AdminUsersController,
+    BulkController,
     EServicesController,
     TasksController,
     ExportsController,

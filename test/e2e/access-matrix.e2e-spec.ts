@@ -162,6 +162,14 @@ describe('Access-control matrix: every served route × every kind of caller (SPE
       body,
     });
   };
+  /** A bulk action on one form: the route answers 200 whatever each item's own answer is. */
+  const bulkOn = (name: string, make: () => Promise<string>) => {
+    const form = formFor(make);
+    return async (_: CallerName, want: Expected): Promise<Call> => ({
+      params: { action: name },
+      body: { ids: [await form(want)] },
+    });
+  };
 
   // --- the other things routes are called on ----------------------------------------
   /**
@@ -327,6 +335,11 @@ describe('Access-control matrix: every served route × every kind of caller (SPE
       { given: 'reject a form Sent to HKEX', call: action('reject', sentToHkex, { reason: 'Wrong participant' }), expect: [401, 403, 403, 403, 404, 200, 403] },
       { given: 'clone a form Sent to HKEX', call: action('clone', sentToHkex), expect:           [401, 201, 201, 403, 404, 403, 403] },
       { given: 'an action that does not exist', call: action('frobnicate', draft), expect:      [401, 404, 404, 404, 404, 404, 404] },
+    ],
+    // Each item answers for itself inside the 200 (bulk.e2e-spec.ts); the route decides who may ask at all.
+    'POST /api/v1/eservices/bulk/:action': [
+      { given: 'claim a form Ready to Send', call: bulkOn('claim', readyToSend), expect:       [401, 200, 200, 403, 200, 200, 403] },
+      { given: 'complete a form Sent to HKEX', call: bulkOn('complete', sentToHkex), expect:  [401, 403, 403, 403, 403, 200, 403] },
     ],
     'GET /api/v1/tasks': { given: 'the list', expect: EU_USERS },
     // A user without the access right is answered 404 for their own company's listing, like any participantship they may not see.

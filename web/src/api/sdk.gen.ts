@@ -2,7 +2,7 @@
 
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client';
 import { client } from './client.gen';
-import type { ActOnEServiceData, ActOnEServiceErrors, ActOnEServiceResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, ConfirmPasswordResetData, ConfirmPasswordResetErrors, ConfirmPasswordResetResponses, ConfirmTotpEnrolmentData, ConfirmTotpEnrolmentErrors, ConfirmTotpEnrolmentResponses, CreateEServiceData, CreateEServiceErrors, CreateEServiceResponses, ExportAuditData, ExportAuditErrors, ExportAuditResponses, ExportBillingData, ExportBillingErrors, ExportBillingResponses, ExportEServiceHistoryData, ExportEServiceHistoryErrors, ExportEServiceHistoryResponses, GetEServiceData, GetEServiceErrors, GetEServiceHistoryData, GetEServiceHistoryErrors, GetEServiceHistoryResponses, GetEServicePdfData, GetEServicePdfErrors, GetEServicePdfResponses, GetEServiceResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMeData, GetMeErrors, GetMeResponses, ListAuditEventsData, ListAuditEventsErrors, ListAuditEventsResponses, ListDeliveriesData, ListDeliveriesErrors, ListDeliveriesResponses, ListEServicesData, ListEServicesErrors, ListEServicesResponses, ListTasksData, ListTasksErrors, ListTasksResponses, ListUserProfilesData, ListUserProfilesErrors, ListUserProfilesResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, PreviewEServiceData, PreviewEServiceErrors, PreviewEServiceResponses, RefreshSessionData, RefreshSessionErrors, RefreshSessionResponses, RequestPasswordResetData, RequestPasswordResetErrors, RequestPasswordResetResponses, ResetUserOtpData, ResetUserOtpErrors, ResetUserOtpResponses, RetryDeliveryData, RetryDeliveryErrors, RetryDeliveryResponses, SetOtpChannelData, SetOtpChannelErrors, SetOtpChannelResponses, StartTotpEnrolmentData, StartTotpEnrolmentErrors, StartTotpEnrolmentResponses, UnlockUserData, UnlockUserErrors, UnlockUserResponses, UpdateEServiceData, UpdateEServiceErrors, UpdateEServiceResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, VerifyOtpData, VerifyOtpErrors, VerifyOtpResponses } from './types.gen';
+import type { ActOnEServiceData, ActOnEServiceErrors, ActOnEServiceResponses, ActOnEServicesData, ActOnEServicesErrors, ActOnEServicesResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, ConfirmPasswordResetData, ConfirmPasswordResetErrors, ConfirmPasswordResetResponses, ConfirmTotpEnrolmentData, ConfirmTotpEnrolmentErrors, ConfirmTotpEnrolmentResponses, CreateEServiceData, CreateEServiceErrors, CreateEServiceResponses, ExportAuditData, ExportAuditErrors, ExportAuditResponses, ExportBillingData, ExportBillingErrors, ExportBillingResponses, ExportEServiceHistoryData, ExportEServiceHistoryErrors, ExportEServiceHistoryResponses, GetEServiceData, GetEServiceErrors, GetEServiceHistoryData, GetEServiceHistoryErrors, GetEServiceHistoryResponses, GetEServicePdfData, GetEServicePdfErrors, GetEServicePdfResponses, GetEServiceResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMeData, GetMeErrors, GetMeResponses, ListAuditEventsData, ListAuditEventsErrors, ListAuditEventsResponses, ListDeliveriesData, ListDeliveriesErrors, ListDeliveriesResponses, ListEServicesData, ListEServicesErrors, ListEServicesResponses, ListTasksData, ListTasksErrors, ListTasksResponses, ListUserProfilesData, ListUserProfilesErrors, ListUserProfilesResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, PreviewEServiceData, PreviewEServiceErrors, PreviewEServiceResponses, RefreshSessionData, RefreshSessionErrors, RefreshSessionResponses, RequestPasswordResetData, RequestPasswordResetErrors, RequestPasswordResetResponses, ResetUserOtpData, ResetUserOtpErrors, ResetUserOtpResponses, RetryDeliveryData, RetryDeliveryErrors, RetryDeliveryResponses, SetOtpChannelData, SetOtpChannelErrors, SetOtpChannelResponses, StartTotpEnrolmentData, StartTotpEnrolmentErrors, StartTotpEnrolmentResponses, UnlockUserData, UnlockUserErrors, UnlockUserResponses, UpdateEServiceData, UpdateEServiceErrors, UpdateEServiceResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, VerifyOtpData, VerifyOtpErrors, VerifyOtpResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -220,6 +220,21 @@ export const listEServices = <ThrowOnError extends boolean = true>(options?: Opt
 export const createEService = <ThrowOnError extends boolean = true>(options: Options<CreateEServiceData, ThrowOnError>): RequestResult<CreateEServiceResponses, CreateEServiceErrors, ThrowOnError> => (options.client ?? client).post<CreateEServiceResponses, CreateEServiceErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/eservices',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * One workflow action on many forms (SPEC §13)
+ *
+ * claim, release, confirm (checkers); claim, complete (HKEX operators). Each form passes the rules of the single action, in its own transaction, and answers for itself: 200 even when some fail.
+ */
+export const actOnEServices = <ThrowOnError extends boolean = true>(options: Options<ActOnEServicesData, ThrowOnError>): RequestResult<ActOnEServicesResponses, ActOnEServicesErrors, ThrowOnError> => (options.client ?? client).post<ActOnEServicesResponses, ActOnEServicesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/eservices/bulk/{action}',
     ...options,
     headers: {
         'Content-Type': 'application/json',

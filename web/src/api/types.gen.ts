@@ -77,6 +77,39 @@ export type AuditPage = {
     total: number;
 };
 
+export type BulkAction = 'claim' | 'release' | 'confirm' | 'complete';
+
+export type BulkActionDto = {
+    /**
+     * The forms, each acted on in this order and answered for itself
+     */
+    ids: Array<string>;
+    /**
+     * To each form's next step
+     */
+    message?: string | null;
+};
+
+/**
+ * One form of a bulk action: its form after it, or why not
+ */
+export type BulkResult = {
+    id: string;
+    ok: boolean;
+    /**
+     * ok: the form after the action
+     */
+    form?: EServiceForm;
+    /**
+     * not ok: what the single action would have answered
+     */
+    problem?: Problem;
+};
+
+export type BulkResultsView = {
+    results: Array<BulkResult>;
+};
+
 export type ChangePasswordInput = {
     currentPassword: string;
     /**
@@ -225,6 +258,9 @@ export type DaCount = {
     minimum: number;
 };
 
+/**
+ * Add lines
+ */
 export type DaRole = 'maker' | 'checker';
 
 export type Delivery = {
@@ -1508,6 +1544,62 @@ export type CreateEServiceResponses = {
 };
 
 export type CreateEServiceResponse = CreateEServiceResponses[keyof CreateEServiceResponses];
+
+export type ActOnEServicesData = {
+    body: BulkActionDto;
+    headers?: {
+        /**
+         * Sent again with the same request within 24 hours, the first answer is replayed and nothing is done twice (SPEC §11)
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * Another action is a 404
+         */
+        action: BulkAction;
+    };
+    query?: never;
+    url: '/api/v1/eservices/bulk/{action}';
+};
+
+export type ActOnEServicesErrors = {
+    /**
+     * No ids, more than 100, an id twice, or a message that is not a string; `errors` names the field
+     */
+    400: Problem;
+    /**
+     * Not logged in, or the token is no longer valid
+     */
+    401: Problem;
+    /**
+     * Not allowed for this caller, or the password expired (only a password change is)
+     */
+    403: Problem;
+    /**
+     * No such bulk action
+     */
+    404: Problem;
+    /**
+     * The same Idempotency-Key still running
+     */
+    409: Problem;
+    /**
+     * An Idempotency-Key used for another request
+     */
+    422: Problem;
+};
+
+export type ActOnEServicesError = ActOnEServicesErrors[keyof ActOnEServicesErrors];
+
+export type ActOnEServicesResponses = {
+    /**
+     * One result per id, in the order given
+     */
+    200: BulkResultsView;
+};
+
+export type ActOnEServicesResponse = ActOnEServicesResponses[keyof ActOnEServicesResponses];
 
 export type GetEServiceData = {
     body?: never;
