@@ -28,6 +28,8 @@ import { DisplayNames } from './eservices/display-names';
 import { FormLists } from './eservices/form-lists';
 import { Reads } from './common/reads';
 import { EServicesService } from './eservices/eservices.service';
+import { DueDates } from './eservices/due-dates/due-dates.service';
+import { ClosedDaysController } from './eservices/due-dates/closed-days.controller';
 import { BulkController } from './eservices/bulk.controller';
 import { CsvExports } from './eservices/exports/csv-exports';
 import { ExportsController } from './eservices/exports/exports.controller';
@@ -88,6 +90,7 @@ import { WorkersService } from './queue/workers.service';
     AuthController,
     MeController,
     AdminUsersController,
+    ClosedDaysController,
     BulkController,
     EServicesController,
     TasksController,
@@ -110,6 +113,7 @@ import { WorkersService } from './queue/workers.service';
     DataImportService,
     ProcessingService,
     EServicesService,
+    DueDates,
     CsvExports,
     DisplayNames,
     FormLists,

@@ -25,6 +25,8 @@ export const appConfig = registerAs('app', () => {
     metricsToken: env.METRICS_TOKEN ?? null,
     /** Where a worker process (`npm run worker`) serves its own /metrics; 0: any free port. */
     metricsPort: env.METRICS_PORT,
+    /** A form Sent to HKEX is due at 18:00 HKT of this many Hong Kong business days after the day sent (SPEC §13). */
+    dueBusinessDays: env.DUE_BUSINESS_DAYS,
   };
 });
 
@@ -90,6 +92,8 @@ export const queueConfig = registerAs('queue', () => {
     outboxRetentionDays: env.OUTBOX_RETENTION_DAYS,
     /** How often a process with workers deletes the outbox rows past their retention. */
     outboxPruneIntervalMs: env.OUTBOX_PRUNE_MS,
+    /** How often the repeatable job looks for forms that became overdue (SPEC §13). */
+    overdueCheckMs: env.OVERDUE_CHECK_MS,
   };
 });
 

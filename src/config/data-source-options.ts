@@ -29,6 +29,8 @@ import { RefreshToken } from '../auth/refresh-token.entity';
 import { HistoryChanges1765500000000 } from '../common/migrations/1765500000000-history-changes';
 import { CompletionFailures1765600000000 } from '../common/migrations/1765600000000-completion-failures';
 import { ExportIndexes1765740000000 } from '../common/migrations/1765740000000-export-indexes';
+import { DueDates1765750000000 } from '../common/migrations/1765750000000-due-dates';
+import { ClosedDay } from '../eservices/due-dates/closed-day.entity';
 import { LoginChallenge } from '../auth/login-challenge.entity';
 import { LoginState } from '../auth/login-state.entity';
 import { OutboxMessage } from '../queue/outbox-message.entity';
@@ -51,6 +53,7 @@ export const ENTITIES = [
   AuditEvent,
   IdempotencyRecord,
   RefreshToken,
+  ClosedDay,
 ];
 export const MIGRATIONS = [
   InitialSchema1763800000000,
@@ -70,6 +73,7 @@ export const MIGRATIONS = [
   HistoryChanges1765500000000,
   CompletionFailures1765600000000,
   ExportIndexes1765740000000,
+  DueDates1765750000000,
 ];
 
 /** SQLite durability: WAL with synchronous=FULL, so a committed transition survives a power cut. */

@@ -59,6 +59,8 @@ export class Environment {
   @IsInt() @Min(1000) @Max(86_400_000) OUTBOX_REPUBLISH_MS = 120_000;
   @IsInt() @Min(1) @Max(36_500) OUTBOX_RETENTION_DAYS = 30;
   @IsInt() @Min(100) @Max(86_400_000) OUTBOX_PRUNE_MS = 3_600_000;
+  @IsInt() @Min(1) @Max(20) DUE_BUSINESS_DAYS = 2;
+  @IsInt() @Min(1000) @Max(3_600_000) OVERDUE_CHECK_MS = 60_000;
   @IsInt() @Min(100) @Max(86_400_000) HEALTH_OUTBOX_MAX_AGE_MS = 60_000;
   @IsInt() @Min(100) @Max(86_400_000) HEALTH_QUEUE_STALL_MS = 60_000;
   @IsInt() @Min(0) @Max(60_000) CALLER_CACHE_MS = 1000;

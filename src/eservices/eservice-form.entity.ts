@@ -16,6 +16,7 @@ export interface ArrivalCheck {
 @Entity('eservice_form')
 @Index(['companyId', 'status', 'updatedAt'])
 @Index(['status', 'updatedAt'])
+@Index('IDX_eservice_form_status_due', ['status', 'dueAt'])
 export class EServiceForm {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
@@ -113,6 +114,18 @@ export class EServiceForm {
   /** When the last requested completion was given up (see processing/completion-state.ts). */
   @TimestampColumn({ nullable: true })
   completionFailedAt!: Date | null;
+
+  /** When the form was sent to HKEX (its confirm): the day its due date counts from (SPEC §13). */
+  @TimestampColumn({ nullable: true })
+  sentAt!: Date | null;
+
+  /** 18:00 HKT of the Nth Hong Kong business day after `sentAt`; moves when HKEX closes a day. */
+  @TimestampColumn({ nullable: true })
+  dueAt!: Date | null;
+
+  /** When the HKEX operators were told the form is overdue: once per form. */
+  @TimestampColumn({ nullable: true })
+  escalatedAt!: Date | null;
 
   @TimestampColumn()
   createdAt!: Date;

@@ -22,7 +22,7 @@ import { EServiceForm } from './eservice-form.entity';
 import { FormHistory } from './form-history.entity';
 import { DisplayNames, readsHkexChecks, shownActor } from './display-names';
 import { FormLists } from './form-lists';
-import { contentOf, FormView, toFormView } from './form-view';
+import { contentOf, FormView, isOverdue, toFormView } from './form-view';
 import { Da3Line } from './forms/form-content';
 import { FieldChange, formChanges } from './forms/form-changes';
 import { formConcerns } from './forms/registry-effects';
@@ -48,6 +48,7 @@ import {
 import { mayView } from './workflow/policies';
 import { FORM_TITLES, FormStatus, STATUS_LABELS } from './workflow/status';
 import { Reads } from '../common/reads';
+import { DueDates } from './due-dates/due-dates.service';
 
 /** The HTTP-facing actions that `POST /eservices/{id}/{action}` accepts (SPEC §9): every action but `edit` (PATCH). */
 export type UrlAction = Exclude<Action, 'edit'>;
@@ -74,6 +75,7 @@ export class EServicesService {
     private readonly sql: FixedSql,
     private readonly lists: FormLists,
     private readonly metrics: Metrics,
+    private readonly dueDates: DueDates,
   ) {}
 
   async create(caller: Caller, dto: CreateFormDto): Promise<FormView> {
@@ -312,7 +314,9 @@ export class EServicesService {
         };
     if (effects.registry === 'apply-completion')
       changes.lines = await this.processing.applyCompletion(em, current, now);
-    Object.assign(changes, fieldChanges(effects, current, caller, dto, now));
+    const sets = Object.values(effects.set ?? {});
+    const dueAt = sets.includes('due-date') ? await this.dueDates.dueAt(em, now) : null;
+    Object.assign(changes, fieldChanges(effects, current, caller, dto, now, dueAt));
     const saved = await this.write(em, current, changes, now);
     if (effects.history) {
       const message = trimmed(dto.message) ?? (effects.history === 'message-or-reason' ? trimmed(dto.reason) : null);
@@ -329,6 +333,7 @@ export class EServicesService {
   async tasks(caller: Caller, q: TasksQueryDto): Promise<TaskPage> {
     const { forms, ...page } = await this.lists.tasks(caller, this.actorKind(caller), q);
     const companies = await this.names.companyNames(forms.map((f) => f.companyId));
+    const now = this.clock.now();
     const items = forms.map((f) => ({
       id: f.id,
       classification: 'User Maintenance CC',
@@ -342,6 +347,8 @@ export class EServicesService {
       lastUpdate: f.updatedAt.toISOString(),
       jobStatus: STATUS_LABELS[f.status],
       status: f.status,
+      dueAt: f.dueAt ? f.dueAt.toISOString() : null,
+      overdue: isOverdue(f, now),
     }));
     return { items, ...page };
   }
@@ -539,7 +546,8 @@ export class EServicesService {
       this.names.companyNames(forms.map((f) => f.companyId)),
     ]);
     const seesHkexChecks = readsHkexChecks(reader.kind);
-    return forms.map((f) => toFormView(f, companies.get(f.companyId) ?? '', { personOf, seesHkexChecks }));
+    const now = this.clock.now();
+    return forms.map((f) => toFormView(f, companies.get(f.companyId) ?? '', { personOf, seesHkexChecks, now }));
   }
 }
 
@@ -607,6 +615,7 @@ function fieldChanges(
   caller: Caller,
   dto: ActionDto,
   now: Date,
+  dueAt: Date | null = null,
 ): Partial<Pick<EServiceForm, WorkflowField>> {
   const value = (source: FieldSource): unknown => {
     switch (source) {
@@ -626,6 +635,8 @@ function fieldChanges(
         return trimmed(dto.reason);
       case 'add-actor':
         return withContributor(form, caller);
+      case 'due-date':
+        return dueAt;
     }
   };
   const changes: Partial<Pick<EServiceForm, WorkflowField>> = {};

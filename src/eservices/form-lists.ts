@@ -9,6 +9,7 @@ import { PREFIX_END, queryTerms } from './form-search';
 import { TaskKind, tasksOf, toSql, visibleTo } from './workflow/policies';
 import { FORM_STATUSES, FormStatus, OPERATOR_VISIBLE_STATUSES } from './workflow/status';
 import { ActorKind } from './workflow/transition-table';
+import { Clock } from '../common/clock';
 import { Reads } from '../common/reads';
 
 /**
@@ -36,6 +37,7 @@ export const TASK_COLUMNS = [
   'referenceNumber',
   'status',
   'updatedAt',
+  'dueAt',
 ] as const;
 export type TaskForm = Pick<EServiceForm, (typeof TASK_COLUMNS)[number]>;
 
@@ -109,6 +111,7 @@ export class FormLists {
     dataSource: DataSource,
     private readonly reads: Reads,
     private readonly sql: FixedSql,
+    private readonly clock: Clock,
   ) {
     this.sqlite = dataSource.options.type === 'better-sqlite3';
   }
@@ -159,6 +162,7 @@ export class FormLists {
       (where: Conditions) => {
         where.add((v) => toSql(task.where, v));
         filters(where, query);
+        overdueFilter(where, query.overdue, this.clock.now());
       };
     const anyStatus = { ...q, status: undefined };
     const tasks = tasksOf({ id: caller.id, kind, companyId: caller.companyId });
@@ -280,6 +284,14 @@ function filters(where: Conditions, q: ListFormsQueryDto): void {
   // Times are stored as ISO-8601 UTC text: a Hong Kong day is a half-open range of it.
   if (q.updatedFrom) where.add((v) => `"updatedAt" >= ${v(hktDayStart(q.updatedFrom!, 0))}`);
   if (q.updatedTo) where.add((v) => `"updatedAt" < ${v(hktDayStart(q.updatedTo!, 1))}`);
+}
+
+/** SPEC §13 `overdue=true`: Sent to HKEX past the due moment (`false`: every other task). */
+function overdueFilter(where: Conditions, overdue: boolean | undefined, now: Date): void {
+  if (overdue === undefined) return;
+  const late = (v: (x: unknown) => string) =>
+    `("status" = 'SENT_TO_HKEX' AND "dueAt" IS NOT NULL AND "dueAt" < ${v(now.toISOString())})`;
+  where.add((v) => (overdue ? late(v) : `NOT ${late(v)}`));
 }
 
 /** The UTC instant, as stored, at which the Hong Kong day `day` (+ `plusDays`) begins. */

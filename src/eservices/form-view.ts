@@ -150,6 +150,15 @@ export class FormView {
   completionProblems!: FieldError[] | null;
   @ApiProperty({ type: CompletionView, nullable: true, description: "While Sent to HKEX: the operator's completion" })
   completion!: CompletionView | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'Once sent to HKEX: 18:00 HKT of the Nth Hong Kong business day after the day sent (DUE_BUSINESS_DAYS); moves when HKEX closes a day',
+  })
+  dueAt!: string | null;
+  @ApiProperty({ type: Boolean, description: 'Sent to HKEX and past dueAt' }) overdue!: boolean;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) clonedFromId!: string | null;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: string;
@@ -177,7 +186,13 @@ export type PersonOf = (userId: string) => PersonRef;
 export interface ViewReader {
   personOf: PersonOf;
   seesHkexChecks: boolean;
+  /** The time of the reading: a form Sent to HKEX past its `dueAt` then is overdue. */
+  now: Date;
 }
+
+/** SPEC §13: a form is overdue while it is Sent to HKEX after its due moment. */
+export const isOverdue = (f: Pick<EServiceForm, 'status' | 'dueAt'>, now: Date): boolean =>
+  f.status === 'SENT_TO_HKEX' && f.dueAt !== null && f.dueAt.getTime() < now.getTime();
 
 export function toFormView(f: EServiceForm, company: string, reader: ViewReader): FormView {
   const { personOf } = reader;
@@ -224,6 +239,8 @@ export function toFormView(f: EServiceForm, company: string, reader: ViewReader)
         : null,
     completionProblems: reader.seesHkexChecks ? f.completionProblems : null,
     completion: completionOf(f, reader),
+    dueAt: f.dueAt ? f.dueAt.toISOString() : null,
+    overdue: isOverdue(f, reader.now),
     clonedFromId: f.clonedFromId,
     createdAt: f.createdAt.toISOString(),
     updatedAt: f.updatedAt.toISOString(),

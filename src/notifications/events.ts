@@ -13,11 +13,12 @@ export const NOTIFICATION_EVENTS = [
   'completed',
   'rejected',
   'completion-failed',
+  'overdue',
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
 /** `actor`: the user in whose name the history entry is written (the operator whose completion failed). */
-export type Recipients = 'company-checkers' | 'maker' | 'maker-checker-contacts' | 'actor';
+export type Recipients = 'company-checkers' | 'maker' | 'maker-checker-contacts' | 'actor' | 'hkex-operators';
 
 export interface EventRule {
   event: NotificationEvent;
@@ -50,6 +51,8 @@ export const EVENT_RULES: readonly EventRule[] = [
     type: 'For action',
     requireActionFrom: 'HKEX',
   },
+  // SPEC §13: a form past its due date, once, to every HKEX operator (whoever holds it may be away).
+  { event: 'overdue', to: 'hkex-operators', type: 'For action', requireActionFrom: 'HKEX' },
 ];
 
 export const eventRule = (event: NotificationEvent): EventRule => EVENT_RULES.find((r) => r.event === event)!;
@@ -71,4 +74,6 @@ export interface EmailData {
   message: string | null;
   reason: string | null;
   assignedUserIds: string[];
+  /** When the form was due at HKEX (`07-Feb-2023 18:00 HKT`), once it was sent there. */
+  dueAt: string | null;
 }

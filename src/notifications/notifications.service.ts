@@ -106,6 +106,9 @@ export class NotificationsService {
       people = await users([maker]);
     } else if (rule.to === 'actor') {
       people = await users([history.actorId]);
+    } else if (rule.to === 'hkex-operators') {
+      const operators = await em.find(AppUser, { where: { kind: 'operator' }, order: { email: 'ASC' } });
+      people = operators.map((u) => ({ email: u.email, name: u.name }));
     } else {
       people = [
         ...(await users([maker, form.confirmedById])),
@@ -254,12 +257,15 @@ export class NotificationsService {
       requireActionFrom: rule.requireActionFrom,
       // A rejection's history message is its reason unless the operator wrote a message too.
       message:
-        reasonIsMessage(step) || (step.action === 'reject' && step.message === form.rejectionReason)
+        reasonIsMessage(step) ||
+        step.action === 'overdue' ||
+        (step.action === 'reject' && step.message === form.rejectionReason)
           ? null
           : step.message,
       reason:
         step.action === 'reject' ? (form.rejectionReason ?? step.message) : reasonIsMessage(step) ? step.message : null,
       assignedUserIds: form.lines.map((l) => l.assignedUserId).filter((x): x is string => !!x),
+      dueAt: form.dueAt ? formatHkt(form.dueAt) : null,
     });
   }
 

@@ -34,6 +34,7 @@ function main(argv: string[]): number {
       completed: 'Completed',
       rejected: 'Rejected',
       'completion-failed': 'Sent to HKEX',
+      overdue: 'Sent to HKEX',
     }[event],
     status: 'READY_TO_SEND',
     notificationType: rule.type,
@@ -47,6 +48,7 @@ function main(argv: string[]): number {
         'completion-failed': 'The completion was not applied: the quota of 70 users is reached',
       }[event as string] ?? null,
     assignedUserIds: event === 'completed' ? ['B01234X4'] : [],
+    dueAt: formatHkt(new Date('2023-02-09T10:00:00Z')),
   };
   const mail = new EmailRenderer().render(event, sample, option('--locale') ?? 'en');
   const part = argv.includes('--html') ? mail.html : argv.includes('--subject') ? mail.subject : null;

@@ -30,6 +30,12 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'send-otp': QUEUE_NAMES.notifications,
 };
 
+/**
+ * A repeatable job (a BullMQ job scheduler, one per queue whatever the number of processes):
+ * it carries nothing and comes from no outbox row. SPEC §13: look for forms that became overdue.
+ */
+export const OVERDUE_SWEEP = 'overdue-sweep';
+
 /** What every job carries besides its payload: the outbox row it came from. */
 export type JobData<N extends JobName> = JobPayloads[N] & { outboxId: number };
 

@@ -6,7 +6,8 @@ import { queueConfig } from '../config/configuration';
 import { HkexJobs, JobAttempt } from '../eservices/processing/hkex-jobs';
 import { EarlierDeliveryPending, NotificationsService } from '../notifications/notifications.service';
 import { OutboxService } from './outbox.service';
-import { JobData, QUEUE_NAMES } from './queues';
+import { DueDates } from '../eservices/due-dates/due-dates.service';
+import { JobData, OVERDUE_SWEEP, QUEUE_NAMES } from './queues';
 import { RedisConnections } from './redis-connections';
 
 /** How long a delivery waits before looking again whether the form's earlier e-mails went out. */
@@ -21,6 +22,7 @@ const ORDER_WAIT_MS = 250;
 export class WorkersService {
   private readonly logger = new Logger('Workers');
   private workers: Worker[] = [];
+  private scheduler: Queue | null = null;
   /** The jobs this process is running, with the lock token each was taken with. */
   private readonly inHand = new Map<string, { job: Job; token?: string }>();
 
@@ -30,6 +32,7 @@ export class WorkersService {
     private readonly notifications: NotificationsService,
     private readonly tx: Transactions,
     private readonly outbox: OutboxService,
+    private readonly dueDates: DueDates,
     @Inject(queueConfig.KEY) private readonly config: ConfigType<typeof queueConfig>,
   ) {}
 
@@ -44,6 +47,7 @@ export class WorkersService {
       this.tracked(async (job: Job) => {
         if (job.name === 'arrival-check') return this.hkex.arrivalCheck(job.data as JobData<'arrival-check'>);
         if (job.name === 'complete') return this.hkex.complete(job.data as JobData<'complete'>, attemptOf(job));
+        if (job.name === OVERDUE_SWEEP) return this.dueDates.escalateOverdue();
         throw new Error(`unknown job ${job.name}`);
       }),
       { ...options, connection: this.redis.worker() },
@@ -76,7 +80,7 @@ export class WorkersService {
       void this.notifications.markFailed(data.deliveryId, data.outboxId, error.message).catch(() => undefined);
     });
     processing.on('failed', (job, error) => {
-      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+      if (!job || job.name === OVERDUE_SWEEP || job.attemptsMade < (job.opts.attempts ?? 1)) return;
       this.logger.error(`job ${job.name} ${job.id} failed for good: ${error.message}`);
       // Closed like a failed delivery's: the job stays in the failed set (the dashboard) for the
       // retention period, and once it has expired there the relay must not publish the row again.
@@ -91,6 +95,7 @@ export class WorkersService {
     });
     for (const w of [processing, notifications]) w.on('error', () => undefined); // reported by RedisConnections
     this.workers = [processing, notifications];
+    this.scheduleOverdueSweep();
     this.logger.log(
       `workers started (concurrency ${this.config.workerConcurrency}, e-mails ${this.config.mailConcurrency})`,
     );
@@ -106,6 +111,9 @@ export class WorkersService {
   async stop(): Promise<void> {
     const workers = this.workers;
     this.workers = [];
+    const scheduler = this.scheduler;
+    this.scheduler = null;
+    if (scheduler) await within(scheduler.close(), Date.now() + 1000);
     const deadline = Date.now() + this.config.shutdownJobWaitMs;
     await within(Promise.all(workers.map((w) => w.pause(true))), deadline);
     while (this.inHand.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -129,6 +137,23 @@ export class WorkersService {
     });
     await within(Promise.all(back), Date.now() + 2000);
     await within(Promise.all([...queues.values()].map((q) => q.close())), Date.now() + 1000);
+  }
+
+  /**
+   * SPEC §13: every OVERDUE_CHECK_MS one worker somewhere looks for forms that became overdue.
+   * A BullMQ job scheduler: upserted by every process that runs workers, it stays one schedule in
+   * Redis, so the check runs once per period however many processes there are. Telling the
+   * operators once per form is the check's own (escalatedAt), not the schedule's.
+   */
+  private scheduleOverdueSweep(): void {
+    this.scheduler = new Queue(QUEUE_NAMES.processing, { connection: this.redis.producer() });
+    this.scheduler
+      .upsertJobScheduler(
+        OVERDUE_SWEEP,
+        { every: this.config.overdueCheckMs },
+        { name: OVERDUE_SWEEP, data: {}, opts: { removeOnComplete: true, removeOnFail: { count: 100 } } },
+      )
+      .catch((e: Error) => this.logger.error(`overdue check not scheduled: ${e.message}`));
   }
 
   /** The processor, with its job counted in hand while it runs. */

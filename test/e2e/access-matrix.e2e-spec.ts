@@ -162,6 +162,12 @@ describe('Access-control matrix: every served route × every kind of caller (SPE
       body,
     });
   };
+  /** A day not marked yet, for each caller (a day is marked closed once). */
+  let closedDays = 0;
+  const closedDay = (): Call => ({
+    body: { date: `2031-03-${String(++closedDays).padStart(2, '0')}`, reason: 'Typhoon signal No. 8' },
+  });
+
   /** A bulk action on one form: the route answers 200 whatever each item's own answer is. */
   const bulkOn = (name: string, make: () => Promise<string>) => {
     const form = formFor(make);
@@ -290,6 +296,8 @@ describe('Access-control matrix: every served route × every kind of caller (SPE
     'GET /api/v1/admin/audit.csv': { given: 'the whole trail', expect: STAFF },
     'GET /api/v1/admin/billing.csv': { given: 'the whole billing', expect: STAFF },
     'GET /api/v1/admin/deliveries': { given: 'the list', expect: STAFF },
+    'GET /api/v1/admin/closed-days': { given: 'the list', expect: STAFF },
+    'POST /api/v1/admin/closed-days': { given: 'a new day each', call: closedDay, expect: [401, 403, 403, 403, 403, 201, 201] },
     'POST /api/v1/admin/deliveries/:id/retry': { given: 'a FAILED delivery', call: failedDelivery, expect: [401, 403, 403, 403, 403, 202, 202] },
 
     // --- eServices (SPEC §1, §5, §9) -----------------------------------------------------  anon  maker checker viewer other  ops   admin

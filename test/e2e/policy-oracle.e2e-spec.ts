@@ -1,3 +1,4 @@
+import { SystemClock } from '../../src/common/clock';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -120,7 +121,7 @@ describe(`the visibility and checker policies against the lists' SQL (seed ${SEE
     await dataSource.runMigrations();
     reads = await Reads.open(dataSource);
     sql = new FixedSql(dataSource);
-    lists = new FormLists(dataSource, reads, sql);
+    lists = new FormLists(dataSource, reads, sql, new SystemClock());
   });
   afterAll(async () => {
     await reads.onApplicationShutdown();

@@ -17,6 +17,7 @@ const data = (overrides: Partial<EmailData> = {}): EmailData => ({
   message: null,
   reason: null,
   assignedUserIds: [],
+  dueAt: null,
   ...overrides,
 });
 

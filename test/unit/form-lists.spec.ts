@@ -1,3 +1,4 @@
+import { SystemClock } from '../../src/common/clock';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,7 +89,7 @@ describe('FormLists on SQLite', () => {
     await dataSource.initialize();
     await dataSource.runMigrations();
     reads = await Reads.open(dataSource);
-    lists = new FormLists(dataSource, reads, new FixedSql(dataSource));
+    lists = new FormLists(dataSource, reads, new FixedSql(dataSource), new SystemClock());
     for (const [id, pid] of [
       [companyA, 'B01234'],
       [companyB, 'B05678'],

@@ -569,7 +569,13 @@ describe('what each action does (its effects, SPEC §5, §6)', () => {
     'participant release': { effects: { history: 'message' } },
     'participant return': { effects: { set: { returned: 'yes' }, history: 'message', notify: 'returned' } },
     'participant confirm': {
-      effects: { set: { confirmedById: 'actor' }, history: 'message', notify: 'sent-to-hkex', jobs: ['arrival-check'] },
+      // Sent to HKEX now: due at 18:00 HKT of the Nth business day after today (SPEC §13).
+      effects: {
+        set: { confirmedById: 'actor', sentAt: 'now', dueAt: 'due-date' },
+        history: 'message',
+        notify: 'sent-to-hkex',
+        jobs: ['arrival-check'],
+      },
     },
     'operator claim': { effects: { history: 'message' } },
     'operator release': { effects: { history: 'message' } },

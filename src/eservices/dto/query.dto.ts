@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
 import { OptionalNotNull } from '../../common/validation';
 import { CLEARING_HOUSES, ClearingHouse } from '../../registry/user-id';
 import { FORM_STATUSES, FORM_TYPES, FormStatus, FormType } from '../workflow/status';
@@ -123,4 +123,13 @@ export class TasksQueryDto extends ListFormsQueryDto {
   @OptionalNotNull()
   @IsIn(TASK_SORTS)
   sort?: TaskSort;
+
+  @ApiPropertyOptional({
+    type: Boolean,
+    description: 'true: only forms Sent to HKEX past their due date (SPEC §13); false: only the others',
+  })
+  @OptionalNotNull()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'overdue must be true or false' })
+  overdue?: boolean;
 }

@@ -59,6 +59,14 @@ export class TaskRow {
   @ApiProperty({ type: String, format: 'date-time' }) lastUpdate!: string;
   @ApiProperty({ type: String, example: 'Ready to Send to HKEX' }) jobStatus!: string;
   @ApiProperty({ enum: FORM_STATUSES, enumName: 'FormStatus' }) status!: FormStatus;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Once sent to HKEX: 18:00 HKT of the Nth Hong Kong business day after the day sent',
+  })
+  dueAt!: string | null;
+  @ApiProperty({ type: Boolean, description: 'Sent to HKEX and past dueAt' }) overdue!: boolean;
 }
 
 export class TaskPage {

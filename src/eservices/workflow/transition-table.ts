@@ -85,13 +85,16 @@ export type WorkflowField =
   | 'completionRequestedAt'
   | 'completionMessage'
   | 'completionProblems'
-  | 'completionFailedAt';
+  | 'completionFailedAt'
+  | 'sentAt'
+  | 'dueAt';
 
 /**
  * Where a written value comes from: the actor's id, the time of the action, nothing (null),
- * a constant, the request's trimmed message or reason, or the contributors with the actor added.
+ * a constant, the request's trimmed message or reason, the contributors with the actor added, or
+ * the due date counted from now in Hong Kong business days (SPEC §13, due-dates/).
  */
-export type FieldSource = 'actor' | 'now' | 'clear' | 'yes' | 'no' | 'message' | 'reason' | 'add-actor';
+export type FieldSource = 'actor' | 'now' | 'clear' | 'yes' | 'no' | 'message' | 'reason' | 'add-actor' | 'due-date';
 
 /** The background work an action causes, each job carrying the form's id. */
 export type FormJob = Extract<JobName, 'arrival-check' | 'complete'>;
@@ -310,7 +313,12 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'SENT_TO_HKEX',
     claim: 'keep',
     guards: [mayCheck, claimedByActor, notConcerned],
-    effects: { set: { confirmedById: 'actor' }, history: 'message', notify: 'sent-to-hkex', jobs: ['arrival-check'] },
+    effects: {
+      set: { confirmedById: 'actor', sentAt: 'now', dueAt: 'due-date' },
+      history: 'message',
+      notify: 'sent-to-hkex',
+      jobs: ['arrival-check'],
+    },
   },
   {
     action: 'claim',

@@ -2,7 +2,7 @@
 
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client';
 import { client } from './client.gen';
-import type { ActOnEServiceData, ActOnEServiceErrors, ActOnEServiceResponses, ActOnEServicesData, ActOnEServicesErrors, ActOnEServicesResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, ConfirmPasswordResetData, ConfirmPasswordResetErrors, ConfirmPasswordResetResponses, ConfirmTotpEnrolmentData, ConfirmTotpEnrolmentErrors, ConfirmTotpEnrolmentResponses, CreateEServiceData, CreateEServiceErrors, CreateEServiceResponses, ExportAuditData, ExportAuditErrors, ExportAuditResponses, ExportBillingData, ExportBillingErrors, ExportBillingResponses, ExportEServiceHistoryData, ExportEServiceHistoryErrors, ExportEServiceHistoryResponses, GetEServiceData, GetEServiceErrors, GetEServiceHistoryData, GetEServiceHistoryErrors, GetEServiceHistoryResponses, GetEServicePdfData, GetEServicePdfErrors, GetEServicePdfResponses, GetEServiceResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMeData, GetMeErrors, GetMeResponses, ListAuditEventsData, ListAuditEventsErrors, ListAuditEventsResponses, ListDeliveriesData, ListDeliveriesErrors, ListDeliveriesResponses, ListEServicesData, ListEServicesErrors, ListEServicesResponses, ListTasksData, ListTasksErrors, ListTasksResponses, ListUserProfilesData, ListUserProfilesErrors, ListUserProfilesResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, PreviewEServiceData, PreviewEServiceErrors, PreviewEServiceResponses, RefreshSessionData, RefreshSessionErrors, RefreshSessionResponses, RequestPasswordResetData, RequestPasswordResetErrors, RequestPasswordResetResponses, ResetUserOtpData, ResetUserOtpErrors, ResetUserOtpResponses, RetryDeliveryData, RetryDeliveryErrors, RetryDeliveryResponses, SetOtpChannelData, SetOtpChannelErrors, SetOtpChannelResponses, StartTotpEnrolmentData, StartTotpEnrolmentErrors, StartTotpEnrolmentResponses, UnlockUserData, UnlockUserErrors, UnlockUserResponses, UpdateEServiceData, UpdateEServiceErrors, UpdateEServiceResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, VerifyOtpData, VerifyOtpErrors, VerifyOtpResponses } from './types.gen';
+import type { ActOnEServiceData, ActOnEServiceErrors, ActOnEServiceResponses, ActOnEServicesData, ActOnEServicesErrors, ActOnEServicesResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, ConfirmPasswordResetData, ConfirmPasswordResetErrors, ConfirmPasswordResetResponses, ConfirmTotpEnrolmentData, ConfirmTotpEnrolmentErrors, ConfirmTotpEnrolmentResponses, CreateEServiceData, CreateEServiceErrors, CreateEServiceResponses, ExportAuditData, ExportAuditErrors, ExportAuditResponses, ExportBillingData, ExportBillingErrors, ExportBillingResponses, ExportEServiceHistoryData, ExportEServiceHistoryErrors, ExportEServiceHistoryResponses, GetEServiceData, GetEServiceErrors, GetEServiceHistoryData, GetEServiceHistoryErrors, GetEServiceHistoryResponses, GetEServicePdfData, GetEServicePdfErrors, GetEServicePdfResponses, GetEServiceResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMeData, GetMeErrors, GetMeResponses, ListAuditEventsData, ListAuditEventsErrors, ListAuditEventsResponses, ListClosedDaysData, ListClosedDaysErrors, ListClosedDaysResponses, ListDeliveriesData, ListDeliveriesErrors, ListDeliveriesResponses, ListEServicesData, ListEServicesErrors, ListEServicesResponses, ListTasksData, ListTasksErrors, ListTasksResponses, ListUserProfilesData, ListUserProfilesErrors, ListUserProfilesResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MarkClosedDayData, MarkClosedDayErrors, MarkClosedDayResponses, PreviewEServiceData, PreviewEServiceErrors, PreviewEServiceResponses, RefreshSessionData, RefreshSessionErrors, RefreshSessionResponses, RequestPasswordResetData, RequestPasswordResetErrors, RequestPasswordResetResponses, ResetUserOtpData, ResetUserOtpErrors, ResetUserOtpResponses, RetryDeliveryData, RetryDeliveryErrors, RetryDeliveryResponses, SetOtpChannelData, SetOtpChannelErrors, SetOtpChannelResponses, StartTotpEnrolmentData, StartTotpEnrolmentErrors, StartTotpEnrolmentResponses, UnlockUserData, UnlockUserErrors, UnlockUserResponses, UpdateEServiceData, UpdateEServiceErrors, UpdateEServiceResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, VerifyOtpData, VerifyOtpErrors, VerifyOtpResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -48,6 +48,28 @@ export const exportBilling = <ThrowOnError extends boolean = true>(options?: Opt
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/admin/billing.csv',
     ...options
+});
+
+/**
+ * The days marked closed, newest first (HKEX staff)
+ */
+export const listClosedDays = <ThrowOnError extends boolean = true>(options?: Options<ListClosedDaysData, ThrowOnError>): RequestResult<ListClosedDaysResponses, ListClosedDaysErrors, ThrowOnError> => (options?.client ?? client).get<ListClosedDaysResponses, ListClosedDaysErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/admin/closed-days',
+    ...options
+});
+
+/**
+ * Mark a day closed: it stops counting as a business day, and open forms’ due dates move (HKEX staff)
+ */
+export const markClosedDay = <ThrowOnError extends boolean = true>(options: Options<MarkClosedDayData, ThrowOnError>): RequestResult<MarkClosedDayResponses, MarkClosedDayErrors, ThrowOnError> => (options.client ?? client).post<MarkClosedDayResponses, MarkClosedDayErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/admin/closed-days',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**

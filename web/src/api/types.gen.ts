@@ -131,6 +131,46 @@ export type Claim = {
 
 export type ClearingHouse = 'HKSCC' | 'HKCC' | 'SEOCH';
 
+export type CloseDayDto = {
+    /**
+     * The Hong Kong day HKEX closed
+     */
+    date: string;
+    reason: string;
+};
+
+export type ClosedDay = {
+    date: string;
+    reason: string;
+    /**
+     * The HKEX user who marked it
+     */
+    closedBy: string;
+    closedAt: string;
+    /**
+     * false: a weekend or general holiday already, so no due date moves
+     */
+    businessDay: boolean;
+};
+
+export type ClosedDayMarked = {
+    date: string;
+    reason: string;
+    /**
+     * The HKEX user who marked it
+     */
+    closedBy: string;
+    closedAt: string;
+    /**
+     * false: a weekend or general holiday already, so no due date moves
+     */
+    businessDay: boolean;
+    /**
+     * Forms Sent to HKEX whose due date moved
+     */
+    formsMoved: number;
+};
+
 export type CompanyRef = {
     id: string;
     name: string;
@@ -352,6 +392,14 @@ export type EServiceForm = {
      * While Sent to HKEX: the operator's completion
      */
     completion: Completion | null;
+    /**
+     * Once sent to HKEX: 18:00 HKT of the Nth Hong Kong business day after the day sent (DUE_BUSINESS_DAYS); moves when HKEX closes a day
+     */
+    dueAt: string | null;
+    /**
+     * Sent to HKEX and past dueAt
+     */
+    overdue: boolean;
     clonedFromId: string | null;
     createdAt: string;
     updatedAt: string;
@@ -785,6 +833,14 @@ export type TaskRow = {
     lastUpdate: string;
     jobStatus: string;
     status: FormStatus;
+    /**
+     * Once sent to HKEX: 18:00 HKT of the Nth Hong Kong business day after the day sent
+     */
+    dueAt: string | null;
+    /**
+     * Sent to HKEX and past dueAt
+     */
+    overdue: boolean;
 };
 
 export type TaskSort = 'lastUpdate' | '-lastUpdate' | 'referenceNumber' | '-referenceNumber';
@@ -989,6 +1045,72 @@ export type ExportBillingResponses = {
 };
 
 export type ExportBillingResponse = ExportBillingResponses[keyof ExportBillingResponses];
+
+export type ListClosedDaysData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/admin/closed-days';
+};
+
+export type ListClosedDaysErrors = {
+    /**
+     * Not logged in, or the token is no longer valid
+     */
+    401: Problem;
+    /**
+     * Not allowed for this caller, or the password expired (only a password change is)
+     */
+    403: Problem;
+};
+
+export type ListClosedDaysError = ListClosedDaysErrors[keyof ListClosedDaysErrors];
+
+export type ListClosedDaysResponses = {
+    /**
+     * Every day marked closed
+     */
+    200: Array<ClosedDay>;
+};
+
+export type ListClosedDaysResponse = ListClosedDaysResponses[keyof ListClosedDaysResponses];
+
+export type MarkClosedDayData = {
+    body: CloseDayDto;
+    path?: never;
+    query?: never;
+    url: '/api/v1/admin/closed-days';
+};
+
+export type MarkClosedDayErrors = {
+    /**
+     * Invalid input; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * Not logged in, or the token is no longer valid
+     */
+    401: Problem;
+    /**
+     * Not allowed for this caller, or the password expired (only a password change is)
+     */
+    403: Problem;
+    /**
+     * The day is marked closed already
+     */
+    409: Problem;
+};
+
+export type MarkClosedDayError = MarkClosedDayErrors[keyof MarkClosedDayErrors];
+
+export type MarkClosedDayResponses = {
+    /**
+     * Marked; the due dates of forms Sent to HKEX moved
+     */
+    201: ClosedDayMarked;
+};
+
+export type MarkClosedDayResponse = MarkClosedDayResponses[keyof MarkClosedDayResponses];
 
 export type ListDeliveriesData = {
     body?: never;
@@ -2089,6 +2211,10 @@ export type ListTasksData = {
          */
         updatedTo?: string;
         sort?: TaskSort;
+        /**
+         * true: only forms Sent to HKEX past their due date (SPEC §13); false: only the others
+         */
+        overdue?: boolean;
     };
     url: '/api/v1/tasks';
 };
