@@ -319,9 +319,12 @@ export class EServicesService {
     Object.assign(changes, fieldChanges(effects, current, caller, dto, now, dueAt));
     const saved = await this.write(em, current, changes, now);
     if (effects.history) {
-      const message = trimmed(dto.message) ?? (effects.history === 'message-or-reason' ? trimmed(dto.reason) : null);
+      const message =
+        effects.history === 'reason-or-message'
+          ? (trimmed(dto.reason) ?? trimmed(dto.message))
+          : (trimmed(dto.message) ?? (effects.history === 'message-or-reason' ? trimmed(dto.reason) : null));
       const step = await this.record(em, saved, action, current.status, caller, message, now);
-      if (effects.notify) await this.notifications.plan(em, saved, step, effects.notify);
+      if (effects.notify) await this.notifications.plan(em, saved, step, effects.notify, current);
     }
     for (const job of effects.jobs ?? []) await this.outbox.add(em, job, { formId: saved.id });
     if (effects.referenceNumber === 'assign-once' && saved.referenceNumber === null)

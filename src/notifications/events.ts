@@ -14,11 +14,17 @@ export const NOTIFICATION_EVENTS = [
   'rejected',
   'completion-failed',
   'overdue',
+  'claim-released',
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
 /** `actor`: the user in whose name the history entry is written (the operator whose completion failed). */
-export type Recipients = 'company-checkers' | 'maker' | 'maker-checker-contacts' | 'actor' | 'hkex-operators';
+/**
+ * `actor`: the user in whose name the history entry is written (the operator whose completion failed);
+ * `former-holder`: who held the claim the action released, unless they released it themself.
+ */
+export type Recipients =
+  'company-checkers' | 'maker' | 'maker-checker-contacts' | 'actor' | 'hkex-operators' | 'former-holder';
 
 export interface EventRule {
   event: NotificationEvent;
@@ -53,6 +59,8 @@ export const EVENT_RULES: readonly EventRule[] = [
   },
   // SPEC §13: a form past its due date, once, to every HKEX operator (whoever holds it may be away).
   { event: 'overdue', to: 'hkex-operators', type: 'For action', requireActionFrom: 'HKEX' },
+  // SPEC §13: a colleague released the claim of someone away; the holder learns it on return.
+  { event: 'claim-released', to: 'former-holder', type: 'For reference', requireActionFrom: 'N/A' },
 ];
 
 export const eventRule = (event: NotificationEvent): EventRule => EVENT_RULES.find((r) => r.event === event)!;

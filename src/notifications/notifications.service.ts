@@ -60,9 +60,15 @@ export class NotificationsService {
   ) {}
 
   /** Inside the action's transaction: the deliveries of the event the action causes (transition-table.ts, `notify`). */
-  async plan(em: EntityManager, form: EServiceForm, history: FormHistory, event: NotificationEvent): Promise<void> {
+  async plan(
+    em: EntityManager,
+    form: EServiceForm,
+    history: FormHistory,
+    event: NotificationEvent,
+    before: Pick<EServiceForm, 'claimedById'> = form,
+  ): Promise<void> {
     const rule = eventRule(event);
-    const people = await this.recipients(em, rule, form, history);
+    const people = await this.recipients(em, rule, form, history, before);
     for (const person of people) {
       const id = randomUUID();
       await this.sql.insert(em, Delivery, {
@@ -90,6 +96,7 @@ export class NotificationsService {
     rule: EventRule,
     form: EServiceForm,
     history: FormHistory,
+    before: Pick<EServiceForm, 'claimedById'>,
   ): Promise<Person[]> {
     const users = async (ids: (string | null)[]): Promise<Person[]> => {
       const wanted = ids.filter((x): x is string => !!x);
@@ -106,6 +113,8 @@ export class NotificationsService {
       people = await users([maker]);
     } else if (rule.to === 'actor') {
       people = await users([history.actorId]);
+    } else if (rule.to === 'former-holder') {
+      people = before.claimedById && before.claimedById !== history.actorId ? await users([before.claimedById]) : [];
     } else if (rule.to === 'hkex-operators') {
       const operators = await em.find(AppUser, { where: { kind: 'operator' }, order: { email: 'ASC' } });
       people = operators.map((u) => ({ email: u.email, name: u.name }));
@@ -279,5 +288,6 @@ export class NotificationsService {
   }
 }
 
-/** A failed completion's history message is its reason, shown once as such. */
-const reasonIsMessage = (step: FormHistory): boolean => step.action === 'completion-failed';
+/** A failed completion's and a release's history message is its reason, shown once as such. */
+const reasonIsMessage = (step: FormHistory): boolean =>
+  step.action === 'completion-failed' || step.action === 'release';

@@ -35,6 +35,7 @@ function main(argv: string[]): number {
       rejected: 'Rejected',
       'completion-failed': 'Sent to HKEX',
       overdue: 'Sent to HKEX',
+      'claim-released': 'Ready to Send to HKEX',
     }[event],
     status: 'READY_TO_SEND',
     notificationType: rule.type,
@@ -46,6 +47,7 @@ function main(argv: string[]): number {
       {
         rejected: 'The User ID does not belong to the participant.',
         'completion-failed': 'The completion was not applied: the quota of 70 users is reached',
+        'claim-released': 'D Wong is on leave until Monday.',
       }[event as string] ?? null,
     assignedUserIds: event === 'completed' ? ['B01234X4'] : [],
     dueAt: formatHkt(new Date('2023-02-09T10:00:00Z')),

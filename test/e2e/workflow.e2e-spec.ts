@@ -178,7 +178,7 @@ describe('Workflow', () => {
   });
 
   describe('claim and release', () => {
-    it('the claim shows who and when; release frees it for another checker; only the claimer releases', async () => {
+    it('the claim shows who and when; release frees it for another checker; another releases only with a reason', async () => {
       const { co, maker, checker, checker2 } = await company();
       const form = await submitted(t, co.da3(), crewOf(co));
       const claimed = (await expectStatus(checker.act(form.id, 'claim'), 200)).body;
@@ -191,7 +191,9 @@ describe('Workflow', () => {
       expect(claimed.statusLine).toBe(claimed.claimedBy.label);
 
       const before = await formState(maker, form.id);
-      await expectProblem(checker2.act(form.id, 'release'), 409, 'CLAIMED_BY_OTHER');
+      // SPEC §13: a colleague may release someone else's claim, with a reason only.
+      await expectProblem(checker2.act(form.id, 'release'), 400, 'VALIDATION');
+      await expectProblem(maker.act(form.id, 'release', { reason: 'mine' }), 409, 'CLAIMED_BY_OTHER');
       await expectProblem(checker2.act(form.id, 'claim'), 409, 'ALREADY_CLAIMED');
       await expectUnchanged(maker, form.id, before);
 
@@ -366,7 +368,7 @@ describe('Workflow', () => {
   });
 
   describe('HKEX operator: claim for processing', () => {
-    it('while one operator holds a form, another can neither complete, reject, claim nor release it; after the release they can', async () => {
+    it('while one operator holds a form, another can neither complete, reject, claim nor release it without a reason; after the release they can', async () => {
       const ops2 = await t.as(await loadOperator(t, 'ops2@hkex.com.hk', 'HKEX Operator 2'));
       const { co, maker } = await company();
       const sent = await sentToHkex(t, co.da3(), crewOf(co));
@@ -378,7 +380,7 @@ describe('Workflow', () => {
       await expectProblem(ops2.act(sent.id, 'complete'), 409, 'CLAIMED_BY_OTHER');
       await expectProblem(ops2.act(sent.id, 'reject', { reason: 'not mine to reject' }), 409, 'CLAIMED_BY_OTHER');
       await expectProblem(ops2.act(sent.id, 'claim'), 409, 'ALREADY_CLAIMED');
-      await expectProblem(ops2.act(sent.id, 'release'), 409, 'CLAIMED_BY_OTHER');
+      await expectProblem(ops2.act(sent.id, 'release'), 400, 'VALIDATION');
       await expectUnchanged(maker, sent.id, before);
 
       await expectStatus(operator.act(sent.id, 'release'), 200);

@@ -360,10 +360,10 @@ describe('planTransition: guards', () => {
 
   describe('CLAIMED_BY_OTHER (409)', () => {
     it.each<[Action, Partial<TransitionFacts>]>([
-      ['release', { actorId: CHECKER, claimedById: CLAIMER }],
+      // The maker is no colleague who could hold the claim: releasing it is not theirs (SPEC §13).
+      ['release', { actorId: MAKER, claimedById: CLAIMER }],
       ['return', { actorId: CHECKER, claimedById: CLAIMER }],
       ['confirm', { actorId: CHECKER, claimedById: CLAIMER }],
-      ['release', { status: 'SENT_TO_HKEX', actorKind: 'operator', actorId: OPERATOR, claimedById: OP_CLAIMER }],
       ['complete', { status: 'SENT_TO_HKEX', actorKind: 'operator', actorId: OPERATOR, claimedById: OP_CLAIMER }],
       ['reject', { status: 'SENT_TO_HKEX', actorKind: 'operator', actorId: OPERATOR, claimedById: OP_CLAIMER }],
     ])('%s while another holds the claim (%j)', (action, overrides) => {
@@ -375,6 +375,49 @@ describe('planTransition: guards', () => {
         currentStatus: status,
         currentStatusLabel: STATUS_LABELS[status],
       });
+    });
+  });
+
+  describe('a claim held by someone away (SPEC §13): a colleague releases it, with a reason', () => {
+    const byOperator = {
+      status: 'SENT_TO_HKEX',
+      actorKind: 'operator',
+      actorId: OPERATOR,
+      claimedById: OP_CLAIMER,
+    } as const;
+    it.each<[string, Partial<TransitionFacts>]>([
+      ['another eligible checker of the company', { actorId: CHECKER, claimedById: CLAIMER }],
+      ['another HKEX operator', byOperator],
+    ])('%s may release it with a reason', (_, overrides) => {
+      expect(planTransition('release', facts(overrides)).claimedById).toBeNull();
+    });
+    it.each<[string, Partial<TransitionFacts>]>([
+      ['another eligible checker of the company', { actorId: CHECKER, claimedById: CLAIMER }],
+      ['another HKEX operator', byOperator],
+    ])('%s without a reason is refused with 400 naming reason', (_, overrides) => {
+      for (const reason of [null, '   ']) {
+        const e = refusal('release', facts({ ...overrides, reason }));
+        expect({ code: e.code, status: e.status, fields: e.errors?.map((x) => x.field) }).toEqual({
+          code: 'VALIDATION',
+          status: 400,
+          fields: ['reason'],
+        });
+      }
+    });
+    it('the holder releases without a reason', () => {
+      expect(
+        planTransition('release', facts({ actorId: CLAIMER, claimedById: CLAIMER, reason: null })).claimedById,
+      ).toBeNull();
+    });
+    it('a checker of the form who edited it is no colleague for this: claimed by another', () => {
+      const e = refusal('release', facts({ actorId: CHECKER, claimedById: CLAIMER, contributorIds: [MAKER, CHECKER] }));
+      expect(e.code).toBe('CLAIMED_BY_OTHER');
+    });
+    it('the view offers it to the colleague (the reason is asked for when the action is taken)', () => {
+      const entry = allowedActions(facts({ actorId: CHECKER, claimedById: CLAIMER, reason: null })).find(
+        (a) => a.action === 'release',
+      );
+      expect(entry).toEqual({ action: 'release', allowed: true });
     });
   });
 
@@ -566,7 +609,8 @@ describe('what each action does (its effects, SPEC §5, §6)', () => {
     },
     'participant reclaim': { effects: { history: 'message' } },
     'participant claim': { effects: { history: 'message' } },
-    'participant release': { effects: { history: 'message' } },
+    // The reason a colleague gives is kept in the history and sent to the holder (SPEC §13).
+    'participant release': { effects: { history: 'reason-or-message', notify: 'claim-released' } },
     'participant return': { effects: { set: { returned: 'yes' }, history: 'message', notify: 'returned' } },
     'participant confirm': {
       // Sent to HKEX now: due at 18:00 HKT of the Nth business day after today (SPEC §13).
@@ -578,7 +622,7 @@ describe('what each action does (its effects, SPEC §5, §6)', () => {
       },
     },
     'operator claim': { effects: { history: 'message' } },
-    'operator release': { effects: { history: 'message' } },
+    'operator release': { effects: { history: 'reason-or-message', notify: 'claim-released' } },
     'operator complete': {
       requested: {
         check: 'completable',

@@ -178,7 +178,12 @@ export class ActionDto {
   @MaxLength(500)
   message?: string | null;
 
-  @ApiPropertyOptional({ type: String, maxLength: 500, nullable: true, description: 'Required to reject' })
+  @ApiPropertyOptional({
+    type: String,
+    maxLength: 500,
+    nullable: true,
+    description: "Required to reject, and to release another user's claim (SPEC §13)",
+  })
   @OptionalOrNull()
   @IsString()
   @MaxLength(500)

@@ -108,8 +108,8 @@ export interface Effects {
   /** Registry changes applied with the status: the completion's, returning the lines with assigned User IDs. */
   registry?: 'apply-completion';
   set?: Partial<Record<WorkflowField, FieldSource>>;
-  /** The history entry's message: the request's message, or else its reason. None: no entry. */
-  history?: 'message' | 'message-or-reason';
+  /** The history entry's message: the request's message, or else its reason (or the other way round). None: no entry. */
+  history?: 'message' | 'message-or-reason' | 'reason-or-message';
   notify?: NotificationEvent;
   jobs?: readonly FormJob[];
   /** A reference number is taken the first time the form gets here, and kept after (SPEC §5). */
@@ -230,10 +230,31 @@ const noCompletionPending: Guard = {
       : null,
 };
 
+/**
+ * SPEC §13: a claim held by someone away can be released by a colleague who could hold it
+ * themself (another eligible checker of the company; another HKEX operator), with a reason. The
+ * holder releases without one. Anyone else is refused as before: the form is claimed by another.
+ */
+const releasableBy = (kind: ActorKind): Guard => ({
+  check: (f) => {
+    if (f.claimedById === null || f.claimedById === f.actorId) return claimedByActor.check(f);
+    const colleague = kind === 'operator' || holds(checkableBy({ id: f.actorId, companyId: f.actorCompanyId }), f);
+    return colleague ? null : claimedByActor.check(f);
+  },
+});
+
+/** Releasing someone else's claim needs a reason (kept in the history, sent to the holder). */
+const reasonUnlessHolder: Guard = {
+  input: true,
+  check: (f) => (f.claimedById === f.actorId ? null : required('reason').check(f)),
+};
+
 // --- the table -------------------------------------------------------------------------
 
 const ANY_STATUS = FORM_STATUSES;
 const RECORDED: Effects = { history: 'message' };
+/** A release keeps its reason in the history; the holder is told when someone else released it. */
+const RELEASED: Effects = { history: 'reason-or-message', notify: 'claim-released' };
 
 export const TRANSITIONS: readonly TransitionRule[] = [
   {
@@ -294,8 +315,8 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     from: ['READY_TO_SEND'],
     to: 'same',
     claim: 'release',
-    guards: [claimedByActor],
-    effects: RECORDED,
+    guards: [releasableBy('participant'), reasonUnlessHolder],
+    effects: RELEASED,
   },
   {
     action: 'return',
@@ -335,8 +356,8 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     from: ['SENT_TO_HKEX'],
     to: 'same',
     claim: 'release',
-    guards: [claimedByActor, noCompletionPending],
-    effects: RECORDED,
+    guards: [releasableBy('operator'), noCompletionPending, reasonUnlessHolder],
+    effects: RELEASED,
   },
   {
     action: 'complete',

@@ -30,7 +30,7 @@ export type ActionInput = {
      */
     message?: string | null;
     /**
-     * Required to reject
+     * Required to reject, and to release another user's claim (SPEC §13)
      */
     reason?: string | null;
 };
