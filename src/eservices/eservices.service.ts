@@ -15,7 +15,7 @@ import { Transactions } from '../common/transactions';
 import { Participantship } from '../registry/participantship.entity';
 import { RegistryService } from '../registry/registry.service';
 import { normalizeUserId } from '../registry/user-id';
-import { ActionDto, CreateFormDto, FormContentDto, UpdateFormDto } from './dto/form.dto';
+import { ActionDto, ContactDto, CreateFormDto, FormContentDto, UpdateFormDto } from './dto/form.dto';
 import { ListFormsQueryDto, TasksQueryDto } from './dto/query.dto';
 import { FormPage, HistoryEntry, TaskPage } from './dto/views';
 import { EServiceForm } from './eservice-form.entity';
@@ -23,7 +23,7 @@ import { FormHistory } from './form-history.entity';
 import { DisplayNames, readsHkexChecks, shownActor } from './display-names';
 import { FormLists } from './form-lists';
 import { contentOf, FormView, toFormView } from './form-view';
-import { Da3Line } from './forms/form-content';
+import { Contact, Da3Line } from './forms/form-content';
 import { FieldChange, formChanges } from './forms/form-changes';
 import { formConcerns } from './forms/registry-effects';
 import { contentProblems } from './forms/submission-rules';
@@ -96,7 +96,9 @@ export class EServicesService {
         ...newDraft(caller, now),
         remarks: dto.remarks ?? null,
         declarationAccepted: dto.declarationAccepted ?? false,
-        contacts: dto.contacts?.map(contact) ?? [{ name: caller.name, email: caller.email, phone: caller.phone ?? '' }],
+        contacts: dto.contacts?.map(contact) ?? [
+          contact({ name: caller.name, email: caller.email, phone: caller.phone ?? '' }),
+        ],
         requestType: dto.requestType ?? null,
         lines: dto.lines?.map(line) ?? [],
         accounts: dto.accounts ?? null,
@@ -317,7 +319,8 @@ export class EServicesService {
     if (effects.history) {
       const message = trimmed(dto.message) ?? (effects.history === 'message-or-reason' ? trimmed(dto.reason) : null);
       const step = await this.record(em, saved, action, current.status, caller, message, now);
-      if (effects.notify) await this.notifications.plan(em, saved, step, effects.notify);
+      if (effects.notify && (effects.notifyIf !== 'returned' || current.returned))
+        await this.notifications.plan(em, saved, step, effects.notify);
     }
     for (const job of effects.jobs ?? []) await this.outbox.add(em, job, { formId: saved.id });
     if (effects.referenceNumber === 'assign-once' && saved.referenceNumber === null)
@@ -634,10 +637,11 @@ function fieldChanges(
   return changes;
 }
 
-const contact = (c: { name?: string; email?: string; phone?: string }) => ({
+const contact = (c: ContactDto): Contact => ({
   name: c.name?.trim() ?? '',
   email: c.email?.trim() ?? '',
   phone: c.phone?.trim() ?? '',
+  language: c.language ?? 'en',
 });
 
 const line = (l: Da3Line): Da3Line => {

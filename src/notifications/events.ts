@@ -1,4 +1,5 @@
 import { FormStatus } from '../eservices/workflow/status';
+import type { Language } from '../i18n/glossary';
 
 /**
  * The notifications of SPEC §6: each e-mail, to whom and of which type. The action that
@@ -13,42 +14,78 @@ export const NOTIFICATION_EVENTS = [
   'completed',
   'rejected',
   'completion-failed',
+  'reclaimed',
+  'discarded',
+  'arrival-check-failed',
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
-/** `actor`: the user in whose name the history entry is written (the operator whose completion failed). */
-export type Recipients = 'company-checkers' | 'maker' | 'maker-checker-contacts' | 'actor';
+/**
+ * `actor`: the user in whose name the history entry is written (the operator whose completion failed).
+ * `asked-checkers`: the people the form's last submission e-mailed "For action" (SPEC §13: reclaim and
+ * the discard of a returned draft tell them); `hkex-operators`: every HKEX operator.
+ */
+export type Recipients =
+  'company-checkers' | 'maker' | 'maker-checker-contacts' | 'actor' | 'asked-checkers' | 'hkex-operators';
 
 export interface EventRule {
   event: NotificationEvent;
   to: Recipients;
   type: 'For action' | 'For reference';
-  /** "Require action from" in the e-mail. */
-  requireActionFrom: string;
+  /** "Require action from" in the e-mail: a glossary key (templates/glossary.json). */
+  requireActionFrom: 'checker' | 'maker' | 'hkex' | 'notApplicable';
+  /** Who reads it: participants see "HKEX" where the exchange's staff acted, HKEX staff see names (SPEC §11). */
+  audience: 'participant' | 'hkex';
 }
 
 export const EVENT_RULES: readonly EventRule[] = [
-  { event: 'submitted', to: 'company-checkers', type: 'For action', requireActionFrom: 'Checker' },
-  { event: 'returned', to: 'maker', type: 'For action', requireActionFrom: 'Maker' },
-  { event: 'sent-to-hkex', to: 'maker', type: 'For reference', requireActionFrom: 'HKEX' },
+  {
+    event: 'submitted',
+    to: 'company-checkers',
+    type: 'For action',
+    requireActionFrom: 'checker',
+    audience: 'participant',
+  },
+  { event: 'returned', to: 'maker', type: 'For action', requireActionFrom: 'maker', audience: 'participant' },
+  { event: 'sent-to-hkex', to: 'maker', type: 'For reference', requireActionFrom: 'hkex', audience: 'participant' },
   {
     event: 'completed',
     to: 'maker-checker-contacts',
     type: 'For reference',
-    requireActionFrom: 'N/A',
+    requireActionFrom: 'notApplicable',
+    audience: 'participant',
   },
   {
     event: 'rejected',
     to: 'maker-checker-contacts',
     type: 'For reference',
-    requireActionFrom: 'N/A',
+    requireActionFrom: 'notApplicable',
+    audience: 'participant',
   },
   // A completion given up needs an operator (complete again or reject); the participants cannot act on it.
+  { event: 'completion-failed', to: 'actor', type: 'For action', requireActionFrom: 'hkex', audience: 'hkex' },
+  // The checkers asked to act on a submission are told it is no longer waiting for them (SPEC §13).
   {
-    event: 'completion-failed',
-    to: 'actor',
+    event: 'reclaimed',
+    to: 'asked-checkers',
+    type: 'For reference',
+    requireActionFrom: 'maker',
+    audience: 'participant',
+  },
+  {
+    event: 'discarded',
+    to: 'asked-checkers',
+    type: 'For reference',
+    requireActionFrom: 'notApplicable',
+    audience: 'participant',
+  },
+  // The registry no longer fits the form as it arrived at HKEX: an operator decides (reject, or wait and complete).
+  {
+    event: 'arrival-check-failed',
+    to: 'hkex-operators',
     type: 'For action',
-    requireActionFrom: 'HKEX',
+    requireActionFrom: 'hkex',
+    audience: 'hkex',
   },
 ];
 
@@ -71,4 +108,8 @@ export interface EmailData {
   message: string | null;
   reason: string | null;
   assignedUserIds: string[];
+  /** The rules a check found broken (the arrival check's). */
+  problems: string[];
+  /** The recipient's language: the folder the templates come from, and the glossary's column. */
+  language: Language;
 }
