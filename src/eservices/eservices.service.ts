@@ -31,7 +31,8 @@ import { planRegistryEffects } from './forms/registry-effects';
 import { ProcessingService } from './processing/processing.service';
 import { COMPLETION_FAILED, failedCompletion, failureReason } from './processing/completion-state';
 import { OutboxMessage } from '../queue/outbox-message.entity';
-import { renderFormPdf } from './form-pdf';
+import { pdfLanguage, renderFormPdf } from './form-pdf';
+import { Language } from '../i18n/glossary';
 import { OutboxService } from '../queue/outbox.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import {
@@ -164,15 +165,21 @@ export class EServicesService {
   }
 
   /** The PDF record of a completed or rejected form (409 before that). */
-  async pdf(caller: Caller, id: string): Promise<{ fileName: string; content: Buffer }> {
+  async pdf(caller: Caller, id: string): Promise<{ fileName: string; content: Buffer; language: Language }> {
     const form = await this.view(await this.loadVisible(this.reads.manager, caller, id), caller);
     if (form.status !== 'COMPLETED' && form.status !== 'REJECTED')
       throw new DomainError('WRONG_STATE', `The PDF record exists once the form is Completed or Rejected.`, {
         currentStatus: form.status,
         currentStatusLabel: form.statusLabel,
       });
-    const content = await renderFormPdf(form, await this.history(caller, id));
-    return { fileName: `${form.referenceNumber}.pdf`, content };
+    // In the language of whoever downloads it (SPEC §13).
+    const reader = await this.reads.manager.findOne(AppUser, {
+      select: { id: true, language: true },
+      where: { id: caller.id },
+    });
+    const language = pdfLanguage(reader?.language ?? 'en');
+    const content = await renderFormPdf(form, await this.history(caller, id), language);
+    return { fileName: `${form.referenceNumber}.pdf`, content, language };
   }
 
   /** Edits a draft: the fields given replace the stored ones (SPEC §5 "create / save / edit"). */

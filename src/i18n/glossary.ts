@@ -38,6 +38,7 @@ export function term(key: string, language: Language, values: Record<string, str
 }
 
 export const glossaryKeys = (): string[] => Object.keys(terms());
+export const hasTerm = (key: string): boolean => Object.hasOwn(terms(), key);
 
 export const statusLabel = (status: FormStatus, language: Language): string => term(`status.${status}`, language);
 export const formTitle = (formType: FormType, language: Language): string => term(`form.${formType}`, language);

@@ -10,5 +10,4 @@ for (let n = 1; n <= doc.numPages; n++) {
   const content = await (await doc.getPage(n)).getTextContent();
   pages.push(content.items.map((i) => ('str' in i ? i.str + (i.hasEOL ? '\n' : '') : '')).join(''));
 }
-const fonts = [];
 process.stdout.write(JSON.stringify({ pages }));
