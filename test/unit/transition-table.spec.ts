@@ -554,7 +554,7 @@ describe('what each action does (its effects, SPEC §5, §6)', () => {
   /** Written out from the SPEC: what the service executes after each action, by kind of actor. */
   const EFFECTS: Record<string, { effects: Effects; requested?: Effects }> = {
     'participant edit': { effects: { set: { contributorIds: 'add-actor' }, history: 'message' } },
-    'participant discard': { effects: { history: 'message' } },
+    'participant discard': { effects: { history: 'message', notify: 'discarded', notifyIf: 'returned' } },
     'participant submit': {
       effects: {
         check: 'submittable',
@@ -564,7 +564,7 @@ describe('what each action does (its effects, SPEC §5, §6)', () => {
         referenceNumber: 'assign-once',
       },
     },
-    'participant reclaim': { effects: { history: 'message' } },
+    'participant reclaim': { effects: { history: 'message', notify: 'reclaimed' } },
     'participant claim': { effects: { history: 'message' } },
     'participant release': { effects: { history: 'message' } },
     'participant return': { effects: { set: { returned: 'yes' }, history: 'message', notify: 'returned' } },
