@@ -9,11 +9,13 @@ cd "$(dirname "$0")/.."
 source scripts/runtime.sh
 
 # Debian packages: build tools for the native addons (better-sqlite3, argon2 compile from
-# source) and redis-server, which the service starts for itself when REDIS_URL is unset.
+# source), redis-server, which the service starts for itself when REDIS_URL is unset, and
+# fonts-noto-cjk, the font with the Chinese characters that Chinese PDF records embed.
 missing=()
 for pair in python3:python3 make:make g++:g++ redis-server:redis-server; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair##*:}")
 done
+[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing+=(fonts-noto-cjk)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"

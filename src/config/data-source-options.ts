@@ -27,6 +27,7 @@ import { CompletionMessage1765200000000 } from '../common/migrations/17652000000
 import { RefreshTokens1765300000000 } from '../common/migrations/1765300000000-refresh-tokens';
 import { RefreshToken } from '../auth/refresh-token.entity';
 import { HistoryChanges1765500000000 } from '../common/migrations/1765500000000-history-changes';
+import { DeliveryLanguage1765730000000 } from '../common/migrations/1765730000000-delivery-language';
 import { CompletionFailures1765600000000 } from '../common/migrations/1765600000000-completion-failures';
 import { ExportIndexes1765740000000 } from '../common/migrations/1765740000000-export-indexes';
 import { DueDates1765750000000 } from '../common/migrations/1765750000000-due-dates';
@@ -72,6 +73,7 @@ export const MIGRATIONS = [
   RefreshTokens1765300000000,
   HistoryChanges1765500000000,
   CompletionFailures1765600000000,
+  DeliveryLanguage1765730000000,
   ExportIndexes1765740000000,
   DueDates1765750000000,
 ];

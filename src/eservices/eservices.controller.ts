@@ -140,7 +140,10 @@ export class EServicesController {
   }
 
   @Get(':id/pdf')
-  @ApiOperation({ operationId: 'getEServicePdf', summary: 'The PDF record of a completed or rejected form' })
+  @ApiOperation({
+    operationId: 'getEServicePdf',
+    summary: "The PDF record of a completed or rejected form, in the caller's language",
+  })
   @ApiFormId()
   @ApiProduces('application/pdf')
   @ApiOkResponse({
@@ -148,6 +151,10 @@ export class EServicesController {
     schema: { type: 'string', format: 'binary' },
     headers: {
       'Content-Disposition': { description: 'inline; filename="DA3_00013361.pdf"', schema: { type: 'string' } },
+      'Content-Language': {
+        description: "The record's language: the caller's (en or zh-HK), English where the machine has no Chinese font",
+        schema: { type: 'string', enum: ['en', 'zh-HK'] },
+      },
     },
   })
   @ApiCallerRefusals(404, [409, 'Not Completed or Rejected yet'])
@@ -156,9 +163,10 @@ export class EServicesController {
     @Param('id') id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Buffer> {
-    const { fileName, content } = await this.eservices.pdf(caller, id);
+    const { fileName, content, language } = await this.eservices.pdf(caller, id);
     void reply
       .header('Content-Type', 'application/pdf')
+      .header('Content-Language', language)
       .header('Content-Disposition', `inline; filename="${fileName}"`);
     return content;
   }

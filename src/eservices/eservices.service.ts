@@ -15,7 +15,7 @@ import { Transactions } from '../common/transactions';
 import { Participantship } from '../registry/participantship.entity';
 import { RegistryService } from '../registry/registry.service';
 import { normalizeUserId } from '../registry/user-id';
-import { ActionDto, CreateFormDto, FormContentDto, UpdateFormDto } from './dto/form.dto';
+import { ActionDto, ContactDto, CreateFormDto, FormContentDto, UpdateFormDto } from './dto/form.dto';
 import { ListFormsQueryDto, TasksQueryDto } from './dto/query.dto';
 import { FormPage, HistoryEntry, TaskPage } from './dto/views';
 import { EServiceForm } from './eservice-form.entity';
@@ -23,7 +23,7 @@ import { FormHistory } from './form-history.entity';
 import { DisplayNames, readsHkexChecks, shownActor } from './display-names';
 import { FormLists } from './form-lists';
 import { contentOf, FormView, isOverdue, toFormView } from './form-view';
-import { Da3Line } from './forms/form-content';
+import { Contact, Da3Line } from './forms/form-content';
 import { FieldChange, formChanges } from './forms/form-changes';
 import { formConcerns } from './forms/registry-effects';
 import { contentProblems } from './forms/submission-rules';
@@ -31,7 +31,8 @@ import { planRegistryEffects } from './forms/registry-effects';
 import { ProcessingService } from './processing/processing.service';
 import { COMPLETION_FAILED, failedCompletion, failureReason } from './processing/completion-state';
 import { OutboxMessage } from '../queue/outbox-message.entity';
-import { renderFormPdf } from './form-pdf';
+import { pdfLanguage, renderFormPdf } from './form-pdf';
+import { Language } from '../i18n/glossary';
 import { OutboxService } from '../queue/outbox.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import {
@@ -98,7 +99,9 @@ export class EServicesService {
         ...newDraft(caller, now),
         remarks: dto.remarks ?? null,
         declarationAccepted: dto.declarationAccepted ?? false,
-        contacts: dto.contacts?.map(contact) ?? [{ name: caller.name, email: caller.email, phone: caller.phone ?? '' }],
+        contacts: dto.contacts?.map(contact) ?? [
+          contact({ name: caller.name, email: caller.email, phone: caller.phone ?? '' }),
+        ],
         requestType: dto.requestType ?? null,
         lines: dto.lines?.map(line) ?? [],
         accounts: dto.accounts ?? null,
@@ -164,15 +167,21 @@ export class EServicesService {
   }
 
   /** The PDF record of a completed or rejected form (409 before that). */
-  async pdf(caller: Caller, id: string): Promise<{ fileName: string; content: Buffer }> {
+  async pdf(caller: Caller, id: string): Promise<{ fileName: string; content: Buffer; language: Language }> {
     const form = await this.view(await this.loadVisible(this.reads.manager, caller, id), caller);
     if (form.status !== 'COMPLETED' && form.status !== 'REJECTED')
       throw new DomainError('WRONG_STATE', `The PDF record exists once the form is Completed or Rejected.`, {
         currentStatus: form.status,
         currentStatusLabel: form.statusLabel,
       });
-    const content = await renderFormPdf(form, await this.history(caller, id));
-    return { fileName: `${form.referenceNumber}.pdf`, content };
+    // In the language of whoever downloads it (SPEC §13).
+    const reader = await this.reads.manager.findOne(AppUser, {
+      select: { id: true, language: true },
+      where: { id: caller.id },
+    });
+    const language = pdfLanguage(reader?.language ?? 'en');
+    const content = await renderFormPdf(form, await this.history(caller, id), language);
+    return { fileName: `${form.referenceNumber}.pdf`, content, language };
   }
 
   /** Edits a draft: the fields given replace the stored ones (SPEC §5 "create / save / edit"). */
@@ -324,7 +333,8 @@ export class EServicesService {
           ? (trimmed(dto.reason) ?? trimmed(dto.message))
           : (trimmed(dto.message) ?? (effects.history === 'message-or-reason' ? trimmed(dto.reason) : null));
       const step = await this.record(em, saved, action, current.status, caller, message, now);
-      if (effects.notify) await this.notifications.plan(em, saved, step, effects.notify, current);
+      if (effects.notify && (effects.notifyIf !== 'returned' || current.returned))
+        await this.notifications.plan(em, saved, step, effects.notify, current);
     }
     for (const job of effects.jobs ?? []) await this.outbox.add(em, job, { formId: saved.id });
     if (effects.referenceNumber === 'assign-once' && saved.referenceNumber === null)
@@ -648,10 +658,11 @@ function fieldChanges(
   return changes;
 }
 
-const contact = (c: { name?: string; email?: string; phone?: string }) => ({
+const contact = (c: ContactDto): Contact => ({
   name: c.name?.trim() ?? '',
   email: c.email?.trim() ?? '',
   phone: c.phone?.trim() ?? '',
+  language: c.language ?? 'en',
 });
 
 const line = (l: Da3Line): Da3Line => {

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { USER_LANGUAGES, UserLanguage } from '../auth/app-user.entity';
 import { ERROR_STATUS, ErrorCode, FieldError } from '../common/errors';
 import { FieldErrorView } from '../common/problem.view';
 import { CLEARING_HOUSES } from '../registry/user-id';
@@ -44,6 +45,12 @@ export class ContactView {
   @ApiProperty({ type: String, example: 'AAA' }) name!: string;
   @ApiProperty({ type: String, format: 'email', example: 'aaa@bank.com.hk' }) email!: string;
   @ApiProperty({ type: String, example: '29797111' }) phone!: string;
+  @ApiProperty({
+    enum: USER_LANGUAGES,
+    enumName: 'Language',
+    description: "The language of this contact person's e-mails (a user of the company gets their own setting)",
+  })
+  language!: UserLanguage;
 }
 
 /** A request line of a DA3 form (SPEC §4, §9); which fields a line holds depends on the request type. */
@@ -173,7 +180,7 @@ export const contentOf = (f: EServiceForm): FormContent => ({
   formType: f.formType,
   remarks: f.remarks,
   declarationAccepted: f.declarationAccepted,
-  contacts: f.contacts,
+  contacts: f.contacts.map(contactView),
   requestType: f.requestType,
   lines: f.lines,
   accounts: f.accounts,
@@ -225,7 +232,7 @@ export function toFormView(f: EServiceForm, company: string, reader: ViewReader)
     returned: f.returned,
     remarks: f.remarks,
     declarationAccepted: f.declarationAccepted,
-    contacts: f.contacts,
+    contacts: f.contacts.map(contactView),
     warnings: contentWarnings(contentOf(f)),
     arrivalCheck: reader.seesHkexChecks ? f.arrivalCheck : null,
     rejectionReason: f.rejectionReason,
@@ -254,3 +261,6 @@ export function toFormView(f: EServiceForm, company: string, reader: ViewReader)
   }
   return view;
 }
+
+/** A contact stored before contacts had a language is English (SPEC §13's default). */
+const contactView = (c: Contact): ContactView => ({ ...c, language: c.language ?? 'en' });

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { IdColumn, TimestampColumn } from '../common/columns';
+import type { Language } from '../i18n/glossary';
 
 export const DELIVERY_STATUSES = ['PENDING', 'SENT', 'FAILED'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -29,6 +30,10 @@ export class Delivery {
 
   @Column({ type: 'varchar', length: 14 })
   notificationType!: string;
+
+  /** The recipient's language when the event happened: the e-mail is rendered in it (SPEC §13). */
+  @Column({ type: 'varchar', length: 8, default: 'en' })
+  language!: Language;
 
   @Column({ type: 'varchar', length: 8 })
   status!: DeliveryStatus;

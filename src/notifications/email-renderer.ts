@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isLanguage, term } from '../i18n/glossary';
 import { EmailData, NOTIFICATION_EVENTS, NotificationEvent } from './events';
 
 export interface RenderedEmail {
@@ -35,15 +36,16 @@ const templatesDir = (): string =>
 
 /**
  * Renders the e-mails of SPEC §6 from handlebars templates: a shared layout and partials,
- * an HTML and a text part per event, one folder per locale (`en` now; a `zh-HK` folder
- * beside it adds Traditional Chinese). Everything is compiled once at start.
+ * an HTML and a text part per event, one folder per language (`en`, `zh-HK`: SPEC §13, each
+ * e-mail in its recipient's language). Terms come from the glossary (templates/glossary.json)
+ * through the `t` helper: `{{t "referenceNumber"}}`. Each language is compiled once, on first use.
  */
 export class EmailRenderer {
   private readonly locales = new Map<string, LocaleTemplates>();
 
   constructor(private readonly root: string = templatesDir()) {}
 
-  render(event: NotificationEvent, data: EmailData, locale = 'en'): RenderedEmail {
+  render(event: NotificationEvent, data: EmailData, locale: string = data.language): RenderedEmail {
     const t = this.load(locale);
     const subject = t.subject(data).trim();
     const parts = t.events[event];
@@ -69,6 +71,8 @@ export class EmailRenderer {
     // Two environments: HTML escapes what it inserts, text does not.
     const html = Handlebars.create();
     const text = Handlebars.create();
+    if (isLanguage(locale))
+      for (const env of [html, text]) env.registerHelper('t', (key: unknown) => term(String(key), locale));
     html.registerPartial('record', read('partials/record.html.hbs'));
     text.registerPartial('record', read('partials/record.text.hbs'));
     const compileHtml = (f: string): Template => html.compile(read(f), { strict: true });

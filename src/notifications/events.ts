@@ -1,4 +1,5 @@
 import { FormStatus } from '../eservices/workflow/status';
+import type { Language } from '../i18n/glossary';
 
 /**
  * The notifications of SPEC §6: each e-mail, to whom and of which type. The action that
@@ -13,54 +14,99 @@ export const NOTIFICATION_EVENTS = [
   'completed',
   'rejected',
   'completion-failed',
+  'reclaimed',
+  'discarded',
+  'arrival-check-failed',
   'overdue',
   'claim-released',
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
-/** `actor`: the user in whose name the history entry is written (the operator whose completion failed). */
 /**
- * `actor`: the user in whose name the history entry is written (the operator whose completion failed);
+ * `actor`: the user in whose name the history entry is written (the operator whose completion failed).
+ * `asked-checkers`: the people the form's last submission e-mailed "For action" (SPEC §13: reclaim and
+ * the discard of a returned draft tell them); `hkex-operators`: every HKEX operator;
  * `former-holder`: who held the claim the action released, unless they released it themself.
  */
 export type Recipients =
-  'company-checkers' | 'maker' | 'maker-checker-contacts' | 'actor' | 'hkex-operators' | 'former-holder';
+  | 'company-checkers'
+  | 'maker'
+  | 'maker-checker-contacts'
+  | 'actor'
+  | 'asked-checkers'
+  | 'hkex-operators'
+  | 'former-holder';
 
 export interface EventRule {
   event: NotificationEvent;
   to: Recipients;
   type: 'For action' | 'For reference';
-  /** "Require action from" in the e-mail. */
-  requireActionFrom: string;
+  /** "Require action from" in the e-mail: a glossary key (templates/glossary.json). */
+  requireActionFrom: 'checker' | 'maker' | 'hkex' | 'notApplicable';
+  /** Who reads it: participants see "HKEX" where the exchange's staff acted, HKEX staff see names (SPEC §11). */
+  audience: 'participant' | 'hkex';
 }
 
 export const EVENT_RULES: readonly EventRule[] = [
-  { event: 'submitted', to: 'company-checkers', type: 'For action', requireActionFrom: 'Checker' },
-  { event: 'returned', to: 'maker', type: 'For action', requireActionFrom: 'Maker' },
-  { event: 'sent-to-hkex', to: 'maker', type: 'For reference', requireActionFrom: 'HKEX' },
+  {
+    event: 'submitted',
+    to: 'company-checkers',
+    type: 'For action',
+    requireActionFrom: 'checker',
+    audience: 'participant',
+  },
+  { event: 'returned', to: 'maker', type: 'For action', requireActionFrom: 'maker', audience: 'participant' },
+  { event: 'sent-to-hkex', to: 'maker', type: 'For reference', requireActionFrom: 'hkex', audience: 'participant' },
   {
     event: 'completed',
     to: 'maker-checker-contacts',
     type: 'For reference',
-    requireActionFrom: 'N/A',
+    requireActionFrom: 'notApplicable',
+    audience: 'participant',
   },
   {
     event: 'rejected',
     to: 'maker-checker-contacts',
     type: 'For reference',
-    requireActionFrom: 'N/A',
+    requireActionFrom: 'notApplicable',
+    audience: 'participant',
   },
   // A completion given up needs an operator (complete again or reject); the participants cannot act on it.
+  { event: 'completion-failed', to: 'actor', type: 'For action', requireActionFrom: 'hkex', audience: 'hkex' },
+  // The checkers asked to act on a submission are told it is no longer waiting for them (SPEC §13).
   {
-    event: 'completion-failed',
-    to: 'actor',
+    event: 'reclaimed',
+    to: 'asked-checkers',
+    type: 'For reference',
+    requireActionFrom: 'maker',
+    audience: 'participant',
+  },
+  {
+    event: 'discarded',
+    to: 'asked-checkers',
+    type: 'For reference',
+    requireActionFrom: 'notApplicable',
+    audience: 'participant',
+  },
+  // The registry no longer fits the form as it arrived at HKEX: an operator decides (reject, or wait and complete).
+  {
+    event: 'arrival-check-failed',
+    to: 'hkex-operators',
     type: 'For action',
-    requireActionFrom: 'HKEX',
+    requireActionFrom: 'hkex',
+    audience: 'hkex',
   },
   // SPEC §13: a form past its due date, once, to every HKEX operator (whoever holds it may be away).
-  { event: 'overdue', to: 'hkex-operators', type: 'For action', requireActionFrom: 'HKEX' },
-  // SPEC §13: a colleague released the claim of someone away; the holder learns it on return.
-  { event: 'claim-released', to: 'former-holder', type: 'For reference', requireActionFrom: 'N/A' },
+  { event: 'overdue', to: 'hkex-operators', type: 'For action', requireActionFrom: 'hkex', audience: 'hkex' },
+  // SPEC §13: a colleague released the claim of someone away; the holder learns it on return. The
+  // releaser is the holder's own colleague (a checker of the company, or another HKEX operator): named.
+  {
+    event: 'claim-released',
+    to: 'former-holder',
+    type: 'For reference',
+    requireActionFrom: 'notApplicable',
+    audience: 'hkex',
+  },
 ];
 
 export const eventRule = (event: NotificationEvent): EventRule => EVENT_RULES.find((r) => r.event === event)!;
@@ -82,6 +128,10 @@ export interface EmailData {
   message: string | null;
   reason: string | null;
   assignedUserIds: string[];
-  /** When the form was due at HKEX (`07-Feb-2023 18:00 HKT`), once it was sent there. */
+  /** The rules a check found broken (the arrival check's). */
+  problems: string[];
+  /** The recipient's language: the folder the templates come from, and the glossary's column. */
+  language: Language;
+  /** When the form was due at HKEX, in the recipient's language, once it was sent there. */
   dueAt: string | null;
 }

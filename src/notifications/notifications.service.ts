@@ -10,14 +10,13 @@ import { LOGIN_POLICY } from '../auth/login-policy';
 import { emailOtpFor } from '../auth/one-time-passwords';
 import { Clock } from '../common/clock';
 import { FixedSql } from '../common/fixed-sql';
-import { formatHkt } from '../common/hkt';
 import { Transactions } from '../common/transactions';
 import { mailConfig } from '../config/configuration';
 import { EServiceForm } from '../eservices/eservice-form.entity';
 import { FormHistory } from '../eservices/form-history.entity';
 import { isEligibleChecker } from '../eservices/workflow/policies';
-import { FORM_TITLES, STATUS_LABELS } from '../eservices/workflow/status';
-import { shownActor } from '../eservices/display-names';
+import { HKEX_AS_SHOWN, shownActor } from '../eservices/display-names';
+import { formatTime, formTitle, isLanguage, Language, statusLabel, term } from '../i18n/glossary';
 import { OutboxService } from '../queue/outbox.service';
 import { Delivery } from './delivery.entity';
 import { EmailRenderer, RenderedEmail } from './email-renderer';
@@ -28,6 +27,7 @@ import { Reads } from '../common/reads';
 interface Person {
   email: string;
   name: string;
+  language: Language;
 }
 
 /** What one look at a delivery decided. */
@@ -79,6 +79,7 @@ export class NotificationsService {
         recipientEmail: person.email,
         recipientName: person.name,
         notificationType: rule.type,
+        language: person.language,
         status: 'PENDING',
         attempts: 0,
         lastError: null,
@@ -90,7 +91,26 @@ export class NotificationsService {
     }
   }
 
-  /** Each person once per event, however many roles they hold on the form (SPEC §6). */
+  /**
+   * The arrival check found problems (SPEC §13): every HKEX operator is told, once per arrival.
+   * In the check's transaction; the deliveries hang on the history entry of the confirmation
+   * that sent the form, so they are ordered with the form's other e-mails.
+   */
+  async planArrivalCheckFailed(em: EntityManager, form: EServiceForm): Promise<void> {
+    const confirmed = await em.findOne(FormHistory, {
+      where: { formId: form.id, action: 'confirm' },
+      order: { id: 'DESC' },
+    });
+    if (!confirmed) return;
+    const already = await em.count(Delivery, { where: { historyId: confirmed.id, event: 'arrival-check-failed' } });
+    if (already === 0) await this.plan(em, form, confirmed, 'arrival-check-failed');
+  }
+
+  /**
+   * Each person once per event, however many roles they hold on the form (SPEC §6), in their
+   * own language (SPEC §13): a user's setting; a contact person's, unless they are a user of
+   * the company, whose own setting wins.
+   */
   private async recipients(
     em: EntityManager,
     rule: EventRule,
@@ -98,17 +118,19 @@ export class NotificationsService {
     history: FormHistory,
     before: Pick<EServiceForm, 'claimedById'>,
   ): Promise<Person[]> {
+    const person = (u: AppUser): Person => ({ email: u.email, name: u.name, language: u.language ?? 'en' });
     const users = async (ids: (string | null)[]): Promise<Person[]> => {
       const wanted = ids.filter((x): x is string => !!x);
       if (!wanted.length) return [];
       const found = await em.find(AppUser, { where: { id: In(wanted) } });
-      return wanted.flatMap((id) => found.filter((u) => u.id === id).map((u) => ({ email: u.email, name: u.name })));
+      return wanted.flatMap((id) => found.filter((u) => u.id === id).map(person));
     };
+    const colleagues = async (): Promise<AppUser[]> =>
+      form.companyId ? em.find(AppUser, { where: { companyId: form.companyId, kind: 'participant' } }) : [];
     const maker = form.submittedById ?? form.createdById;
     let people: Person[];
     if (rule.to === 'company-checkers') {
-      const colleagues = await em.find(AppUser, { where: { companyId: form.companyId, kind: 'participant' } });
-      people = colleagues.filter((u) => isEligibleChecker(u, form)).map((u) => ({ email: u.email, name: u.name }));
+      people = (await colleagues()).filter((u) => isEligibleChecker(u, form)).map(person);
     } else if (rule.to === 'maker') {
       people = await users([maker]);
     } else if (rule.to === 'actor') {
@@ -116,12 +138,19 @@ export class NotificationsService {
     } else if (rule.to === 'former-holder') {
       people = before.claimedById && before.claimedById !== history.actorId ? await users([before.claimedById]) : [];
     } else if (rule.to === 'hkex-operators') {
-      const operators = await em.find(AppUser, { where: { kind: 'operator' }, order: { email: 'ASC' } });
-      people = operators.map((u) => ({ email: u.email, name: u.name }));
+      people = (await em.find(AppUser, { where: { kind: 'operator' }, order: { email: 'ASC' } })).map(person);
+    } else if (rule.to === 'asked-checkers') {
+      people = await this.askedCheckers(em, form, await colleagues());
     } else {
+      const byEmail = new Map((await colleagues()).map((u) => [u.email.trim().toLowerCase(), u]));
       people = [
         ...(await users([maker, form.confirmedById])),
-        ...form.contacts.filter((c) => c.email).map((c) => ({ email: c.email, name: c.name || c.email })),
+        ...form.contacts
+          .filter((c) => c.email)
+          .map((c) => {
+            const user = byEmail.get(c.email.trim().toLowerCase());
+            return { email: c.email, name: c.name || c.email, language: user?.language ?? c.language ?? 'en' };
+          }),
       ];
     }
     const seen = new Set<string>();
@@ -130,6 +159,29 @@ export class NotificationsService {
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
+    });
+  }
+
+  /**
+   * The people the form's last submission asked to act: the recipients of its "submitted"
+   * e-mails, in their language of now (their name and language as then, should they have left).
+   */
+  private async askedCheckers(em: EntityManager, form: EServiceForm, colleagues: AppUser[]): Promise<Person[]> {
+    const submitted = await em.findOne(FormHistory, {
+      where: { formId: form.id, action: 'submit' },
+      order: { id: 'DESC' },
+    });
+    if (!submitted) return [];
+    const asked = await em.find(Delivery, {
+      where: { historyId: submitted.id, event: 'submitted' },
+      order: { recipientEmail: 'ASC' },
+    });
+    const byEmail = new Map(colleagues.map((u) => [u.email.trim().toLowerCase(), u]));
+    return asked.map((d) => {
+      const user = byEmail.get(d.recipientEmail.trim().toLowerCase());
+      return user
+        ? { email: user.email, name: user.name, language: user.language ?? 'en' }
+        : { email: d.recipientEmail, name: d.recipientName, language: d.language ?? 'en' };
     });
   }
 
@@ -205,11 +257,14 @@ export class NotificationsService {
       return 'skipped';
     }
     const { challenge, user } = found;
-    const mail = this.renderer.renderOtp({
-      recipientName: user.name,
-      code: emailOtpFor(this.auth.serverSecret, challenge.id),
-      validMinutes: Math.round(LOGIN_POLICY.emailOtpValidMs / 60000),
-    });
+    const mail = this.renderer.renderOtp(
+      {
+        recipientName: user.name,
+        code: emailOtpFor(this.auth.serverSecret, challenge.id),
+        validMinutes: Math.round(LOGIN_POLICY.emailOtpValidMs / 60000),
+      },
+      user.language ?? 'en',
+    );
     await this.transport.send({ deliveryId: `otp-${challenge.id}`, from: this.config.from, to: user.email, ...mail });
     this.metrics.emailsSent.inc({ kind: 'otp' });
     await this.tx.run(async (em) => {
@@ -248,22 +303,29 @@ export class NotificationsService {
     const step = await this.sql.byId(em, FormHistory, d.historyId);
     if (!form || !step) throw new Error(`delivery ${d.id}: its form or history entry is missing`);
     const rule = eventRule(d.event as NotificationEvent);
-    // Form e-mails go to the form's participants (SPEC §6): who acted is shown as they see it.
+    const language: Language = isLanguage(d.language) ? d.language : 'en';
+    // Who acted is shown as the reader sees it (SPEC §11): "HKEX" to participants, names to HKEX staff.
     const actor = await em.findOne(AppUser, { select: { id: true, kind: true }, where: { id: step.actorId } });
-    const processedBy = shownActor('participant', { id: step.actorId, name: step.actorName, kind: actor?.kind });
+    const processedBy = shownActor(rule.audience === 'hkex' ? 'operator' : 'participant', {
+      id: step.actorId,
+      name: step.actorName,
+      kind: actor?.kind,
+    });
     return this.renderer.render(d.event as NotificationEvent, {
       recipientName: d.recipientName,
       formCode: form.formType === 'DA3' ? 'DA 3' : 'DA 4',
-      formTitle: FORM_TITLES[form.formType],
+      formTitle: formTitle(form.formType, language),
       referenceNumber: form.referenceNumber ?? '',
       clearingHouse: form.clearingHouse,
       participantId: form.participantId,
-      workflowStatus: STATUS_LABELS[step.toStatus],
+      workflowStatus: statusLabel(step.toStatus, language),
       status: step.toStatus,
-      notificationType: d.notificationType,
-      justProcessedBy: processedBy.name,
-      processedAt: formatHkt(step.at),
-      requireActionFrom: rule.requireActionFrom,
+      notificationType: term(d.notificationType === 'For action' ? 'forAction' : 'forReference', language),
+      justProcessedBy: processedBy === HKEX_AS_SHOWN ? term('hkex', language) : processedBy.name,
+      processedAt: formatTime(step.at, language),
+      requireActionFrom: term(rule.requireActionFrom, language),
+      language,
+      problems: d.event === 'arrival-check-failed' ? (form.arrivalCheck?.problems ?? []).map((p) => p.message) : [],
       // A rejection's history message is its reason unless the operator wrote a message too.
       message:
         reasonIsMessage(step) ||
@@ -274,7 +336,7 @@ export class NotificationsService {
       reason:
         step.action === 'reject' ? (form.rejectionReason ?? step.message) : reasonIsMessage(step) ? step.message : null,
       assignedUserIds: form.lines.map((l) => l.assignedUserId).filter((x): x is string => !!x),
-      dueAt: form.dueAt ? formatHkt(form.dueAt) : null,
+      dueAt: form.dueAt ? formatTime(form.dueAt, language) : null,
     });
   }
 

@@ -597,7 +597,7 @@ describe('what each action does (its effects, SPEC §5, §6)', () => {
   /** Written out from the SPEC: what the service executes after each action, by kind of actor. */
   const EFFECTS: Record<string, { effects: Effects; requested?: Effects }> = {
     'participant edit': { effects: { set: { contributorIds: 'add-actor' }, history: 'message' } },
-    'participant discard': { effects: { history: 'message' } },
+    'participant discard': { effects: { history: 'message', notify: 'discarded', notifyIf: 'returned' } },
     'participant submit': {
       effects: {
         check: 'submittable',
@@ -607,7 +607,7 @@ describe('what each action does (its effects, SPEC §5, §6)', () => {
         referenceNumber: 'assign-once',
       },
     },
-    'participant reclaim': { effects: { history: 'message' } },
+    'participant reclaim': { effects: { history: 'message', notify: 'reclaimed' } },
     'participant claim': { effects: { history: 'message' } },
     // The reason a colleague gives is kept in the history and sent to the holder (SPEC §13).
     'participant release': { effects: { history: 'reason-or-message', notify: 'claim-released' } },

@@ -14,6 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { USER_LANGUAGES, UserLanguage } from '../../auth/app-user.entity';
 import { IsEmailAddress } from '../../common/email';
 import { OptionalNotNull, OptionalOrNull } from '../../common/validation';
 import { CLEARING_HOUSES, ClearingHouse } from '../../registry/user-id';
@@ -53,6 +54,16 @@ export class ContactDto {
   @IsString()
   @MaxLength(40)
   phone?: string;
+
+  @ApiPropertyOptional({
+    enum: USER_LANGUAGES,
+    enumName: 'Language',
+    default: 'en',
+    description: "The language of this contact person's e-mails (a user of the company gets their own setting)",
+  })
+  @OptionalNotNull()
+  @IsIn(USER_LANGUAGES)
+  language?: UserLanguage;
 }
 
 @ApiSchema({ name: 'Da3LineInput' })

@@ -10,7 +10,7 @@ export interface FieldChange {
 type Editable = Omit<FormContent, 'formType'>;
 
 const LINE_KEYS: readonly (keyof Da3Line)[] = ['userId', 'email', 'surname', 'otherNames', 'daRole', 'assignedUserId'];
-const CONTACT_KEYS: readonly (keyof Contact)[] = ['name', 'email', 'phone'];
+const CONTACT_KEYS: readonly (keyof Contact)[] = ['name', 'email', 'phone', 'language'];
 
 /**
  * What an edit changed, field by field, in the order of the form: the scalar fields, then

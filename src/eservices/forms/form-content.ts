@@ -1,3 +1,4 @@
+import type { UserLanguage } from '../../auth/app-user.entity';
 import { FormType } from '../workflow/status';
 
 /** DA3 maintenance request types (SPEC §4). */
@@ -16,6 +17,8 @@ export interface Contact {
   name: string;
   email: string;
   phone: string;
+  /** The language of the contact person's e-mails (SPEC §13); absent on contacts stored before: English. */
+  language?: UserLanguage;
 }
 
 export interface Da3Line {

@@ -2,6 +2,7 @@ import { forwardRef, Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { FixedSql } from '../../common/fixed-sql';
 import { Transactions } from '../../common/transactions';
+import { NotificationsService } from '../../notifications/notifications.service';
 import { OutboxService } from '../../queue/outbox.service';
 import { JobData } from '../../queue/queues';
 import { EServiceForm } from '../eservice-form.entity';
@@ -26,18 +27,29 @@ export class HkexJobs {
     @Inject(forwardRef(() => EServicesService)) private readonly eservices: EServicesService,
     private readonly clock: Clock,
     private readonly sql: FixedSql,
+    private readonly notifications: NotificationsService,
   ) {}
 
-  /** A form arrived at HKEX: check it against the registry and attach the result for the operator. */
+  /**
+   * A form arrived at HKEX: check it against the registry and attach the result for the operator.
+   * A check that fails is e-mailed to the HKEX operators (SPEC §13), in the same transaction.
+   */
   async arrivalCheck({ formId, outboxId }: JobData<'arrival-check'>): Promise<void> {
-    await this.tx.run(async (em) => {
+    const failed = await this.tx.run(async (em) => {
       const form = await this.sql.byId(em, EServiceForm, formId);
+      let problems = false;
       if (form?.status === 'SENT_TO_HKEX') {
         const check = await this.processing.arrivalCheck(em, form, this.clock.now());
         await em.update(EServiceForm, { id: formId }, { arrivalCheck: check });
+        if (!check.ok) {
+          await this.notifications.planArrivalCheckFailed(em, { ...form, arrivalCheck: check });
+          problems = true;
+        }
       }
       await this.outbox.markDone(em, outboxId);
+      return problems;
     });
+    if (failed) this.outbox.nudge();
   }
 
   /**

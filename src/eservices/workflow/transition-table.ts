@@ -111,6 +111,8 @@ export interface Effects {
   /** The history entry's message: the request's message, or else its reason (or the other way round). None: no entry. */
   history?: 'message' | 'message-or-reason' | 'reason-or-message';
   notify?: NotificationEvent;
+  /** Only then is `notify` sent: `returned`, when the form had been returned to its maker. */
+  notifyIf?: 'returned';
   jobs?: readonly FormJob[];
   /** A reference number is taken the first time the form gets here, and kept after (SPEC §5). */
   referenceNumber?: 'assign-once';
@@ -274,7 +276,8 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'DISCARDED',
     claim: 'keep',
     guards: [],
-    effects: RECORDED,
+    // A returned draft had been put to the checkers: they are told it will not come back (SPEC §13).
+    effects: { history: 'message', notify: 'discarded', notifyIf: 'returned' },
   },
   {
     action: 'submit',
@@ -298,7 +301,8 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'DRAFT',
     claim: 'keep',
     guards: [isSubmitter, notClaimed],
-    effects: RECORDED,
+    // The checkers asked to act are told it no longer waits for them (SPEC §13).
+    effects: { history: 'message', notify: 'reclaimed' },
   },
   {
     action: 'claim',

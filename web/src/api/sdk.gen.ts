@@ -305,7 +305,7 @@ export const exportEServiceHistory = <ThrowOnError extends boolean = true>(optio
 });
 
 /**
- * The PDF record of a completed or rejected form
+ * The PDF record of a completed or rejected form, in the caller's language
  */
 export const getEServicePdf = <ThrowOnError extends boolean = true>(options: Options<GetEServicePdfData, ThrowOnError>): RequestResult<GetEServicePdfResponses, GetEServicePdfErrors, ThrowOnError> => (options.client ?? client).get<GetEServicePdfResponses, GetEServicePdfErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

@@ -210,12 +210,20 @@ export type Contact = {
     name: string;
     email: string;
     phone: string;
+    /**
+     * The language of this contact person's e-mails (a user of the company gets their own setting)
+     */
+    language: Language;
 };
 
 export type ContactInput = {
     name?: string;
     email?: string;
     phone?: string;
+    /**
+     * The language of this contact person's e-mails (a user of the company gets their own setting)
+     */
+    language?: Language;
 };
 
 export type CountsByStatus = {
