@@ -258,6 +258,9 @@ describe('first-time set-up with e-mailed codes (繁體中文)', () => {
     await page.getByText('以電郵接收一次性密碼的用戶不能自行重設密碼').waitFor();
     await expectAccessible(page, 'set-up: e-mail warning (zh-HK)');
     await page.getByRole('button', { name: '接受' }).click();
+    // Logged in, the console speaks the user's own language (English until they choose).
+    await page.getByRole('heading', { name: 'Tasks' }).waitFor();
+    await page.getByText('繁體中文').click();
     await page.getByRole('heading', { name: '待辦事項' }).waitFor();
   });
 
