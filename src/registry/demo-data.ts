@@ -2,8 +2,8 @@ import { DataFile } from './data-loader';
 
 /**
  * The one password of every demo login; it meets the exchange's password rule. Every demo
- * user has an authenticator-app secret (`npm run otp -- USERNAME` shows its QR code and
- * current code).
+ * user but the two at their first logon (gchan@, hho@bank.com.hk) has an authenticator-app
+ * secret (`npm run otp -- USERNAME` shows its QR code and current code).
  */
 export const DEMO_PASSWORD = 'Demo!Passw0rd-2026';
 
@@ -109,6 +109,11 @@ export const DEMO_DATA: DataFile = {
           totpSecret: 'DQALXQ57OPA3UVKZGFJYEAKYUVMT642O',
           rights: [],
         },
+        // Two users at their first logon (information package, Appendix C): no password and no
+        // authenticator app yet. They set a password with a code e-mailed to them, then register
+        // an app or choose e-mailed codes. No rights, so they receive no eService e-mails.
+        { username: 'gchan@bank.com.hk', name: 'G Chan', phone: '29797115', rights: [] },
+        { username: 'hho@bank.com.hk', name: 'H Ho', phone: '29797116', rights: [] },
       ],
     },
     {

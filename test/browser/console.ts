@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
@@ -31,6 +31,8 @@ export interface ConsoleWorld {
   service: ServiceProcess;
   browser: Browser;
   origin: string;
+  /** The service's folder: its SQLite file, and the outbox its e-mails are written to (no SMTP_URL). */
+  dir: string;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
     service,
     browser,
     origin: service.origin,
+    dir,
     async close() {
       await browser.close();
       await service.stop();
@@ -115,6 +118,25 @@ export async function logIn(page: Page, username: string, path = '/tasks'): Prom
   await page.getByLabel('One-time password').fill(await nextOtp(username));
   await page.getByRole('button', { name: 'SUBMIT OTP' }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+/**
+ * The one-time password the service e-mailed for a challenge, read from the .eml file in
+ * its outbox (`<time>-otp-<challengeId>.eml`, written by a worker soon after the request).
+ */
+export async function emailedOtp(world: ConsoleWorld, challengeId: string, timeoutMs = 60_000): Promise<string> {
+  const outbox = join(world.dir, 'outbox');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const file = existsSync(outbox) && readdirSync(outbox).find((f) => f.endsWith(`-otp-${challengeId}.eml`));
+    if (file) {
+      const code = /one-time password is: (\d{6})/.exec(readFileSync(join(outbox, file), 'utf8'))?.[1];
+      if (!code) throw new Error(`no code in the e-mail ${file}`);
+      return code;
+    }
+    if (Date.now() > deadline) throw new Error(`no e-mail for challenge ${challengeId} in ${outbox}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');

@@ -83,9 +83,24 @@ export const registryRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/RegistryPage'), 'RegistryPage'),
 });
 
+export const settingsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/settings',
+  component: lazyRouteComponent(() => import('./pages/SettingsPage'), 'SettingsPage'),
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
-  appRoute.addChildren([indexRoute, tasksRoute, eservicesRoute, newFormRoute, formRoute, queueRoute, registryRoute]),
+  appRoute.addChildren([
+    indexRoute,
+    tasksRoute,
+    eservicesRoute,
+    newFormRoute,
+    formRoute,
+    queueRoute,
+    registryRoute,
+    settingsRoute,
+  ]),
 ]);
 
 export const router = createRouter({ routeTree, context: { queryClient: undefined! }, defaultPreload: 'intent' });

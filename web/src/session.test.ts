@@ -68,6 +68,20 @@ describe('the session fetch', () => {
     expect((await send(new Request('http://console/api/v1/auth/login', { method: 'POST' }))).status).toBe(401);
     expect(expired).not.toHaveBeenCalled();
   });
+
+  it("does not renew on the password set-up's own 401 (a wrong e-mailed code), which happens with no session", async () => {
+    const expired = vi.fn();
+    whenSessionExpires(expired);
+    const paths: string[] = [];
+    const send = createSessionFetch(async (input) => {
+      paths.push(new URL(input instanceof Request ? input.url : String(input), 'http://console').pathname);
+      return json(401, { code: 'UNAUTHENTICATED' });
+    });
+    const confirm = new Request('http://console/api/v1/auth/password-reset/confirm', { method: 'POST' });
+    expect((await send(confirm)).status).toBe(401);
+    expect(paths).toEqual(['/api/v1/auth/password-reset/confirm']);
+    expect(expired).not.toHaveBeenCalled();
+  });
 });
 
 describe('the way back after the login', () => {

@@ -45,9 +45,10 @@ export function refreshSession(fetchImpl: typeof fetch = fetch): Promise<boolean
       // cookie count as its reuse, which ends the session. The browser's cookie jar is shared,
       // so the tab that waits sends the cookie the other one received.
       const send = () => fetchImpl('/api/v1/auth/refresh', { method: 'POST', credentials: 'same-origin' });
-      const res = typeof navigator !== 'undefined' && navigator.locks
-        ? await navigator.locks.request('eservices-refresh', send)
-        : await send();
+      const res =
+        typeof navigator !== 'undefined' && navigator.locks
+          ? await navigator.locks.request('eservices-refresh', send)
+          : await send();
       if (!res.ok) return false;
       const body = (await res.json()) as { accessToken?: string };
       if (!body.accessToken) return false;
@@ -70,7 +71,14 @@ export function whenSessionExpires(handler: () => void): void {
   onExpired = handler;
 }
 
-const AUTH_STEPS = ['/api/v1/auth/login', '/api/v1/auth/otp', '/api/v1/auth/refresh'];
+/** Steps before a session, whose 401 is their answer (a wrong password or code), not a session's end. */
+const AUTH_STEPS = [
+  '/api/v1/auth/login',
+  '/api/v1/auth/otp',
+  '/api/v1/auth/refresh',
+  '/api/v1/auth/password-reset',
+  '/api/v1/auth/password-reset/confirm',
+];
 
 export function createSessionFetch(
   fetchImpl: typeof fetch = (...a) => fetch(...a),

@@ -72,6 +72,14 @@ export function Shell() {
                 {me.data.company ? ` · ${me.data.company.name}` : ''}
               </Text>
             )}
+            <Anchor
+              component={Link}
+              to="/settings"
+              size="sm"
+              activeProps={{ 'aria-current': 'page', style: { textDecoration: 'underline' } }}
+            >
+              {t('nav.settings')}
+            </Anchor>
             <LanguageSwitch />
             <Button variant="default" size="xs" onClick={() => void logout()}>
               {t('nav.logout')}
