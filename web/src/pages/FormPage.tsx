@@ -175,7 +175,14 @@ function FormRead({ form, me }: { form: EServiceForm; me: Me }) {
           <Stack gap="xs">
             <Text size="sm">
               {conflict
-                ? t('conflict.body', { status: t(`status.${form.status}` as MessageId), detail: problem.message })
+                ? t('conflict.body', {
+                    // A claim is not a status: the one who holds the form is named.
+                    status:
+                      form.status === 'READY_TO_SEND' && form.claimedBy
+                        ? t('form.claimedBy', { name: form.claimedBy.name, time: formatHkt(form.claimedBy.at) })
+                        : t(`status.${form.status}` as MessageId),
+                    detail: problem.message,
+                  })
                 : problem.message}
             </Text>
             {problem.problem.errors?.map((e) => (
