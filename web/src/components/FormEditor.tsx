@@ -15,12 +15,7 @@ import {
 } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
-import {
-  actOnEService,
-  createEService,
-  previewEService,
-  updateEService,
-} from '../api/sdk.gen';
+import { actOnEService, getEService, createEService, previewEService, updateEService } from '../api/sdk.gen';
 import type { ActionInput, CreateEService, EServiceForm, Me, Preview, UpdateEService } from '../api/types.gen';
 import { ApiProblem } from '../api-client';
 import { ConfirmDialog } from './ConfirmDialog';
@@ -170,6 +165,30 @@ export function FormEditor({ formType, form, me }: { formType: 'DA3' | 'DA4'; fo
     }
   }
 
+  /**
+   * After a 412 (someone saved the form since it was opened here): the newer content from the
+   * service replaces this page's, so the next SAVE sends its version; what was typed here is
+   * dropped, as the message says.
+   */
+  async function reload(): Promise<void> {
+    if (!saved) return;
+    setBusy(true);
+    try {
+      const fresh = (await getEService({ path: { id: saved.id } })).data;
+      setSaved(fresh);
+      setD(initialDraft(formType, me, fresh));
+      setPreview(null);
+      setNotice(null);
+      setProblem(null);
+      if (fresh.status !== 'DRAFT')
+        await navigate({ to: '/eservices/$id', params: { id: fresh.id }, search: {}, replace: true });
+    } catch (e) {
+      setProblem(e instanceof ApiProblem ? e : new ApiProblem(0, { detail: String(e) }));
+    } finally {
+      setBusy(false);
+    }
+  }
+
   async function act(action: 'submit' | 'discard', text = ''): Promise<void> {
     const current = await save();
     if (!current) return;
@@ -190,6 +209,7 @@ export function FormEditor({ formType, form, me }: { formType: 'DA3' | 'DA4'; fo
     }
   }
 
+  const stale = problem !== null && (problem.status === 412 || problem.status === 409) && Boolean(saved);
   const add = d.requestType === 'ADD';
   return (
     <Stack maw={1100}>
@@ -224,13 +244,23 @@ export function FormEditor({ formType, form, me }: { formType: 'DA3' | 'DA4'; fo
         </Text>
       )}
       {problem && (
-        <Alert color="red" role="alert">
-          <Text size="sm">{problem.message}</Text>
+        <Alert
+          color={stale ? 'orange' : 'red'}
+          role="alert"
+          title={stale ? t('conflict.title') : undefined}
+          data-testid="editor-problem"
+        >
+          <Text size="sm">{stale ? t('conflict.edited', { detail: problem.message }) : problem.message}</Text>
           {problem.problem.errors?.map((e) => (
             <Text size="sm" key={e.field + e.message}>
               {e.field}: {e.message}
             </Text>
           ))}
+          {stale && (
+            <Button size="xs" mt="xs" w="fit-content" disabled={busy} onClick={() => void reload()}>
+              {t('conflict.reload')}
+            </Button>
+          )}
         </Alert>
       )}
       {preview && preview.problems.length > 0 && (

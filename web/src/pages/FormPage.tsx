@@ -3,12 +3,13 @@ import { Alert, Badge, Button, Group, Loader, Paper, Stack, Text, Timeline, Titl
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { actOnEService, getEService, getEServiceHistory } from '../api/sdk.gen';
-import type { ActionInput, EServiceForm, Me } from '../api/types.gen';
+import type { ActionInput, EServiceForm, FieldChange, Me } from '../api/types.gen';
 import { ApiProblem } from '../api-client';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { FormEditor } from '../components/FormEditor';
 import { FormSections } from '../components/FormSections';
 import { PreviewPanel } from '../components/PreviewPanel';
+import { changeLabel, changesSinceReturn, changeValue } from '../field-changes';
 import { actionBody, buttonsFor, CONFIRMED_ACTIONS, type Action } from '../form-actions';
 import { formatHkt } from '../hkt';
 import { MESSAGES, useT, type MessageId } from '../i18n/i18n';
@@ -41,7 +42,11 @@ export function FormPage() {
   return <FormRead form={form.data} me={me.data} />;
 }
 
-export function FormHeader({ form }: { form: Pick<EServiceForm, 'formType' | 'referenceNumber'> & Partial<EServiceForm> }) {
+export function FormHeader({
+  form,
+}: {
+  form: Pick<EServiceForm, 'formType' | 'referenceNumber'> & Partial<EServiceForm>;
+}) {
   const t = useT();
   const statusLine = !form.status
     ? ''
@@ -81,6 +86,7 @@ function FormRead({ form, me }: { form: EServiceForm; me: Me }) {
     queryKey: ['history', form.id, form.version],
     queryFn: async () => (await getEServiceHistory({ path: { id: form.id } })).data,
   });
+  const sinceReturn = changesSinceReturn(history.data ?? []);
   const act = useMutation({
     mutationFn: async ({ action, text }: { action: Exclude<Action, 'edit'>; text: string }) =>
       (
@@ -169,7 +175,14 @@ function FormRead({ form, me }: { form: EServiceForm; me: Me }) {
           <Stack gap="xs">
             <Text size="sm">
               {conflict
-                ? t('conflict.body', { status: t(`status.${form.status}` as MessageId), detail: problem.message })
+                ? t('conflict.body', {
+                    // A claim is not a status: the one who holds the form is named.
+                    status:
+                      form.status === 'READY_TO_SEND' && form.claimedBy
+                        ? t('form.claimedBy', { name: form.claimedBy.name, time: formatHkt(form.claimedBy.at) })
+                        : t(`status.${form.status}` as MessageId),
+                    detail: problem.message,
+                  })
                 : problem.message}
             </Text>
             {problem.problem.errors?.map((e) => (
@@ -209,6 +222,14 @@ function FormRead({ form, me }: { form: EServiceForm; me: Me }) {
         form.status === 'READY_TO_SEND' ||
         (form.status === 'SENT_TO_HKEX' && !form.completionRequested)) && <PreviewPanel form={form} />}
       <FormSections form={form} />
+      {sinceReturn.length > 0 && (
+        <Paper withBorder p="md" component="section" aria-labelledby="changes-title">
+          <Title order={2} size="h5" id="changes-title" mb="sm" className="section-title">
+            {t('changes.title')}
+          </Title>
+          <ChangeList changes={sinceReturn} />
+        </Paper>
+      )}
       <Paper withBorder p="md" component="section" aria-labelledby="history-title">
         <Title order={2} size="h5" id="history-title" mb="sm" className="section-title">
           {t('form.history')}
@@ -227,6 +248,7 @@ function FormRead({ form, me }: { form: EServiceForm; me: Me }) {
                 })}
               </Text>
               {h.message && <Text size="sm">“{h.message}”</Text>}
+              {h.changes && h.changes.length > 0 && <ChangeList changes={h.changes} />}
             </Timeline.Item>
           ))}
         </Timeline>
@@ -238,6 +260,29 @@ function FormRead({ form, me }: { form: EServiceForm; me: Me }) {
         onConfirm={(text) => pending && act.mutate({ action: pending, text })}
       />
     </Stack>
+  );
+}
+
+/** Field, before → after, in the page's language. */
+function ChangeList({ changes }: { changes: readonly FieldChange[] }) {
+  const t = useT();
+  return (
+    <ul className="change-list">
+      {changes.map((c) => (
+        <li key={c.field}>
+          <Text size="sm" span fw={600}>
+            {changeLabel(c.field, t)}
+          </Text>
+          <Text size="sm" span>
+            {': '}
+            {t('changes.change', {
+              before: changeValue(c.field, c.before, t),
+              after: changeValue(c.field, c.after, t),
+            })}
+          </Text>
+        </li>
+      ))}
+    </ul>
   );
 }
 
