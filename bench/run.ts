@@ -24,6 +24,7 @@ import { Progress } from './lib/progress';
 import { judge, RunResult, writeResults } from './lib/report';
 import { BENCH_PASSWORD, makeSeed } from './lib/seed';
 import { dbFileOf, startService, stopService } from './lib/service';
+import { checkCounts, searchSuites } from './lib/search-suite';
 import { SmtpSink } from './lib/smtp-sink';
 import { round, sleep, today, fmt, pct } from './lib/util';
 import { loginAll, readPhase, ReadPhaseResult, runWorkflows, TRANSITION_ROUTES } from './lib/workload';
@@ -391,6 +392,11 @@ async function main(): Promise<void> {
           }),
         },
       ];
+      if (!o.cluster) {
+        const more = searchSuites(dbFileOf(varDir), seed, tokens);
+        await checkCounts(t.origins[0], more);
+        suites.push(...more);
+      }
       if (formIds.length)
         suites.unshift({
           route: 'GET /eservices/{id}',
