@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --quick | --preload N | --profile]`: the service under a maker-checker
- * load over HTTP, with the ceilings of its parts measured in the same run. See bench/README.md.
+ * load over HTTP, with the ceilings of its parts measured in the same run. `--console [--preload N]`:
+ * the console's tasks page in Chromium instead (bench/lib/console-bench.ts). See bench/README.md.
  */
 import { execSync } from 'node:child_process';
 import Database from 'better-sqlite3';
@@ -24,6 +25,8 @@ import { Progress } from './lib/progress';
 import { judge, RunResult, writeResults } from './lib/report';
 import { BENCH_PASSWORD, makeSeed } from './lib/seed';
 import { dbFileOf, startService, stopService } from './lib/service';
+import { consoleBench } from './lib/console-bench';
+import { checkCounts, searchSuites } from './lib/search-suite';
 import { SmtpSink } from './lib/smtp-sink';
 import { round, sleep, today, fmt, pct } from './lib/util';
 import { loginAll, readPhase, ReadPhaseResult, runWorkflows, TRANSITION_ROUTES } from './lib/workload';
@@ -95,7 +98,10 @@ function parseArgs(argv: string[]): Options {
   --duration S       seconds of measured workflow load (default 60; quick 8)
   --no-ceilings      skip the ceiling measurements
   --keep             keep the temporary folder (database, logs, profiles)
-  --out DIR          where results go (default bench/results)`);
+  --out DIR          where results go (default bench/results)
+  --console          the console's tasks page in Chromium instead: --preload N forms (default 10000),
+                     logged in as a checker and as an HKEX operator, --runs R loads each (default 10),
+                     navigation start to the table's rows, median and p90; and the first screen's JS gzipped`);
     process.exit(0);
   }
   const preload = num('--preload') ?? 0;
@@ -175,7 +181,9 @@ function parseArgs(argv: string[]): Options {
 }
 
 async function main(): Promise<void> {
-  const o = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.includes('--console')) return consoleMode(argv);
+  const o = parseArgs(argv);
   const started = Date.now();
   const children = new Children();
   const progress = new Progress();
@@ -391,6 +399,11 @@ async function main(): Promise<void> {
           }),
         },
       ];
+      if (!o.cluster) {
+        const more = searchSuites(dbFileOf(varDir), seed, tokens);
+        await checkCounts(t.origins[0], more);
+        suites.push(...more);
+      }
       if (formIds.length)
         suites.unshift({
           route: 'GET /eservices/{id}',
@@ -651,6 +664,20 @@ async function main(): Promise<void> {
 }
 
 /** Up to 2,000 forms spread over the file, each with its company's maker (who may read it). */
+/** `--console`: the console bench, with its own few options. */
+function consoleMode(argv: string[]): Promise<void> {
+  const num = (flag: string, fallback: number): number =>
+    argv.includes(flag) ? Number(argv[argv.indexOf(flag) + 1]) : fallback;
+  const o = parseArgs(argv.filter((a) => a !== '--console'));
+  return consoleBench({
+    root: ROOT,
+    preload: num('--preload', 10_000),
+    runs: num('--runs', 10),
+    out: o.out,
+    keep: o.keep,
+  });
+}
+
 function sampleForms(dbFile: string, seed: ReturnType<typeof makeSeed>): { id: string; maker: string }[] {
   const makers = new Map(seed.companies.map((c) => [c.name, c.maker]));
   const db = new Database(dbFile, { readonly: true, fileMustExist: true });
