@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EServiceForm } from './api/types.gen';
-import { actionBody, buttonsFor, dialogInput, type AllowedAction } from './form-actions';
+import { actionBody, buttonsFor, dialogInput, needsDialog, type AllowedAction } from './form-actions';
 
 const form = (over: Partial<EServiceForm> & Record<string, unknown> = {}): EServiceForm =>
   ({
@@ -33,7 +33,11 @@ describe('the buttons of a form', () => {
 
   it('leave out actions that do not exist in the status, keep the ones refused to this caller', () => {
     const allowed: AllowedAction[] = [
-      { action: 'submit', allowed: false, reason: { code: 'WRONG_STATE', detail: 'the form is Ready to Send to HKEX' } },
+      {
+        action: 'submit',
+        allowed: false,
+        reason: { code: 'WRONG_STATE', detail: 'the form is Ready to Send to HKEX' },
+      },
       { action: 'reclaim', allowed: false, reason: { code: 'NOT_SUBMITTER', detail: 'only the maker who submitted' } },
       { action: 'claim', allowed: true },
     ];
@@ -57,5 +61,22 @@ describe('the dialog "PLEASE CONFIRM TO PROCEED"', () => {
     expect(actionBody('confirm', '  Please process  ')).toEqual({ message: 'Please process' });
     expect(actionBody('reject', 'Wrong User ID')).toEqual({ reason: 'Wrong User ID' });
     expect(actionBody('submit', '   ')).toEqual({});
+  });
+});
+
+describe("RELEASE of someone else's claim (SPEC §13)", () => {
+  const claimedBy = { id: 'u-wong', name: 'D Wong', at: '2026-12-02T02:00:00Z', label: '' };
+
+  it('asks for a reason when the caller is not the holder, and not when the holder releases', () => {
+    expect(needsDialog('release', { claimedBy }, 'u-lee')).toBe(true);
+    expect(needsDialog('release', { claimedBy }, 'u-wong')).toBe(false);
+    expect(needsDialog('release', { claimedBy: null }, 'u-lee')).toBe(false);
+    expect(needsDialog('claim', { claimedBy }, 'u-lee')).toBe(false);
+    expect(needsDialog('confirm', { claimedBy }, 'u-wong')).toBe(true);
+    expect(dialogInput('release')).toBe('releaseReason');
+  });
+
+  it('sends the text as the reason', () => {
+    expect(actionBody('release', ' D Wong is on leave ')).toEqual({ reason: 'D Wong is on leave' });
   });
 });

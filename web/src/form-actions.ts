@@ -21,16 +21,30 @@ export type AllowedAction = ApiAllowedAction & { action: Action };
 /** These ask "PLEASE CONFIRM TO PROCEED" first (the seeds' dialog). */
 export const CONFIRMED_ACTIONS: ReadonlySet<Action> = new Set(['submit', 'confirm', 'return', 'complete', 'reject']);
 
-/** What the dialog asks for: RETURN needs a message to the maker, REJECT a reason. */
-export function dialogInput(action: Action): 'message' | 'requiredMessage' | 'reason' {
-  return action === 'return' ? 'requiredMessage' : action === 'reject' ? 'reason' : 'message';
+/**
+ * Whether pressing the button asks "PLEASE CONFIRM TO PROCEED" first: the confirmed actions,
+ * and RELEASE of a claim someone else holds (SPEC §13: it needs a reason; the holder is told).
+ */
+export function needsDialog(action: Action, form: Pick<EServiceForm, 'claimedBy'>, meId: string): boolean {
+  return CONFIRMED_ACTIONS.has(action) || (action === 'release' && !!form.claimedBy && form.claimedBy.id !== meId);
+}
+
+/** What the dialog asks for: RETURN needs a message to the maker, REJECT and RELEASE (of another's claim) a reason. */
+export function dialogInput(action: Action): 'message' | 'requiredMessage' | 'reason' | 'releaseReason' {
+  return action === 'return'
+    ? 'requiredMessage'
+    : action === 'reject'
+      ? 'reason'
+      : action === 'release'
+        ? 'releaseReason'
+        : 'message';
 }
 
 /** The body of POST /eservices/{id}/{action} from what the dialog collected. */
 export function actionBody(action: Action, text: string): { message?: string; reason?: string } {
   const trimmed = text.trim();
   if (!trimmed) return {};
-  return action === 'reject' ? { reason: trimmed } : { message: trimmed };
+  return action === 'reject' || action === 'release' ? { reason: trimmed } : { message: trimmed };
 }
 
 /**

@@ -17,7 +17,13 @@ export function ConfirmDialog(props: {
   const input = action ? dialogInput(action) : 'message';
   const required = input !== 'message';
   const label: MessageId =
-    input === 'reason' ? 'dialog.reason' : input === 'requiredMessage' ? 'dialog.messageRequired' : 'dialog.message';
+    input === 'reason'
+      ? 'dialog.reason'
+      : input === 'releaseReason'
+        ? 'dialog.releaseReason'
+        : input === 'requiredMessage'
+          ? 'dialog.messageRequired'
+          : 'dialog.message';
   const missing = required && !text.trim();
   const close = () => {
     setText('');

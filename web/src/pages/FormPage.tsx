@@ -10,7 +10,7 @@ import { FormEditor } from '../components/FormEditor';
 import { FormSections } from '../components/FormSections';
 import { PreviewPanel } from '../components/PreviewPanel';
 import { changeLabel, changesSinceReturn, changeValue } from '../field-changes';
-import { actionBody, buttonsFor, CONFIRMED_ACTIONS, type Action } from '../form-actions';
+import { actionBody, buttonsFor, needsDialog, type Action } from '../form-actions';
 import { formatHkt } from '../hkt';
 import { MESSAGES, useT, type MessageId } from '../i18n/i18n';
 import { meQuery } from '../queries';
@@ -121,7 +121,7 @@ function FormRead({ form, me }: { form: EServiceForm; me: Me }) {
   const press = (action: Action) => {
     setDone(null);
     if (action === 'edit') void navigate({ to: '/eservices/$id', params: { id: form.id }, search: { edit: true } });
-    else if (CONFIRMED_ACTIONS.has(action)) setPending(action);
+    else if (needsDialog(action, form, me.id)) setPending(action);
     else act.mutate({ action, text: '' });
   };
   const conflict = problem && (problem.status === 409 || problem.status === 412);
