@@ -5,6 +5,7 @@ import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { totpNow } from '../../src/auth/one-time-passwords';
 import { DEMO_DATA, DEMO_PASSWORD } from '../../src/registry/demo-data';
 import { ServiceProcess } from '../support/processes';
+import { parseMail } from '../support/smtp-sink';
 
 /**
  * The browser tests' world: the real service (`node dist/src/main.js`, demo data, its own
@@ -130,7 +131,9 @@ export async function emailedOtp(world: ConsoleWorld, challengeId: string, timeo
   for (;;) {
     const file = existsSync(outbox) && readdirSync(outbox).find((f) => f.endsWith(`-otp-${challengeId}.eml`));
     if (file) {
-      const code = /one-time password is: (\d{6})/.exec(readFileSync(join(outbox, file), 'utf8'))?.[1];
+      // The e-mail is in the user's language: "Your one-time password is: 123456" or "你的一次性密碼是：123456".
+      const { text } = parseMail(readFileSync(join(outbox, file), 'utf8'));
+      const code = /(?:one-time password is: |一次性密碼是：)(\d{6})/i.exec(text)?.[1];
       if (!code) throw new Error(`no code in the e-mail ${file}`);
       return code;
     }

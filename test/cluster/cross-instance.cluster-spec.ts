@@ -552,8 +552,10 @@ describe('two API processes and two worker processes on one PostgreSQL and one R
     for (const name of Object.values(QUEUE_NAMES)) {
       const q = new Queue(name, { connection: { path: cluster.redisSocket } });
       try {
-        const c = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
-        expect({ queue: name, waiting: c.waiting, active: c.active, delayed: c.delayed, failed: c.failed }).toEqual({
+        const c = await q.getJobCounts('waiting', 'active', 'failed', 'completed');
+        // A job scheduler (the overdue sweep) always keeps its next run delayed; any other delayed job is left over.
+        const delayed = (await q.getDelayed()).filter((job) => !job.repeatJobKey).length;
+        expect({ queue: name, waiting: c.waiting, active: c.active, delayed, failed: c.failed }).toEqual({
           queue: name,
           waiting: 0,
           active: 0,

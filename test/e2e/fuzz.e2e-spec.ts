@@ -325,6 +325,7 @@ const contentRules: FieldRule[] = [
   str('contacts[0].name'),
   str('contacts[0].email'),
   str('contacts[0].phone'),
+  str('contacts[0].language'),
   str('requestType', true),
   { path: 'lines', type: 'array' },
   { path: 'lines[0]', type: 'object' },

@@ -20,7 +20,8 @@ describe('The DA guideline walkthrough (seeds: DA e-mail registration)', () => {
     const maker = await t.as(USERS.maker);
     const draft = await maker.createForm(da3());
     expect(draft).toMatchObject({ status: 'DRAFT', statusLabel: 'Draft', referenceNumber: null, version: 1 });
-    expect(draft.contacts).toEqual([{ name: 'AAA', email: 'aaa@bank.com.hk', phone: '29797111' }]);
+    // a contact person who is not a user of the company gets e-mails in English unless told otherwise
+    expect(draft.contacts).toEqual([{ name: 'AAA', email: 'aaa@bank.com.hk', phone: '29797111', language: 'en' }]);
 
     const submitted = (await expectStatus(maker.act(draft.id, 'submit', { message: 'Please check' }), 200)).body;
     expect(submitted.status).toBe('READY_TO_SEND');
