@@ -46,7 +46,12 @@ class BulkActionDto {
   @MaxLength(100, { each: true })
   ids!: string[];
 
-  @ApiPropertyOptional({ type: String, maxLength: 500, nullable: true, description: "To each form's next step" })
+  @ApiPropertyOptional({
+    type: String,
+    maxLength: 500,
+    nullable: true,
+    description: "To each form's next step; for release, the reason (required for a claim someone else holds)",
+  })
   @OptionalOrNull()
   @IsString()
   @MaxLength(500)
@@ -112,7 +117,9 @@ export class BulkController {
     // e-mails are those of the single action, and one failing leaves the others as they are.
     for (const id of dto.ids) {
       try {
-        results.push({ id, ok: true, form: await this.eservices.act(caller, id, action, { message: dto.message }) });
+        // A release's words are its reason: releasing a colleague's claim needs one (SPEC §13).
+        const input = action === 'release' ? { reason: dto.message } : { message: dto.message };
+        results.push({ id, ok: true, form: await this.eservices.act(caller, id, action, input) });
       } catch (e) {
         const problem = toProblem(e, `/api/v1/eservices/${id}/${action}`);
         if (problem.status >= 500) this.logger.error({ msg: 'bulk item failed', id, action });

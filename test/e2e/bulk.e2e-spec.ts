@@ -121,6 +121,30 @@ describe('Bulk actions', () => {
     }
   });
 
+  it("a colleague releases in bulk the claims of a checker away: the message is the reason, and without one nothing moves", async () => {
+    const a = await submitted(t, da3());
+    const b = await submitted(t, da3());
+    await resultsOf(bulk(checker, 'claim', { ids: [a.id, b.id] }));
+    const before = await formState(checker, a.id);
+
+    const refused = await resultsOf(bulk(checker2, 'release', { ids: [a.id, b.id] }));
+    expect(refused.map((r) => [r.ok, r.problem?.status, r.problem?.code])).toEqual([
+      [false, 400, 'VALIDATION'],
+      [false, 400, 'VALIDATION'],
+    ]);
+    await expectUnchanged(checker, a.id, before);
+
+    const released = await resultsOf(bulk(checker2, 'release', { ids: [a.id, b.id], message: 'D Wong is on leave' }));
+    expect(released.map((r) => [r.ok, r.form?.claimedBy ?? null])).toEqual([
+      [true, null],
+      [true, null],
+    ]);
+    for (const id of [a.id, b.id]) {
+      const release = (await historyOf(checker, id)).find((h) => h.action === 'release');
+      expect(release?.message).toBe('D Wong is on leave');
+    }
+  });
+
   it('HKEX operators claim and complete in bulk; each completion is applied by the worker as a single one', async () => {
     const a = await sentToHkex(t, da4({ accounts: 1 }));
     const b = await sentToHkex(t, da4({ accounts: 2 }));

@@ -85,7 +85,7 @@ export type BulkActionDto = {
      */
     ids: Array<string>;
     /**
-     * To each form's next step
+     * To each form's next step; for release, the reason (required for a claim someone else holds)
      */
     message?: string | null;
 };
