@@ -7,7 +7,7 @@ import {
   logIn,
   openConsole,
   SCREENSHOTS,
-  seriousViolations,
+  expectAccessible,
   startConsoleWorld,
 } from './console';
 
@@ -40,12 +40,6 @@ afterAll(async () => {
   for (const p of people) await p.context.close();
   await world?.close();
 });
-
-/** No serious or critical accessibility violation on the screen as it is now. */
-async function expectAccessible(page: Page, screen: string): Promise<void> {
-  const found = await seriousViolations(page);
-  expect({ screen, violations: found }).toEqual({ screen, violations: [] });
-}
 
 /** Lets transitions (rows fading in, the loader fading out) finish before a screenshot. */
 const settled = (page: Page) => page.waitForTimeout(800);

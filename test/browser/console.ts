@@ -37,11 +37,12 @@ export interface ConsoleWorld {
   close(): Promise<void>;
 }
 
-export async function startConsoleWorld(): Promise<ConsoleWorld> {
+/** `env`: settings of the service beyond the defaults (a spec that logs in often raises the login rate limit). */
+export async function startConsoleWorld(env: Record<string, string> = {}): Promise<ConsoleWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'console-browser-'));
   const service = await ServiceProcess.start({
     dir,
-    env: { CONSOLE_DIR: join(ROOT, 'web', 'dist') },
+    env: { CONSOLE_DIR: join(ROOT, 'web', 'dist'), ...env },
     timeoutMs: 180_000,
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -86,8 +87,13 @@ function secretOf(username: string): string {
   const file = DEMO_DATA as {
     companies?: { users?: { username: string; totpSecret?: string }[] }[];
     operators?: { username: string; totpSecret?: string }[];
+    administrators?: { username: string; totpSecret?: string }[];
   };
-  const users = [...(file.companies ?? []).flatMap((c) => c.users ?? []), ...(file.operators ?? [])];
+  const users = [
+    ...(file.companies ?? []).flatMap((c) => c.users ?? []),
+    ...(file.operators ?? []),
+    ...(file.administrators ?? []),
+  ];
   const secret = users.find((u) => u.username === username)?.totpSecret;
   if (!secret) throw new Error(`no demo authenticator secret for ${username}`);
   return secret;
@@ -160,6 +166,12 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+}
+
+/** No serious or critical accessibility violation on the screen as it is now. */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  const found = await seriousViolations(page);
+  expect({ screen, violations: found }).toEqual({ screen, violations: [] });
 }
 
 export const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');

@@ -9,7 +9,7 @@ import {
   emailedOtp,
   openConsole,
   SCREENSHOTS,
-  seriousViolations,
+  expectAccessible,
   startConsoleWorld,
 } from './console';
 
@@ -54,11 +54,6 @@ afterAll(async () => {
   for (const p of people) await p.context.close();
   await world?.close();
 });
-
-async function expectAccessible(page: Page, screen: string): Promise<void> {
-  const found = await seriousViolations(page);
-  expect({ screen, violations: found }).toEqual({ screen, violations: [] });
-}
 
 /** The JSON answer of the next POST to an API path, while `act` runs. */
 async function answerOf<T>(page: Page, path: string, act: () => Promise<void>): Promise<T> {

@@ -12,6 +12,8 @@ export const toListRow = (f: EServiceForm): ListRow => ({
   referenceNumber: f.referenceNumber,
   lastUpdate: f.updatedAt,
   status: f.status as Status,
+  dueAt: f.dueAt,
+  overdue: f.overdue,
 });
 
 export const toListPage = (page: FormPage): ListPage => ({ ...page, items: page.items.map(toListRow) });

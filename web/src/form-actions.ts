@@ -29,8 +29,11 @@ export function needsDialog(action: Action, form: Pick<EServiceForm, 'claimedBy'
   return CONFIRMED_ACTIONS.has(action) || (action === 'release' && !!form.claimedBy && form.claimedBy.id !== meId);
 }
 
+/** What the dialog's text box asks for; `optionalReason`: a bulk release, where only the claims of others need one. */
+export type DialogInput = 'message' | 'requiredMessage' | 'reason' | 'releaseReason' | 'optionalReason';
+
 /** What the dialog asks for: RETURN needs a message to the maker, REJECT and RELEASE (of another's claim) a reason. */
-export function dialogInput(action: Action): 'message' | 'requiredMessage' | 'reason' | 'releaseReason' {
+export function dialogInput(action: Action): Exclude<DialogInput, 'optionalReason'> {
   return action === 'return'
     ? 'requiredMessage'
     : action === 'reject'

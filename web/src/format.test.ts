@@ -24,6 +24,9 @@ describe('filters in the URL', () => {
     expect(listSearch({ status: 'NOPE', page: '0', q: '  ' })).toEqual({});
     expect(tasksSearch({ sort: '-referenceNumber' })).toEqual({ sort: '-referenceNumber' });
     expect(tasksSearch({ sort: 'company' })).toEqual({});
+    expect(tasksSearch({ overdue: 'true', page: '2' })).toEqual({ overdue: true, page: 2 });
+    expect(tasksSearch({ overdue: true })).toEqual({ overdue: true });
+    expect(tasksSearch({ overdue: 'false' })).toEqual({});
   });
 });
 

@@ -12,6 +12,8 @@ export interface ListSearch {
 }
 export interface TasksSearch extends ListSearch {
   sort?: TaskSort;
+  /** Only forms Sent to HKEX past their due date (SPEC §13). */
+  overdue?: true;
 }
 
 export function listSearch(s: Record<string, unknown>): ListSearch {
@@ -27,5 +29,6 @@ export function listSearch(s: Record<string, unknown>): ListSearch {
 export function tasksSearch(s: Record<string, unknown>): TasksSearch {
   const out: TasksSearch = listSearch(s);
   if (typeof s.sort === 'string' && (TASK_SORTS as readonly string[]).includes(s.sort)) out.sort = s.sort as TaskSort;
+  if (s.overdue === true || s.overdue === 'true') out.overdue = true;
   return out;
 }

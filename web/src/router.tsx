@@ -83,6 +83,17 @@ export const registryRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/RegistryPage'), 'RegistryPage'),
 });
 
+export const ADMIN_TABS = ['deliveries', 'closed-days', 'exports', 'audit', 'users'] as const;
+export type AdminTab = (typeof ADMIN_TABS)[number];
+
+export const adminRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/admin',
+  validateSearch: (s: Record<string, unknown>): { tab?: AdminTab } =>
+    typeof s.tab === 'string' && (ADMIN_TABS as readonly string[]).includes(s.tab) ? { tab: s.tab as AdminTab } : {},
+  component: lazyRouteComponent(() => import('./pages/AdminPage'), 'AdminPage'),
+});
+
 export const settingsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/settings',
@@ -99,6 +110,7 @@ const routeTree = rootRoute.addChildren([
     formRoute,
     queueRoute,
     registryRoute,
+    adminRoute,
     settingsRoute,
   ]),
 ]);

@@ -1,11 +1,23 @@
 import { useState } from 'react';
 import { Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
-import { dialogInput, type Action } from '../form-actions';
+import { dialogInput, type Action, type DialogInput } from '../form-actions';
 import { useT, type MessageId } from '../i18n/i18n';
+
+const LABELS: Record<DialogInput, MessageId> = {
+  message: 'dialog.message',
+  requiredMessage: 'dialog.messageRequired',
+  reason: 'dialog.reason',
+  releaseReason: 'dialog.releaseReason',
+  optionalReason: 'dialog.bulkReleaseReason',
+};
 
 /** The seeds' "PLEASE CONFIRM TO PROCEED" with a message to the next step's user (required to RETURN, a reason to REJECT). */
 export function ConfirmDialog(props: {
   action: Action | null;
+  /** What the text box asks for, when not the action's own (a bulk release: a reason, optional). */
+  input?: DialogInput;
+  /** The question, when not the action's own (a bulk action names how many forms). */
+  question?: string;
   busy: boolean;
   onCancel: () => void;
   onConfirm: (text: string) => void;
@@ -14,16 +26,9 @@ export function ConfirmDialog(props: {
   const [text, setText] = useState('');
   const [tried, setTried] = useState(false);
   const { action } = props;
-  const input = action ? dialogInput(action) : 'message';
-  const required = input !== 'message';
-  const label: MessageId =
-    input === 'reason'
-      ? 'dialog.reason'
-      : input === 'releaseReason'
-        ? 'dialog.releaseReason'
-        : input === 'requiredMessage'
-          ? 'dialog.messageRequired'
-          : 'dialog.message';
+  const input = props.input ?? (action ? dialogInput(action) : 'message');
+  const required = input !== 'message' && input !== 'optionalReason';
+  const label = LABELS[input];
   const missing = required && !text.trim();
   const close = () => {
     setText('');
@@ -44,7 +49,7 @@ export function ConfirmDialog(props: {
           }}
         >
           <Stack>
-            <Text>{t(`dialog.${action}` as MessageId)}</Text>
+            <Text>{props.question ?? t(`dialog.${action}` as MessageId)}</Text>
             <Textarea
               label={t(label)}
               required={required}

@@ -19,6 +19,9 @@ export interface ListRow {
   referenceNumber: string | null;
   lastUpdate: string;
   status: Status;
+  /** Sent to HKEX: 18:00 HKT of the Nth business day after (SPEC §13); null otherwise. */
+  dueAt: string | null;
+  overdue: boolean;
   extra?: ReactNode;
 }
 
@@ -44,6 +47,14 @@ export function FormList(props: {
   error: unknown;
   updatedAt: number;
   sortable?: boolean;
+  /** The "Due" column (tasks and the HKEX queue, where a due date is what one works by). */
+  showDue?: boolean;
+  /** Rows with a checkbox, for the bulk actions above the table. */
+  selection?: { selected: ListRow[]; onChange: (rows: ListRow[]) => void };
+  /** Filters beside the search box and the status (the tasks' "Overdue only"). */
+  filters?: ReactNode;
+  /** Above the table, under the filters (the bulk actions bar). */
+  toolbar?: ReactNode;
   actions?: ReactNode;
   extraColumn?: { title: string; render: (row: ListRow) => ReactNode };
 }) {
@@ -103,6 +114,15 @@ export function FormList(props: {
       render: (row) => <span title={formatHkt(row.lastUpdate)}>{formatHktDate(row.lastUpdate)}</span>,
     },
     { accessor: 'status', title: t('col.jobStatus'), render: (row) => t(`status.${row.status}`) },
+    ...(props.showDue
+      ? [
+          {
+            accessor: 'dueAt',
+            title: t('col.due'),
+            render: (row: ListRow) => <DueDate dueAt={row.dueAt} overdue={row.overdue} />,
+          } as DataTableColumn<ListRow>,
+        ]
+      : []),
     ...(props.extraColumn
       ? [
           {
@@ -145,6 +165,16 @@ export function FormList(props: {
             }),
         }
       : {}),
+    ...(props.selection
+      ? {
+          selectedRecords: props.selection.selected,
+          onSelectedRecordsChange: props.selection.onChange,
+          getRecordSelectionCheckboxProps: (row: ListRow) => ({
+            'aria-label': t('bulk.select', { form: row.referenceNumber ?? row.formType }),
+          }),
+          allRecordsSelectionCheckboxProps: { 'aria-label': t('bulk.selectAll') },
+        }
+      : {}),
   } as DataTableProps<ListRow>;
 
   return (
@@ -175,6 +205,7 @@ export function FormList(props: {
           w={280}
           onChange={(v) => setSearch({ ...search, status: (v || undefined) as Status | undefined, page: undefined })}
         />
+        {props.filters}
         <Text size="sm" c="dimmed" aria-live="polite">
           {data && t('list.total', { total: `${data.total.toLocaleString()}${data.totalExact ? '' : '+'}` })}
           {props.updatedAt > 0 && ` · ${t('list.refreshed', { time: formatHkt(new Date(props.updatedAt)) })}`}
@@ -190,7 +221,24 @@ export function FormList(props: {
           {t('error.generic', { detail: props.error instanceof Error ? props.error.message : String(props.error) })}
         </Alert>
       )}
+      {props.toolbar}
       <DataTable<ListRow> {...tableProps} />
     </Stack>
+  );
+}
+
+/** `09-Dec-2026 18:00 HKT`, and "Overdue" when it has passed. */
+export function DueDate({ dueAt, overdue }: { dueAt: string | null; overdue: boolean }) {
+  const t = useT();
+  if (!dueAt) return null;
+  return (
+    <Group gap={6} wrap="nowrap">
+      <span>{formatHkt(dueAt)}</span>
+      {overdue && (
+        <Badge color="red.9" variant="filled" size="sm" data-testid="overdue">
+          {t('due.overdue')}
+        </Badge>
+      )}
+    </Group>
   );
 }

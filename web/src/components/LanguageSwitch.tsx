@@ -19,9 +19,7 @@ export function LanguageSwitch() {
         const next = value as Language;
         setLanguage(next);
         if (getAccessToken())
-          void updateMe({ body: { language: next } }).then(() =>
-            queryClient.invalidateQueries({ queryKey: ['me'] }),
-          );
+          void updateMe({ body: { language: next } }).then(() => queryClient.invalidateQueries({ queryKey: ['me'] }));
       }}
     />
   );

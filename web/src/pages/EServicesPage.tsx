@@ -17,8 +17,7 @@ export function EServicesPage() {
   const me = useQuery(meQuery);
   const query = useQuery({
     queryKey: ['eservices', search],
-    queryFn: async () =>
-      toListPage((await listEServices({ query: { ...search, pageSize: PAGE_SIZE } })).data),
+    queryFn: async () => toListPage((await listEServices({ query: { ...search, pageSize: PAGE_SIZE } })).data),
     placeholderData: keepPreviousData,
     refetchInterval: LIST_REFRESH_MS,
   });

@@ -2,13 +2,14 @@ import { useState } from 'react';
 import { Alert, Badge, Button, Group, Loader, Paper, Stack, Text, Timeline, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
-import { actOnEService, getEService, getEServiceHistory } from '../api/sdk.gen';
+import { actOnEService, exportEServiceHistory, getEService, getEServiceHistory } from '../api/sdk.gen';
 import type { ActionInput, EServiceForm, FieldChange, Me } from '../api/types.gen';
 import { ApiProblem } from '../api-client';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { FormEditor } from '../components/FormEditor';
 import { FormSections } from '../components/FormSections';
 import { PreviewPanel } from '../components/PreviewPanel';
+import { saveDownload } from '../download';
 import { changeLabel, changesSinceReturn, changeValue } from '../field-changes';
 import { actionBody, buttonsFor, needsDialog, type Action } from '../form-actions';
 import { formatHkt } from '../hkt';
@@ -62,6 +63,16 @@ export function FormHeader({
       <Text data-testid="status-line" fw={600}>
         {t('form.status', { line: statusLine })}
       </Text>
+      {form.dueAt && (
+        <Group gap={6} data-testid="due-line">
+          <Text size="sm">{t('form.due', { time: formatHkt(form.dueAt) })}</Text>
+          {form.overdue && (
+            <Badge color="red.9" variant="filled" size="sm">
+              {t('due.overdue')}
+            </Badge>
+          )}
+        </Group>
+      )}
       {form.completionRequested && (
         <Badge color="blue.9" variant="outline" size="lg" w="fit-content" data-testid="completion-requested">
           {t('form.completionRequested', {
@@ -145,6 +156,17 @@ function FormRead({ form, me }: { form: EServiceForm; me: Me }) {
               {t(`action.${b.action}` as MessageId)}
             </Button>
           ))}
+          <Button
+            variant="default"
+            onClick={() =>
+              void saveDownload(
+                exportEServiceHistory({ path: { id: form.id }, parseAs: 'blob' }),
+                `${form.referenceNumber ?? 'draft'}-history.csv`,
+              )
+            }
+          >
+            {t('form.historyCsv')}
+          </Button>
           {(form.status === 'COMPLETED' || form.status === 'REJECTED') && (
             <Button
               component="a"
@@ -166,7 +188,7 @@ function FormRead({ form, me }: { form: EServiceForm; me: Me }) {
         </Text>
       ))}
       {done && (
-        <Alert color="green" role="status" withCloseButton closeButtonLabel="Close" onClose={() => setDone(null)}>
+        <Alert color="green" role="status" withCloseButton closeButtonLabel={t('close')} onClose={() => setDone(null)}>
           {done}
         </Alert>
       )}

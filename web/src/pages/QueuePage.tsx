@@ -17,9 +17,7 @@ export function QueuePage() {
   const query = useQuery({
     queryKey: ['queue', search],
     queryFn: async (): Promise<ListPage> => {
-      const page = (
-        await listEServices({ query: { ...search, status: 'SENT_TO_HKEX', pageSize: PAGE_SIZE } })
-      ).data;
+      const page = (await listEServices({ query: { ...search, status: 'SENT_TO_HKEX', pageSize: PAGE_SIZE } })).data;
       return { ...page, items: page.items.map((f) => ({ ...toListRow(f), extra: <ArrivalCheck form={f} /> })) };
     },
     placeholderData: keepPreviousData,
@@ -34,6 +32,7 @@ export function QueuePage() {
       fetching={query.isFetching}
       error={query.error}
       updatedAt={query.dataUpdatedAt}
+      showDue
       extraColumn={{ title: t('queue.arrival'), render: (row) => row.extra }}
     />
   );

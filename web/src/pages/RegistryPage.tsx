@@ -38,8 +38,7 @@ function Listing({ p }: { p: ParticipantshipRef }) {
   const listing = useQuery({
     queryKey: ['registry', p.clearingHouse, p.participantId],
     queryFn: async () =>
-      (await listUserProfiles({ path: { clearingHouse: p.clearingHouse, participantId: p.participantId } }))
-        .data,
+      (await listUserProfiles({ path: { clearingHouse: p.clearingHouse, participantId: p.participantId } })).data,
   });
   const totals = listing.data?.totals;
   const profiles = (listing.data?.profiles ?? []) as unknown as RegistryProfile[];

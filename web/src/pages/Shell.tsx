@@ -38,7 +38,7 @@ export function Shell() {
     { to: '/tasks', label: t('nav.tasks') },
     { to: '/eservices', label: t('nav.eservices') },
     ...(hkex ? [{ to: '/queue', label: t('nav.queue') }] : []),
-    ...(hkex ? [] : [{ to: '/registry', label: t('nav.registry') }]),
+    ...(hkex ? [{ to: '/admin', label: t('nav.admin') }] : [{ to: '/registry', label: t('nav.registry') }]),
   ] as const;
 
   return (
