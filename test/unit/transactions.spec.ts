@@ -26,7 +26,9 @@ describe('Transactions on SQLite (group commit)', () => {
     await dataSource.query('CREATE TABLE parent (id INTEGER PRIMARY KEY)');
     await dataSource.query('CREATE TABLE item (id INTEGER PRIMARY KEY, parentId INTEGER REFERENCES parent(id))');
     await dataSource.query('INSERT INTO parent (id) VALUES (1)');
-    tx = new Transactions(dataSource);
+    // The group keeps taking units for a second here rather than 10 ms, so what is checked is
+    // the grouping, not whether this machine ran 40 inserts within 10 ms.
+    tx = new Transactions(dataSource, undefined, { maxUnits: 64, maxMs: 1000 });
     // Every statement the shared connection is given (BEGIN TRANSACTION becomes IMMEDIATE below this).
     statements = [];
     const runner = dataSource.driver.createQueryRunner('master');
@@ -64,8 +66,7 @@ describe('Transactions on SQLite (group commit)', () => {
     );
     expect(results).toEqual(Array.from({ length: 40 }, (_, i) => `unit ${i + 1}`));
     expect(itemsOnDisk()).toHaveLength(40);
-    // One transaction unless the machine is so slow that the group's 10 ms ran out first.
-    expect(count('COMMIT')).toBeLessThanOrEqual(4);
+    expect(count('COMMIT')).toBe(1);
     expect(count('BEGIN TRANSACTION')).toBe(count('COMMIT'));
     expect(count('SAVEPOINT unit')).toBe(40);
   });
@@ -82,8 +83,8 @@ describe('Transactions on SQLite (group commit)', () => {
     while (runs.length < 100) await new Promise((r) => setImmediate(r));
     await Promise.all(runs);
     expect(itemsOnDisk()).toHaveLength(100);
-    expect(count('COMMIT')).toBeGreaterThanOrEqual(2);
-    expect(count('COMMIT')).toBeLessThan(100);
+    // 64 in the first group, the 36 queued after it in the second.
+    expect(count('COMMIT')).toBe(2);
   });
 
   it('takes units that arrive on the next turn of the event loop, as HTTP requests do, before committing', async () => {
