@@ -168,6 +168,43 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
     .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
 }
 
+/**
+ * The HTTP API as another client than the console (making forms to look at, reading what a
+ * screen did): a JSON request, throwing with the problem document on a refusal.
+ */
+export async function apiCall<T>(
+  world: ConsoleWorld,
+  token: string | null,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const res = await fetch(`${world.origin}/api/v1${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** An access token of a demo user: the password, then the authenticator's code. */
+export async function apiToken(world: ConsoleWorld, username: string): Promise<string> {
+  const { challengeId } = await apiCall<{ challengeId: string }>(world, null, 'POST', '/auth/login', {
+    username,
+    password: DEMO_PASSWORD,
+  });
+  const { accessToken } = await apiCall<{ accessToken: string }>(world, null, 'POST', '/auth/otp', {
+    challengeId,
+    otp: await nextOtp(username),
+  });
+  return accessToken;
+}
+
 /** No serious or critical accessibility violation on the screen as it is now. */
 export async function expectAccessible(page: Page, screen: string): Promise<void> {
   const found = await seriousViolations(page);

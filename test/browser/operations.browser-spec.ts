@@ -5,11 +5,12 @@ import { Download, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../src/registry/demo-data';
 import { formatHkt as hkt } from '../../web/src/hkt';
 import {
+  apiCall,
+  apiToken,
   ConsolePage,
   ConsoleWorld,
   expectAccessible,
   logIn,
-  nextOtp,
   openConsole,
   SCREENSHOTS,
   startConsoleWorld,
@@ -59,31 +60,9 @@ interface Form {
   dueAt: string | null;
 }
 
-async function call<T>(token: string | null, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${world.origin}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
-async function tokenOf(username: string): Promise<string> {
-  const { challengeId } = await call<{ challengeId: string }>(null, 'POST', '/auth/login', {
-    username,
-    password: DEMO_PASSWORD,
-  });
-  const { accessToken } = await call<{ accessToken: string }>(null, 'POST', '/auth/otp', {
-    challengeId,
-    otp: await nextOtp(username),
-  });
-  return accessToken;
-}
+const call = <T>(token: string | null, method: string, path: string, body?: unknown): Promise<T> =>
+  apiCall<T>(world, token, method, path, body);
+const tokenOf = (username: string): Promise<string> => apiToken(world, username);
 
 const DA4 = {
   formType: 'DA4',
@@ -190,6 +169,48 @@ describe('bulk work, due dates, exports and administration', () => {
     expect(history.name).toMatch(new RegExp(`^${sent.referenceNumber}.*\\.csv$`));
     expect(history.text).toContain('Checked against our list');
     expect(history.text.split('\r\n').filter(Boolean).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('the operator works the queue from the keyboard: j/k to move, x to select, Enter to open, c to claim, ? for help', async () => {
+    const { page } = await open();
+    await logIn(page, 'ops1@hkex.com.hk');
+    const first = rowOf(page, forms[1].referenceNumber!);
+    await first.waitFor();
+    await page.getByText('Keyboard shortcuts: press ?').waitFor();
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await help.getByText('CLAIM the open eService').waitFor();
+    await expectAccessible(page, 'keyboard help');
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+
+    // Newest first: j reaches the first row, j again the second, k back to the first.
+    const current = page.locator('tr[aria-current="true"]');
+    await page.keyboard.press('j');
+    await current.filter({ hasText: forms[1].referenceNumber! }).waitFor();
+    await page.keyboard.press('j');
+    await current.filter({ hasText: forms[0].referenceNumber! }).waitFor();
+    await page.keyboard.press('x');
+    await page.getByRole('toolbar', { name: 'Bulk actions' }).getByText('1 selected').waitFor();
+    await page.keyboard.press('x');
+    await page.getByRole('toolbar', { name: 'Bulk actions' }).waitFor({ state: 'detached' });
+    await page.keyboard.press('k');
+    await current.filter({ hasText: forms[1].referenceNumber! }).waitFor();
+    // Typing in the search box is typing, not shortcuts.
+    await page.keyboard.press('/');
+    await page.keyboard.type('jk');
+    await expect(page.getByLabel('Search').inputValue()).resolves.toBe('jk');
+    await page.getByLabel('Search').fill('');
+    await page.getByRole('heading', { name: 'Tasks' }).click();
+    // The same list: the current row is where it was (k at the top stays there).
+    await page.keyboard.press('k');
+    await current.filter({ hasText: forms[1].referenceNumber! }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`**/eservices/${forms[1].id}`);
+    await page.getByRole('button', { name: 'CLAIM', exact: true }).waitFor();
+    await page.keyboard.press('c');
+    await page.getByTestId('status-line').filter({ hasText: 'Claimed By HKEX Operator 1' }).waitFor();
+    await call(operatorToken, 'POST', `/eservices/${forms[1].id}/release`, {});
   });
 
   it('the operator marks a closed day: the open forms due that day or later move', async () => {

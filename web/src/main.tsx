@@ -44,10 +44,16 @@ const theme = createTheme({
   defaultRadius: 'sm',
 });
 
-/** Mantine's dimmed grey is too light for small text on white (WCAG AA): one shade darker. */
+/**
+ * Mantine's dimmed grey and its error red are too light for small text on white (WCAG AA,
+ * 4.5:1): darker shades of each.
+ */
 const cssVariables: CSSVariablesResolver = () => ({
   variables: {},
-  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' },
+  light: {
+    '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
+    '--mantine-color-error': 'var(--mantine-color-red-9)',
+  },
   dark: {},
 });
 

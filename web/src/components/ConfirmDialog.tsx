@@ -36,7 +36,13 @@ export function ConfirmDialog(props: {
     props.onCancel();
   };
   return (
-    <Modal opened={action !== null} onClose={close} title={t('dialog.title')} centered>
+    <Modal
+      opened={action !== null}
+      onClose={close}
+      title={t('dialog.title')}
+      centered
+      closeButtonProps={{ 'aria-label': t('close') }}
+    >
       {action && (
         <form
           onSubmit={(e) => {

@@ -88,17 +88,28 @@ export function initialDraft(formType: 'DA3' | 'DA4', me: Me, form?: EServiceFor
  * DISCARD, SUBMIT. The rules are the service's: each SAVE asks GET /preview and shows its
  * problems and warnings at the fields they name.
  */
+/**
+ * The first SAVE of a new form moves to the form's own address, where another editor is
+ * mounted: what the first one had to say ("Saved." and the preview) is handed over here.
+ */
+const handedOver = new Map<string, { notice: string; preview: Preview }>();
+
 export function FormEditor({ formType, form, me }: { formType: 'DA3' | 'DA4'; form?: EServiceForm; me: Me }) {
   const t = useT();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [d, setD] = useState<Draft>(() => initialDraft(formType, me, form));
   const [saved, setSaved] = useState<EServiceForm | undefined>(form);
-  const [preview, setPreview] = useState<Preview | null>(null);
+  const [carried] = useState(() => {
+    const found = form && handedOver.get(form.id);
+    if (form) handedOver.delete(form.id);
+    return found;
+  });
+  const [preview, setPreview] = useState<Preview | null>(carried?.preview ?? null);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(carried?.notice ?? null);
 
   const set = (patch: Partial<Draft>) => {
     setD((old) => ({ ...old, ...patch }));
@@ -152,10 +163,13 @@ export function FormEditor({ formType, form, me }: { formType: 'DA3' | 'DA4'; fo
       setSaved(result);
       // Read again rather than cached from the answer: GET carries the form's allowedActions.
       await queryClient.invalidateQueries({ queryKey: formQueryKey(result.id) });
-      setPreview((await previewEService({ path: { id: result.id } })).data);
+      const checked = (await previewEService({ path: { id: result.id } })).data;
+      setPreview(checked);
       setNotice(t('form.saved'));
-      if (!form)
+      if (!form) {
+        handedOver.set(result.id, { notice: t('form.saved'), preview: checked });
         await navigate({ to: '/eservices/$id', params: { id: result.id }, search: { edit: true }, replace: true });
+      }
       return result;
     } catch (e) {
       setProblem(e instanceof ApiProblem ? e : new ApiProblem(0, { detail: String(e) }));
@@ -264,7 +278,7 @@ export function FormEditor({ formType, form, me }: { formType: 'DA3' | 'DA4'; fo
         </Alert>
       )}
       {preview && preview.problems.length > 0 && (
-        <Alert color="yellow" title={t('form.preview.problems')} data-testid="preview-problems">
+        <Alert color="orange.9" title={t('form.preview.problems')} data-testid="preview-problems">
           {preview.problems.map((p) => (
             <Text size="sm" key={p.field + p.message}>
               {p.message}

@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Alert, Anchor, Badge, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
-import { Link } from '@tanstack/react-router';
+import { Link, useNavigate } from '@tanstack/react-router';
 import { DataTable, type DataTableColumn, type DataTableProps, type DataTableSortStatus } from 'mantine-datatable';
 import type { CountsByStatus } from '../api/types.gen';
 import { formatHkt, formatHktDate } from '../hkt';
 import { useT, type MessageId } from '../i18n/i18n';
+import { useShortcuts } from '../keyboard';
 import { STATUSES, type ListSearch, type Status } from '../list-search';
 
 /** One row of a list, whether it came from /tasks or /eservices. */
@@ -81,6 +82,26 @@ export function FormList(props: {
     seen.current = { key: listKey, ids };
   }, [data, listKey]);
 
+  // The keyboard's current row (j/k), opened with Enter, selected with x; / goes to the search.
+  const navigate = useNavigate();
+  const searchBox = useRef<HTMLInputElement>(null);
+  const [cursor, setCursor] = useState(-1);
+  const rows = data?.items ?? [];
+  useEffect(() => setCursor(-1), [listKey]);
+  const current = cursor >= 0 && cursor < rows.length ? rows[cursor] : undefined;
+  useShortcuts({
+    j: () => setCursor((c) => Math.min(c + 1, rows.length - 1)),
+    k: () => setCursor((c) => Math.max(c - 1, 0)),
+    Enter: () => current && void navigate({ to: '/eservices/$id', params: { id: current.id } }),
+    x: () => {
+      const selection = props.selection;
+      if (!current || !selection) return;
+      const on = selection.selected.some((r) => r.id === current.id);
+      selection.onChange(on ? selection.selected.filter((r) => r.id !== current.id) : [...selection.selected, current]);
+    },
+    '/': () => searchBox.current?.focus(),
+  });
+
   const counts = data?.countsByStatus ?? {};
   const countText = (c: { count: number; exact: boolean } | undefined): string =>
     c ? `${c.count.toLocaleString()}${c.exact ? '' : '+'}` : '0';
@@ -148,6 +169,8 @@ export function FormList(props: {
     columns,
     fetching: props.fetching && !data,
     noRecordsText: t('list.empty'),
+    rowClassName: (row: ListRow) => (row.id === current?.id ? 'row-current' : undefined),
+    customRowAttributes: (row: ListRow) => (row.id === current?.id ? { 'aria-current': 'true' } : {}),
     totalRecords: data?.total ?? 0,
     recordsPerPage: PAGE_SIZE,
     page: search.page ?? 1,
@@ -187,6 +210,7 @@ export function FormList(props: {
       </Group>
       <Group align="end">
         <TextInput
+          ref={searchBox}
           label={t('list.search')}
           placeholder={t('list.search.placeholder')}
           type="search"

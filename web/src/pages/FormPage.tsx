@@ -13,6 +13,7 @@ import { saveDownload } from '../download';
 import { changeLabel, changesSinceReturn, changeValue } from '../field-changes';
 import { actionBody, buttonsFor, needsDialog, type Action } from '../form-actions';
 import { formatHkt } from '../hkt';
+import { useShortcuts } from '../keyboard';
 import { MESSAGES, useT, type MessageId } from '../i18n/i18n';
 import { meQuery } from '../queries';
 import { formRoute } from '../router';
@@ -135,6 +136,12 @@ function FormRead({ form, me }: { form: EServiceForm; me: Me }) {
     else if (needsDialog(action, form, me.id)) setPending(action);
     else act.mutate({ action, text: '' });
   };
+  // c: CLAIM, when the form offers it to this user (the one-key claim of a queue worker).
+  useShortcuts({
+    c: () => {
+      if (buttons.some((b) => b.action === 'claim' && b.allowed) && !act.isPending) press('claim');
+    },
+  });
   const conflict = problem && (problem.status === 409 || problem.status === 412);
   const refused = buttons.filter((b) => !b.allowed && b.reason);
 

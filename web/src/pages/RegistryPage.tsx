@@ -87,7 +87,7 @@ function Listing({ p }: { p: ParticipantshipRef }) {
               <Table.Td>{u.isDa && u.daRole ? t(`role.${u.daRole}`) : ''}</Table.Td>
               <Table.Td>
                 {u.status}
-                {u.locked ? ' · locked' : ''}
+                {u.locked ? ` · ${t('registry.locked')}` : ''}
               </Table.Td>
             </Table.Tr>
           ))}

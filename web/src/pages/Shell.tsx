@@ -1,12 +1,23 @@
-import { useEffect, useRef } from 'react';
-import { Anchor, AppShell, Button, Group, Loader, Text } from '@mantine/core';
+import { useEffect, useRef, useState } from 'react';
+import { Anchor, AppShell, Button, Group, Loader, Modal, Table, Text } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet, useNavigate } from '@tanstack/react-router';
 import { logout as endSession } from '../api/sdk.gen';
 import { LanguageSwitch } from '../components/LanguageSwitch';
-import { useLanguage, useT } from '../i18n/i18n';
+import { useLanguage, useT, type MessageId } from '../i18n/i18n';
+import { useShortcuts } from '../keyboard';
 import { meQuery } from '../queries';
 import { setAccessToken } from '../session';
+
+/** The keyboard's shortcuts as the help (`?`) lists them. */
+const KEYS: [string[], MessageId][] = [
+  [['j', 'k'], 'keys.move'],
+  [['Enter'], 'keys.open'],
+  [['x'], 'keys.select'],
+  [['/'], 'keys.search'],
+  [['c'], 'keys.claim'],
+  [['?'], 'keys.help'],
+];
 
 /** The frame of every page after login: navigation Tasks / eServices / Registry, the language switch, logout. */
 export function Shell() {
@@ -23,6 +34,9 @@ export function Shell() {
       setLanguage(me.data.language);
     }
   }, [me.data, setLanguage]);
+
+  const [help, setHelp] = useState(false);
+  useShortcuts({ '?': () => setHelp(true) });
 
   const logout = async (): Promise<void> => {
     try {
@@ -87,7 +101,36 @@ export function Shell() {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Main>{me.data ? <Outlet /> : <Loader aria-label={t('loading')} />}</AppShell.Main>
+      <AppShell.Main>
+        {me.data ? <Outlet /> : <Loader aria-label={t('loading')} />}
+        <Text size="xs" c="dimmed" mt="xl">
+          <Anchor component="button" type="button" size="xs" onClick={() => setHelp(true)}>
+            {t('keys.hint')}
+          </Anchor>
+        </Text>
+      </AppShell.Main>
+      <Modal
+        opened={help}
+        onClose={() => setHelp(false)}
+        title={t('keys.title')}
+        centered
+        closeButtonProps={{ 'aria-label': t('close') }}
+      >
+        <Table>
+          <Table.Tbody>
+            {KEYS.map(([keys, what]) => (
+              <Table.Tr key={what}>
+                <Table.Td>
+                  {keys.map((k) => (
+                    <kbd key={k}>{k}</kbd>
+                  ))}
+                </Table.Td>
+                <Table.Td>{t(what)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Modal>
     </AppShell>
   );
 }
