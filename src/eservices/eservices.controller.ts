@@ -81,6 +81,20 @@ export class EServicesController {
     return etag(reply, form);
   }
 
+  @Post('preview')
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'previewContent',
+    summary: 'What submit would find in a form not saved yet, and the registry before and after; writes nothing',
+    description:
+      'The body of POST /eservices. The console checks a draft as it is typed with this (SPEC §12): the rules and the registry are those of GET /eservices/{id}/preview.',
+  })
+  @ApiOkResponse({ type: PreviewView, description: 'What submit would find and do' })
+  @ApiCallerRefusals(400, [404, "No such participantship, or another company's"])
+  previewContent(@CurrentCaller() caller: Caller, @Body() dto: CreateFormDto): Promise<PreviewView> {
+    return this.eservices.previewContent(caller, dto);
+  }
+
   @Get()
   @ApiOperation({ operationId: 'listEServices', summary: 'Forms the caller may see, newest change first' })
   @ApiOkResponse({ type: FormPage, description: 'A page of forms, the total and the counts per status' })

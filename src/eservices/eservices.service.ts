@@ -23,7 +23,7 @@ import { FormHistory } from './form-history.entity';
 import { DisplayNames, readsHkexChecks, shownActor } from './display-names';
 import { FormLists } from './form-lists';
 import { contentOf, FormView, isOverdue, toFormView } from './form-view';
-import { Contact, Da3Line } from './forms/form-content';
+import { Contact, Da3Line, FormContent } from './forms/form-content';
 import { FieldChange, formChanges } from './forms/form-changes';
 import { formConcerns } from './forms/registry-effects';
 import { contentProblems } from './forms/submission-rules';
@@ -97,14 +97,7 @@ export class EServicesService {
         clearingHouse: ship.clearingHouse,
         participantId: ship.participantId,
         ...newDraft(caller, now),
-        remarks: dto.remarks ?? null,
-        declarationAccepted: dto.declarationAccepted ?? false,
-        contacts: dto.contacts?.map(contact) ?? [
-          contact({ name: caller.name, email: caller.email, phone: caller.phone ?? '' }),
-        ],
-        requestType: dto.requestType ?? null,
-        lines: dto.lines?.map(line) ?? [],
-        accounts: dto.accounts ?? null,
+        ...newContent(caller, dto),
         clonedFromId: null,
       });
       await em.insert(EServiceForm, created);
@@ -148,6 +141,25 @@ export class EServicesService {
     const snapshot = await this.registry.snapshot(em, form.participantshipId);
     const withChecks = form.status !== 'SENT_TO_HKEX' || this.actorKind(caller) === 'operator';
     return previewForm(contentOf(form), snapshot, withChecks);
+  }
+
+  /**
+   * What submit would find in content not saved yet (the console checks a draft as it is
+   * typed, SPEC §12): the same rules and registry as the form's own preview, for a
+   * participantship of the caller's company; nothing is written, not even a draft.
+   */
+  async previewContent(caller: Caller, dto: CreateFormDto): Promise<Preview> {
+    this.actorKind(caller, 'participant');
+    checkFieldsFit(dto.formType, dto);
+    const em = this.reads.manager;
+    const ship = await em.findOneBy(Participantship, {
+      clearingHouse: dto.clearingHouse,
+      participantId: dto.participantId.toUpperCase(),
+      companyId: caller.companyId!,
+    });
+    if (!ship) throw notFound('Participantship');
+    const content: FormContent = { formType: dto.formType, ...newContent(caller, dto) };
+    return previewForm(content, await this.registry.snapshot(em, ship.id), true);
   }
 
   async history(caller: Caller, id: string): Promise<HistoryEntry[]> {
@@ -657,6 +669,18 @@ function fieldChanges(
     changes[field] = value(source) as never;
   return changes;
 }
+
+/** The content of a new draft from what the maker gave: the maker is its contact person unless others are named. */
+const newContent = (caller: Caller, dto: CreateFormDto): Omit<FormContent, 'formType'> => ({
+  remarks: dto.remarks ?? null,
+  declarationAccepted: dto.declarationAccepted ?? false,
+  contacts: dto.contacts?.map(contact) ?? [
+    contact({ name: caller.name, email: caller.email, phone: caller.phone ?? '' }),
+  ],
+  requestType: dto.requestType ?? null,
+  lines: dto.lines?.map(line) ?? [],
+  accounts: dto.accounts ?? null,
+});
 
 const contact = (c: ContactDto): Contact => ({
   name: c.name?.trim() ?? '',

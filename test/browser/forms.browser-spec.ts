@@ -184,19 +184,23 @@ describe('every request type, from the maker typing it to the registry changed',
     await profileRow(page, 'B01234X4').getByText('ENABLED').waitFor();
   });
 
-  it('DA3 Unlock: the e-mail must be the registered one; then it completes', async () => {
+  it('DA3 Unlock: checked while typing against the registry, then it completes', async () => {
     const { page } = maker;
-    await newDa3(page, 'Unlock', { 'User ID': 'B01234X1', 'Email Address': 'someone.else@bank.com.hk' });
-    await page.getByRole('button', { name: 'SAVE' }).click();
-    // The service's preview, not a copy of the rule in the page, says what is wrong.
+    await newDa3(page, 'Unlock', { 'User ID': 'B01234X1', 'Email Address': 'someone.else@gmail.com' });
+    // No SAVE: the service's check of what is on screen, half a second after the last key,
+    // puts its finding under the field; the page has no copy of the rule.
+    const line = page.getByTestId('line-0');
     const mismatch = 'the e-mail does not match the one registered for B01234X1';
-    const problems = page.getByTestId('preview-problems');
-    await problems.getByText(mismatch).waitFor();
-    await page.getByTestId('line-0').getByLabel('Email Address').fill('taiman.chan@bank.com.hk');
-    await page.getByRole('button', { name: 'SAVE' }).click();
-    // Only the declaration is still missing (SUBMIT below accepts it).
-    await problems.getByText(mismatch).waitFor({ state: 'detached' });
-    await problems.getByText(/declaration/i).waitFor();
+    await line.getByText(mismatch).waitFor();
+    await line.getByLabel('User ID').fill('X1234567');
+    await line.getByText(/starts with B01234/).waitFor();
+    await expectAccessible(page, 'DA3 checked while typing');
+    await page.screenshot({ path: join(SCREENSHOTS, 'checked-while-typing.png') });
+    await line.getByLabel('User ID').fill('B01234X1');
+    await line.getByLabel('Email Address').fill('taiman.chan@bank.com.hk');
+    // The check of the corrected line has come back when the format's finding is gone.
+    await line.getByText(/starts with B01234/).waitFor({ state: 'detached' });
+    await expect(line.getByText(mismatch).count()).resolves.toBe(0);
     const done = await completeOverApi(await submitOnScreen(page));
     expect(done.status).toBe('COMPLETED');
   });

@@ -302,6 +302,7 @@ describe('Access-control matrix: every served route × every kind of caller (SPE
 
     // --- eServices (SPEC §1, §5, §9) -----------------------------------------------------  anon  maker checker viewer other  ops   admin
     'POST /api/v1/eservices': { given: 'a DA3 of ABC Company (B01234)', call: () => ({ body: noOpChange() }), expect: [401, 201, 201, 403, 404, 403, 403] },
+    'POST /api/v1/eservices/preview': { given: 'a DA3 of ABC Company (B01234), not saved', call: () => ({ body: noOpChange() }), expect: [401, 200, 200, 403, 404, 403, 403] },
     'GET /api/v1/eservices': { given: 'the list', expect: EU_USERS },
     'GET /api/v1/eservices/:id': [
       { given: 'a draft', call: onShared('draft'), expect:                                       [401, 200, 200, 403, 404, 404, 403] },

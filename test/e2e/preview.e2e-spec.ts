@@ -107,4 +107,47 @@ describe('preview', () => {
     const draft = await maker.createForm(da4());
     expect((await (await t.as(USERS.otherMaker)).get(`/eservices/${draft.id}/preview`)).status).toBe(404);
   });
+
+  describe('POST /eservices/preview: content not saved yet (the console checks a draft as it is typed)', () => {
+    const problematic = da3({
+      requestType: 'DISABLE',
+      lines: [{ userId: 'B01234X2', email: 'dwong@gmail.com' }],
+      declarationAccepted: false,
+    });
+
+    it("answers what the saved form's own preview answers, for a DA4 and a DA3 with problems", async () => {
+      for (const body of [
+        da4({ accounts: 3 }),
+        problematic,
+        da3({
+          requestType: 'ADD',
+          lines: [{ surname: 'Lam', otherNames: 'Siu Fung', email: 'sf.lam@bank.com.hk', daRole: 'checker' }],
+        }),
+      ]) {
+        const unsaved = await maker.post('/eservices/preview', body);
+        expect(unsaved.status).toBe(200);
+        const saved = await maker.createForm(body);
+        expect(unsaved.body).toEqual(await preview(maker, saved.id));
+      }
+    });
+
+    it("writes nothing: no draft appears in the maker's list or the checker's tasks", async () => {
+      const checker = await t.as(USERS.checker);
+      const before = [(await maker.get('/eservices')).body.total, (await checker.get('/tasks')).body.total];
+      const res = await maker.post('/eservices/preview', problematic);
+      expect(res.body.ready).toBe(false);
+      expect(res.body.warnings).toEqual([expect.objectContaining({ field: 'lines[0].email' })]);
+      expect([(await maker.get('/eservices')).body.total, (await checker.get('/tasks')).body.total]).toEqual(before);
+    });
+
+    it("refuses bad content with 400 naming the field, another company's participantship with 404, HKEX staff with 403", async () => {
+      const bad = await maker.post('/eservices/preview', { ...da3(), lines: [{ userId: 12 }] });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'lines[0].userId' })]));
+      const other = await (await t.as(USERS.otherMaker)).post('/eservices/preview', da3());
+      expect(other.status).toBe(404);
+      const staff = await (await t.as(USERS.operator)).post('/eservices/preview', da3());
+      expect(staff.status).toBe(403);
+    });
+  });
 });

@@ -1731,6 +1731,43 @@ export type ActOnEServicesResponses = {
 
 export type ActOnEServicesResponse = ActOnEServicesResponses[keyof ActOnEServicesResponses];
 
+export type PreviewContentData = {
+    body: CreateEService;
+    path?: never;
+    query?: never;
+    url: '/api/v1/eservices/preview';
+};
+
+export type PreviewContentErrors = {
+    /**
+     * Invalid input; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * Not logged in, or the token is no longer valid
+     */
+    401: Problem;
+    /**
+     * Not allowed for this caller, or the password expired (only a password change is)
+     */
+    403: Problem;
+    /**
+     * No such participantship, or another company's
+     */
+    404: Problem;
+};
+
+export type PreviewContentError = PreviewContentErrors[keyof PreviewContentErrors];
+
+export type PreviewContentResponses = {
+    /**
+     * What submit would find and do
+     */
+    200: Preview;
+};
+
+export type PreviewContentResponse = PreviewContentResponses[keyof PreviewContentResponses];
+
 export type GetEServiceData = {
     body?: never;
     path: {

@@ -13,14 +13,23 @@ import {
   Textarea,
   TextInput,
 } from '@mantine/core';
-import { useQueryClient } from '@tanstack/react-query';
+import { useDebouncedValue } from '@mantine/hooks';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
-import { actOnEService, getEService, createEService, previewEService, updateEService } from '../api/sdk.gen';
+import {
+  actOnEService,
+  getEService,
+  createEService,
+  previewContent,
+  previewEService,
+  updateEService,
+} from '../api/sdk.gen';
 import type { ActionInput, CreateEService, EServiceForm, Me, Preview, UpdateEService } from '../api/types.gen';
 import { ApiProblem } from '../api-client';
 import { ConfirmDialog } from './ConfirmDialog';
 import { Section, type Contact, type Line } from './FormSections';
 import { actionBody } from '../form-actions';
+import { isFilled, liveFindings, type TypedContent } from '../live-check';
 import { useT } from '../i18n/i18n';
 import { FormHeader, formQueryKey } from '../pages/FormPage';
 
@@ -120,15 +129,49 @@ export function FormEditor({ formType, form, me }: { formType: 'DA3' | 'DA4'; fo
   const setContact = (i: number, patch: Partial<Contact>) =>
     set({ contacts: d.contacts.map((c, j) => (j === i ? { ...c, ...patch } : c)) });
 
+  // Checked while typing: the service's preview of what is on screen (not saved), half a
+  // second after the last key; the page has no copy of the rules.
+  const [typed] = useDebouncedValue(d, 500);
+  const live = useQuery({
+    queryKey: ['typed-preview', formType, typed],
+    queryFn: async () => {
+      const [clearingHouse, participantId] = typed.participantship.split(' ');
+      return (
+        await previewContent({
+          body: {
+            ...draftBody(formType, typed),
+            formType,
+            clearingHouse: clearingHouse as CreateEService['clearingHouse'],
+            participantId: participantId!,
+          } as CreateEService,
+        })
+      ).data;
+    },
+    placeholderData: keepPreviousData,
+    staleTime: Infinity,
+    retry: false,
+  });
+  const onScreen: TypedContent = {
+    lines: d.lines as Record<string, unknown>[],
+    contacts: d.contacts as Record<string, unknown>[],
+    accounts: d.accounts,
+    remarks: d.remarks,
+  };
+  const findings = liveFindings(live.data, onScreen);
+
   const fieldError = (field: string): string | undefined => {
-    const messages = [
-      ...(preview?.problems ?? []).filter((p) => p.field === field).map((p) => p.message),
+    const messages = new Set([
+      ...findings.problems.filter((p) => p.field === field).map((p) => p.message),
+      // A filled field is judged by the check of what is typed now; an empty one by the last SAVE.
+      ...(live.data && isFilled(onScreen, field) ? [] : (preview?.problems ?? []))
+        .filter((p) => p.field === field)
+        .map((p) => p.message),
       ...(problem?.problem.errors ?? []).filter((p) => p.field === field).map((p) => p.message),
-    ];
-    return messages.length ? messages.join(' ') : undefined;
+    ]);
+    return messages.size ? [...messages].join('; ') : undefined;
   };
   const fieldWarning = (field: string): string | undefined =>
-    preview?.warnings
+    [...(live.data ? findings.warnings : (preview?.warnings ?? []))]
       .filter((w) => w.field === field)
       .map((w) => w.message)
       .join(' ') || undefined;
