@@ -66,6 +66,16 @@ describe("a draft's body", () => {
     });
   });
 
+  it("keeps a contact person's e-mail language when the draft is saved again", () => {
+    const d = {
+      ...initialDraft('DA3', me),
+      contacts: [{ name: '陳大文', email: 'tm.chan@bank.com.hk', phone: '1', language: 'zh-HK' as const }],
+    };
+    expect(draftBody('DA3', d).contacts).toEqual([
+      { name: '陳大文', email: 'tm.chan@bank.com.hk', phone: '1', language: 'zh-HK' },
+    ]);
+  });
+
   it('sends a DA4 the number of accounts only: the fee is the service’s', () => {
     const body = draftBody('DA4', { ...initialDraft('DA4', me), accounts: 3 }) as Record<string, unknown>;
     expect(body.accounts).toBe(3);

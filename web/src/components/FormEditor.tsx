@@ -53,7 +53,12 @@ export function draftBody(formType: 'DA3' | 'DA4', d: Draft): UpdateEService {
   const common = {
     remarks: text(d.remarks) ?? null,
     declarationAccepted: d.declarationAccepted,
-    contacts: d.contacts.map((c) => ({ name: text(c.name), email: text(c.email), phone: text(c.phone) })),
+    contacts: d.contacts.map((c) => ({
+      name: text(c.name),
+      email: text(c.email),
+      phone: text(c.phone),
+      ...(c.language ? { language: c.language } : {}),
+    })),
   };
   if (formType === 'DA4') return { ...common, accounts: d.accounts } as unknown as UpdateEService;
   const add = d.requestType === 'ADD';

@@ -15,6 +15,8 @@ export interface Contact {
   name?: string;
   email?: string;
   phone?: string;
+  /** The contact's e-mail language (set over the API; the console keeps it when saving). */
+  language?: 'en' | 'zh-HK';
 }
 
 export function Section({ title, children }: { title: MessageId; children: ReactNode }) {
