@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Me } from './api/types.gen';
 import { draftBody, initialDraft } from './components/FormEditor';
-import { formatHkt, formatHktDate } from './hkt';
+import { formatAge, formatHkt, formatHktDate } from './hkt';
 import { listSearch, tasksSearch } from './list-search';
 
 describe('times as the seeds write them, in Hong Kong time', () => {
@@ -11,6 +11,18 @@ describe('times as the seeds write them, in Hong Kong time', () => {
   });
   it('the Hong Kong day, not the UTC one', () => {
     expect(formatHkt('2023-12-31T16:05:00Z')).toBe('01-Jan-2024 00:05 HKT');
+  });
+});
+
+describe('how long ago, beside the absolute time', () => {
+  const now = new Date('2026-12-03T08:00:00Z');
+  it('in English and in Chinese', () => {
+    expect(formatAge('2026-12-03T07:59:40Z', now, 'en')).toBe('now');
+    expect(formatAge('2026-12-03T07:55:00Z', now, 'en')).toBe('5 min. ago');
+    expect(formatAge('2026-12-03T05:00:00Z', now, 'en')).toBe('3 hr. ago');
+    expect(formatAge('2026-12-01T08:00:00Z', now, 'en')).toBe('2 days ago');
+    expect(formatAge('2026-12-03T07:55:00Z', now, 'zh-HK')).toBe('5 分鐘前');
+    expect(formatAge('2026-12-03T05:00:00Z', now, 'zh-HK')).toBe('3 小時前');
   });
 });
 

@@ -20,3 +20,17 @@ export function formatHkt(iso: string | Date): string {
   const d = hktParts(iso);
   return `${formatHktDate(iso)} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} HKT`;
 }
+
+/**
+ * How long ago, in the page's language, beside an absolute time: "5 min ago", "3 h ago",
+ * "2 days ago" (`Intl.RelativeTimeFormat`, so 繁體中文 reads "5 分鐘前"). Under a minute: "now".
+ */
+export function formatAge(iso: string | Date, now: Date, locale: string): string {
+  const seconds = Math.round((now.getTime() - new Date(iso).getTime()) / 1000);
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' });
+  const abs = Math.abs(seconds);
+  if (abs < 60) return rtf.format(0, 'second');
+  if (abs < 3600) return rtf.format(-Math.round(seconds / 60), 'minute');
+  if (abs < 86_400) return rtf.format(-Math.round(seconds / 3600), 'hour');
+  return rtf.format(-Math.round(seconds / 86_400), 'day');
+}

@@ -12,9 +12,9 @@ import { PreviewPanel } from '../components/PreviewPanel';
 import { saveDownload } from '../download';
 import { changeLabel, changesSinceReturn, changeValue } from '../field-changes';
 import { actionBody, buttonsFor, needsDialog, type Action } from '../form-actions';
-import { formatHkt } from '../hkt';
+import { formatAge, formatHkt } from '../hkt';
 import { useShortcuts } from '../keyboard';
-import { MESSAGES, useT, type MessageId } from '../i18n/i18n';
+import { MESSAGES, useLanguage, useT, type MessageId } from '../i18n/i18n';
 import { meQuery } from '../queries';
 import { formRoute } from '../router';
 import { ArrivalCheck } from './QueuePage';
@@ -50,6 +50,9 @@ export function FormHeader({
   form: Pick<EServiceForm, 'formType' | 'referenceNumber'> & Partial<EServiceForm>;
 }) {
   const t = useT();
+  const { language } = useLanguage();
+  // Beside the seeds' absolute time, how long ago (the claim's, or the last change's).
+  const since = form.claimedBy?.at ?? form.updatedAt;
   const statusLine = !form.status
     ? ''
     : form.claimedBy
@@ -61,9 +64,16 @@ export function FormHeader({
         {`${form.formType === 'DA3' ? 'DA 3' : 'DA 4'} ${t(`form.${form.formType}.title`).toUpperCase()}`}
       </Title>
       <Text data-testid="reference-number">{t('form.reference', { ref: form.referenceNumber ?? '' })}</Text>
-      <Text data-testid="status-line" fw={600}>
-        {t('form.status', { line: statusLine })}
-      </Text>
+      <Group gap="xs" align="baseline">
+        <Text data-testid="status-line" fw={600}>
+          {t('form.status', { line: statusLine })}
+        </Text>
+        {form.status && since && (
+          <Text size="sm" c="dimmed" data-testid="status-age">
+            ({formatAge(since, new Date(), language)})
+          </Text>
+        )}
+      </Group>
       {form.dueAt && (
         <Group gap={6} data-testid="due-line">
           <Text size="sm">{t('form.due', { time: formatHkt(form.dueAt) })}</Text>
@@ -88,6 +98,7 @@ export function FormHeader({
 
 function FormRead({ form, me }: { form: EServiceForm; me: Me }) {
   const t = useT();
+  const { language } = useLanguage();
   const has = (id: string): boolean => id in MESSAGES.en;
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -270,7 +281,7 @@ function FormRead({ form, me }: { form: EServiceForm; me: Me }) {
               title={`${has(`action.${h.action}`) ? t(`action.${h.action}` as MessageId) : h.action.toUpperCase()} · ${h.by.name}`}
             >
               <Text size="sm" c="dimmed">
-                {formatHkt(h.at)} ·{' '}
+                {formatHkt(h.at)} ({formatAge(h.at, new Date(), language)}) ·{' '}
                 {t('form.history.entry', {
                   from: h.fromStatus ? t(`status.${h.fromStatus}` as MessageId) : '—',
                   to: t(`status.${h.toStatus}` as MessageId),
