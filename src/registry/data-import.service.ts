@@ -39,7 +39,8 @@ export class DataImportService {
     if (!seed) {
       this.logger.log(
         'Demo logins (their password is in the README; no password is ever logged): maker aaa@bank.com.hk, checkers dwong@bank.com.hk and elee@bank.com.hk (ABC Company); ' +
-          'maker@xyz.com.hk, checker@xyz.com.hk (XYZ Securities Limited); HKEX operator ops1@hkex.com.hk',
+          'maker@xyz.com.hk, checker@xyz.com.hk (XYZ Securities Limited); HKEX operator ops1@hkex.com.hk, ' +
+          'HKEX administrator admin@hkex.com.hk; at their first logon (no password yet): gchan@bank.com.hk, hho@bank.com.hk',
       );
     }
   }

@@ -74,7 +74,10 @@ export function LoginPage() {
     const me = (await getMe()).data;
     queryClient.setQueryData(['me'], me);
     setLanguage(me.language);
-    await navigate({ href: safeRedirect(search.redirect) });
+    // Back to the page the session ended on; else the tasks (an administrator: the administration page).
+    await navigate({
+      href: search.redirect ? safeRedirect(search.redirect) : me.kind === 'admin' ? '/admin' : '/tasks',
+    });
   }
 
   const afterToken = async (

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Anchor, AppShell, Button, Group, Loader, Modal, Table, Text } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, Outlet, useNavigate } from '@tanstack/react-router';
+import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
 import { logout as endSession } from '../api/sdk.gen';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { useLanguage, useT, type MessageId } from '../i18n/i18n';
@@ -48,12 +48,24 @@ export function Shell() {
     }
   };
   const hkex = me.data && me.data.kind !== 'participant';
-  const links = [
-    { to: '/tasks', label: t('nav.tasks') },
-    { to: '/eservices', label: t('nav.eservices') },
-    ...(hkex ? [{ to: '/queue', label: t('nav.queue') }] : []),
-    ...(hkex ? [{ to: '/admin', label: t('nav.admin') }] : [{ to: '/registry', label: t('nav.registry') }]),
-  ] as const;
+  // HKEX administrators keep users and the audit, not eServices: the API refuses them the
+  // lists, so their console is the administration page alone.
+  const administrator = me.data?.kind === 'admin';
+  const links = administrator
+    ? [{ to: '/admin', label: t('nav.admin') }]
+    : [
+        { to: '/tasks', label: t('nav.tasks') },
+        { to: '/eservices', label: t('nav.eservices') },
+        ...(hkex ? [{ to: '/queue', label: t('nav.queue') }] : []),
+        ...(hkex ? [{ to: '/admin', label: t('nav.admin') }] : [{ to: '/registry', label: t('nav.registry') }]),
+      ];
+  // The page shown (resolved), not the one being loaded: while /admin loads, the page being
+  // left must not render again for an administrator.
+  const pathname = useRouterState({ select: (s) => (s.resolvedLocation ?? s.location).pathname });
+  const elsewhere = administrator && !pathname.startsWith('/admin') && !pathname.startsWith('/settings');
+  useEffect(() => {
+    if (elsewhere) void navigate({ to: '/admin', replace: true });
+  }, [elsewhere, navigate]);
 
   return (
     <AppShell header={{ height: 56 }} padding="md">
@@ -102,7 +114,7 @@ export function Shell() {
         </Group>
       </AppShell.Header>
       <AppShell.Main>
-        {me.data ? <Outlet /> : <Loader aria-label={t('loading')} />}
+        {me.data && !elsewhere ? <Outlet /> : <Loader aria-label={t('loading')} />}
         <Text size="xs" c="dimmed" mt="xl">
           <Anchor component="button" type="button" size="xs" onClick={() => setHelp(true)}>
             {t('keys.hint')}
