@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { Anchor, AppShell, Button, Group, Loader, Modal, Table, Text } from '@mantine/core';
+import { Alert, Anchor, AppShell, Button, Group, Loader, Modal, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
 import { logout as endSession } from '../api/sdk.gen';
@@ -51,14 +51,19 @@ export function Shell() {
   // HKEX administrators keep users and the audit, not eServices: the API refuses them the
   // lists, so their console is the administration page alone.
   const administrator = me.data?.kind === 'admin';
+  // A participant user without EU_UserMaintenance may not read eServices or the registry (the
+  // API refuses them): the console says so instead of showing refused pages.
+  const noRights = me.data?.kind === 'participant' && !me.data.rights.includes('EU_UserMaintenance');
   const links = administrator
     ? [{ to: '/admin', label: t('nav.admin') }]
-    : [
-        { to: '/tasks', label: t('nav.tasks') },
-        { to: '/eservices', label: t('nav.eservices') },
-        ...(hkex ? [{ to: '/queue', label: t('nav.queue') }] : []),
-        ...(hkex ? [{ to: '/admin', label: t('nav.admin') }] : [{ to: '/registry', label: t('nav.registry') }]),
-      ];
+    : noRights
+      ? []
+      : [
+          { to: '/tasks', label: t('nav.tasks') },
+          { to: '/eservices', label: t('nav.eservices') },
+          ...(hkex ? [{ to: '/queue', label: t('nav.queue') }] : []),
+          ...(hkex ? [{ to: '/admin', label: t('nav.admin') }] : [{ to: '/registry', label: t('nav.registry') }]),
+        ];
   // The page shown (resolved), not the one being loaded: while /admin loads, the page being
   // left must not render again for an administrator.
   const pathname = useRouterState({ select: (s) => (s.resolvedLocation ?? s.location).pathname });
@@ -114,7 +119,20 @@ export function Shell() {
         </Group>
       </AppShell.Header>
       <AppShell.Main>
-        {me.data && !elsewhere ? <Outlet /> : <Loader aria-label={t('loading')} />}
+        {!me.data || elsewhere ? (
+          <Loader aria-label={t('loading')} />
+        ) : noRights && !pathname.startsWith('/settings') ? (
+          <Stack maw={720}>
+            <Title order={1} size="h2">
+              {t('noRights.heading')}
+            </Title>
+            <Alert color="gray" variant="outline">
+              {t('noRights.body')}
+            </Alert>
+          </Stack>
+        ) : (
+          <Outlet />
+        )}
         <Text size="xs" c="dimmed" mt="xl">
           <Anchor component="button" type="button" size="xs" onClick={() => setHelp(true)}>
             {t('keys.hint')}
