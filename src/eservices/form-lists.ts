@@ -6,7 +6,7 @@ import { FixedSql } from '../common/fixed-sql';
 import { ListFormsQueryDto, TasksQueryDto } from './dto/query.dto';
 import { EServiceForm } from './eservice-form.entity';
 import { PREFIX_END, queryTerms } from './form-search';
-import { TaskKind, tasksOf, toSql, visibleTo } from './workflow/policies';
+import { Predicate, TaskKind, tasksOf, toSql, visibleTo } from './workflow/policies';
 import { FORM_STATUSES, FormStatus, OPERATOR_VISIBLE_STATUSES } from './workflow/status';
 import { ActorKind } from './workflow/transition-table';
 import { Clock } from '../common/clock';
@@ -103,8 +103,6 @@ interface Kind {
  * runs. Each list is a page in (updatedAt, id) order from an index, and a count that stops at
  * EXACT_TOTAL_UP_TO + 1.
  */
-/** SQLite's index of the forms' primary key (id): a search's forms looked up from its terms. */
-const FORM_ID_INDEX = 'sqlite_autoindex_eservice_form_1';
 
 @Injectable()
 export class FormLists {
@@ -123,28 +121,105 @@ export class FormLists {
   async forms(caller: Caller, kind: ActorKind, q: ListFormsQueryDto): Promise<FormSlice> {
     checkListFilters(kind, q);
     const policy = visibleTo({ id: caller.id, kind, companyId: caller.companyId });
+    const statuses = kind === 'operator' ? OPERATOR_VISIBLE_STATUSES : FORM_STATUSES;
+    if (q.q?.trim()) return this.search(policy, statuses, q);
     const visible = (query: ListFormsQueryDto) => (where: Conditions) => {
       where.add((v) => toSql(policy, v));
       filters(where, query);
     };
     // HKEX's unfiltered list: SQLite, without statistics, would read every visible form through
     // the status index and sort them all; newest-first through (updatedAt, id) stops after a page.
-    const narrowed = q.status || q.participantId || q.referenceNumber || q.company || q.q;
-    // HKEX's search without a company: the visible statuses are most forms, and SQLite would walk
-    // them all through the status index testing each against the terms; the terms' forms, looked
-    // up by id, are few (bench: 45 ms at 10k forms before, growing with the forms).
-    const search = kind === 'operator' && q.q?.trim() && !q.company && !q.referenceNumber;
-    const index = kind === 'operator' && !narrowed ? 'IDX_form_updated' : search ? FORM_ID_INDEX : undefined;
-    const statuses = kind === 'operator' ? OPERATOR_VISIBLE_STATUSES : FORM_STATUSES;
+    const narrowed = q.status || q.participantId || q.referenceNumber || q.company;
+    const index = kind === 'operator' && !narrowed ? 'IDX_form_updated' : undefined;
     const anyStatus = visible({ ...q, status: undefined });
     const [slice, countsByStatus] = await Promise.all([
       this.slice([{ where: visible(q), index }], q, '"updatedAt" DESC, "id" DESC'),
-      this.countsByStatus(
-        statuses.map((status) => [status, anyStatus]),
-        search ? FORM_ID_INDEX : undefined,
-      ),
+      this.countsByStatus(statuses.map((status) => [status, anyStatus])),
     ]);
     return { ...slice, countsByStatus };
+  }
+
+  /**
+   * A list with `q` (SPEC §11), read from the search terms (form-search.ts), which carry the
+   * form's status, company and last update: each term the query looks for is read newest first
+   * through (term, updatedAt, formId, status, companyId) up to the end of the page, with the
+   * caller's visibility and the status, company and day filters tested in the index, and the
+   * page taken from their union; the counts stop at EXACT_TOTAL_UP_TO + 1 terms, reading no
+   * form. The other filters (form type, participant, clearing house, reference number) are the
+   * form's own: tested on its row, found by id. A name's start is a range of terms (a form can
+   * have several), read whole and sorted: names on Add lines are few per form.
+   */
+  private async search(policy: Predicate, statuses: readonly FormStatus[], q: ListFormsQueryDto): Promise<FormSlice> {
+    const { pageNumber, pageSize } = paging(q);
+    const offset = (pageNumber - 1) * pageSize;
+    const { exact, prefix } = queryTerms(q.q!);
+    const parts: { term: (v: (x: unknown) => string) => string; several: boolean }[] = [
+      ...exact.map((term) => ({ term: (v: (x: unknown) => string) => `"term" = ${v(term)}`, several: false })),
+      ...prefix.map((term) => ({
+        term: (v: (x: unknown) => string) => `"term" >= ${v(term)} AND "term" < ${v(term + PREFIX_END)}`,
+        several: true,
+      })),
+    ];
+    const { status, company, updatedFrom, updatedTo, formType, participantId, clearingHouse, referenceNumber } = q;
+    const own = { formType, participantId, clearingHouse, referenceNumber };
+    const ofForm = Object.values(own).some((x) => x !== undefined && x !== '');
+    const terms = this.sqlite ? `"form_search_term" INDEXED BY "IDX_search_term_sorted"` : '"form_search_term"';
+    /** One part's terms (a SELECT of formId and updatedAt) with the list's conditions, status replaced by `onlyStatus` when given. */
+    const found = (
+      params: Params,
+      part: (typeof parts)[number],
+      onlyStatus: FormStatus | undefined,
+      tail: () => string,
+    ): string => {
+      const where = new Conditions(params);
+      where.add(part.term);
+      // The same columns as the form's: the policy and the filters read the term's copy of them.
+      where.add((v) => toSql(policy, v));
+      filters(where, { status: onlyStatus ?? status, company, updatedFrom, updatedTo });
+      // The form's own filters, on its row (unqualified names resolve to the innermost table).
+      if (ofForm)
+        where.add(() => {
+          const form = new Conditions(params);
+          filters(form, own);
+          return `EXISTS (SELECT 1 FROM "eservice_form" WHERE "eservice_form"."id" = "form_search_term"."formId" AND ${form.sql})`;
+        });
+      // After the WHERE's: SQLite's placeholders are numbered in the order of the text.
+      return `SELECT ${part.several ? 'DISTINCT ' : ''}"formId", "updatedAt" FROM ${terms} WHERE ${where.sql} ${tail()}`;
+    };
+    const newest = '"updatedAt" DESC, "formId" DESC';
+    const pageParams = new Params((n) => this.sql.param(n));
+    const union = parts
+      .map(
+        (part, i) =>
+          `SELECT "formId", "updatedAt" FROM (${found(pageParams, part, undefined, () => `ORDER BY ${newest} LIMIT ${pageParams.bind(offset + pageSize)}`)}) AS "s${i}"`,
+      )
+      .join(' UNION ');
+    const pageSql =
+      `SELECT * FROM "eservice_form" WHERE "id" IN (SELECT "formId" FROM (${union}) AS "found"` +
+      ` ORDER BY ${newest} LIMIT ${pageParams.bind(pageSize)} OFFSET ${pageParams.bind(offset)})` +
+      ` ORDER BY "updatedAt" DESC, "id" DESC`;
+    // A count: the union of each part's forms, each stopping at EXACT_TOTAL_UP_TO + 1.
+    const countParams = new Params((n) => this.sql.param(n));
+    const limit = `LIMIT ${EXACT_TOTAL_UP_TO + 1}`;
+    const count = (onlyStatus: FormStatus | undefined, i: number) =>
+      `(SELECT COUNT(*) FROM (${parts
+        .map((part, j) => `SELECT "formId" FROM (${found(countParams, part, onlyStatus, () => limit)}) AS "p${i}_${j}"`)
+        .join(' UNION ')}) AS "c${i}")`;
+    const countSql = `SELECT ${[count(undefined, 0), ...statuses.map((x, i) => count(x, i + 1))]
+      .map((c, i) => `${c} AS "n${i}"`)
+      .join(', ')}`;
+    const [forms, [row]] = await Promise.all([
+      this.sql.many(this.reads.manager, EServiceForm, pageSql, pageParams.values),
+      this.reads.manager.query(countSql, countParams.values) as Promise<Record<string, number | string>[]>,
+    ]);
+    const capped = (n: number): StatusCount => ({
+      count: Math.min(n, EXACT_TOTAL_UP_TO),
+      exact: n <= EXACT_TOTAL_UP_TO,
+    });
+    const total = capped(Number(row.n0));
+    const countsByStatus: CountsByStatus = {};
+    statuses.forEach((x, i) => (countsByStatus[x] = capped(Number(row[`n${i + 1}`]))));
+    return { forms, page: pageNumber, pageSize, total: total.count, totalExact: total.exact, countsByStatus };
   }
 
   /**
@@ -193,12 +268,9 @@ export class FormLists {
    * one statement of capped subqueries, each answered from an index that starts with status
    * (or companyId, status).
    */
-  private async countsByStatus(
-    byStatus: [FormStatus, (where: Conditions) => void][],
-    index?: string,
-  ): Promise<CountsByStatus> {
+  private async countsByStatus(byStatus: [FormStatus, (where: Conditions) => void][]): Promise<CountsByStatus> {
     const params = new Params((n) => this.sql.param(n));
-    const table = this.sqlite && index ? `"eservice_form" INDEXED BY "${index}"` : '"eservice_form"';
+    const table = '"eservice_form"';
     const columns = byStatus.map(([status, where], i) => {
       const conditions = new Conditions(params);
       where(conditions);
@@ -259,7 +331,7 @@ export class FormLists {
     const countParams = new Params(placeholder);
     const counts = kinds.map(
       (kind, i) =>
-        `(SELECT COUNT(*) FROM (SELECT 1 FROM ${kind.index === FORM_ID_INDEX ? from(kind) : '"eservice_form"'} WHERE ${where(kind, countParams)} LIMIT ${EXACT_TOTAL_UP_TO + 1}) AS "m${i}")`,
+        `(SELECT COUNT(*) FROM (SELECT 1 FROM "eservice_form" WHERE ${where(kind, countParams)} LIMIT ${EXACT_TOTAL_UP_TO + 1}) AS "m${i}")`,
     );
     const [forms, countRows] = await Promise.all([
       this.sql.many(this.reads.manager, EServiceForm, pageSql, pageParams.values),

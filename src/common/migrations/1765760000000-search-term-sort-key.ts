@@ -1,0 +1,38 @@
+import { MigrationInterface, QueryRunner, TableIndex } from 'typeorm';
+
+/**
+ * The search terms carry the form's status, company and last update (src/eservices/form-search.ts),
+ * so a search (SPEC §11, `q`) reads (term, updatedAt, formId, status, companyId) newest first and
+ * stops after its page, and counts by status from the index alone. Before, a term many forms
+ * carry (a company's DA User ID) read and sorted all of them for every page and count.
+ */
+export class SearchTermSortKey1765760000000 implements MigrationInterface {
+  name = 'SearchTermSortKey1765760000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    for (const [column, type] of [
+      ['status', 'varchar(14)'],
+      ['companyId', 'varchar(36)'],
+      ['updatedAt', 'varchar(24)'],
+    ])
+      await q.query(`ALTER TABLE "form_search_term" ADD COLUMN "${column}" ${type}`);
+    await q.query(
+      `UPDATE "form_search_term" SET ${['status', 'companyId', 'updatedAt']
+        .map((c) => `"${c}" = (SELECT f."${c}" FROM "eservice_form" f WHERE f."id" = "form_search_term"."formId")`)
+        .join(', ')}`,
+    );
+    await q.createIndex(
+      'form_search_term',
+      new TableIndex({
+        name: 'IDX_search_term_sorted',
+        columnNames: ['term', 'updatedAt', 'formId', 'status', 'companyId'],
+      }),
+    );
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.dropIndex('form_search_term', 'IDX_search_term_sorted');
+    for (const column of ['updatedAt', 'companyId', 'status'])
+      await q.query(`ALTER TABLE "form_search_term" DROP COLUMN "${column}"`);
+  }
+}
