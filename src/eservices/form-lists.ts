@@ -141,41 +141,39 @@ export class FormLists {
 
   /**
    * A list with `q` (SPEC §11), read from the search terms (form-search.ts), which carry the
-   * form's status, company and last update: each term the query looks for is read newest first
-   * through (term, updatedAt, formId, status, companyId) up to the end of the page, with the
-   * caller's visibility and the status, company and day filters tested in the index, and the
-   * page taken from their union; the counts stop at EXACT_TOTAL_UP_TO + 1 terms, reading no
-   * form. The other filters (form type, participant, clearing house, reference number) are the
-   * form's own: tested on its row, found by id. A name's start is a range of terms (a form can
-   * have several), read whole and sorted: names on Add lines are few per form.
+   * form's status, company and last update, through (term, status, updatedAt, formId, companyId):
+   * for each term the query looks for and each status listed, the forms newest first up to the
+   * end of the page (the caller's visibility and the company and day filters tested in the
+   * index), the page taken from their union; each status's count stops at EXACT_TOTAL_UP_TO + 1
+   * terms and reads no form, and the total is their sum (the statuses a caller sees partition
+   * what it sees). The other filters (form type, participant, clearing house, reference number)
+   * are the form's own: tested on its row, found by id. A name's start is a range of terms (a
+   * form can have several), read whole and sorted: names on Add lines are few per form.
    */
   private async search(policy: Predicate, statuses: readonly FormStatus[], q: ListFormsQueryDto): Promise<FormSlice> {
     const { pageNumber, pageSize } = paging(q);
     const offset = (pageNumber - 1) * pageSize;
     const { exact, prefix } = queryTerms(q.q!);
-    const parts: { term: (v: (x: unknown) => string) => string; several: boolean }[] = [
-      ...exact.map((term) => ({ term: (v: (x: unknown) => string) => `"term" = ${v(term)}`, several: false })),
+    type Bind = (x: unknown) => string;
+    const parts: { term: (v: Bind) => string; several: boolean }[] = [
+      ...exact.map((term) => ({ term: (v: Bind) => `"term" = ${v(term)}`, several: false })),
       ...prefix.map((term) => ({
-        term: (v: (x: unknown) => string) => `"term" >= ${v(term)} AND "term" < ${v(term + PREFIX_END)}`,
+        term: (v: Bind) => `"term" >= ${v(term)} AND "term" < ${v(term + PREFIX_END)}`,
         several: true,
       })),
     ];
-    const { status, company, updatedFrom, updatedTo, formType, participantId, clearingHouse, referenceNumber } = q;
+    const { company, updatedFrom, updatedTo, formType, participantId, clearingHouse, referenceNumber } = q;
     const own = { formType, participantId, clearingHouse, referenceNumber };
     const ofForm = Object.values(own).some((x) => x !== undefined && x !== '');
     const terms = this.sqlite ? `"form_search_term" INDEXED BY "IDX_search_term_sorted"` : '"form_search_term"';
-    /** One part's terms (a SELECT of formId and updatedAt) with the list's conditions, status replaced by `onlyStatus` when given. */
-    const found = (
-      params: Params,
-      part: (typeof parts)[number],
-      onlyStatus: FormStatus | undefined,
-      tail: () => string,
-    ): string => {
+    /** The forms (formId, updatedAt) of one part's terms in one status, with the list's other conditions; `tail` after the WHERE. */
+    const found = (params: Params, part: (typeof parts)[number], status: FormStatus, tail: () => string): string => {
       const where = new Conditions(params);
       where.add(part.term);
-      // The same columns as the form's: the policy and the filters read the term's copy of them.
+      // The same column names as the form's: the policy and the filters read the term's copy of them.
+      where.add(() => `"status" = '${status}'`);
       where.add((v) => toSql(policy, v));
-      filters(where, { status: onlyStatus ?? status, company, updatedFrom, updatedTo });
+      filters(where, { company, updatedFrom, updatedTo });
       // The form's own filters, on its row (unqualified names resolve to the innermost table).
       if (ofForm)
         where.add(() => {
@@ -183,43 +181,58 @@ export class FormLists {
           filters(form, own);
           return `EXISTS (SELECT 1 FROM "eservice_form" WHERE "eservice_form"."id" = "form_search_term"."formId" AND ${form.sql})`;
         });
-      // After the WHERE's: SQLite's placeholders are numbered in the order of the text.
+      // tail() binds after the WHERE's values: SQLite's placeholders are numbered in the order of the text.
       return `SELECT ${part.several ? 'DISTINCT ' : ''}"formId", "updatedAt" FROM ${terms} WHERE ${where.sql} ${tail()}`;
     };
     const newest = '"updatedAt" DESC, "formId" DESC';
+    const listed = statuses.filter((x) => !q.status || x === q.status);
     const pageParams = new Params((n) => this.sql.param(n));
-    const union = parts
-      .map(
-        (part, i) =>
-          `SELECT "formId", "updatedAt" FROM (${found(pageParams, part, undefined, () => `ORDER BY ${newest} LIMIT ${pageParams.bind(offset + pageSize)}`)}) AS "s${i}"`,
-      )
-      .join(' UNION ');
+    let alias = 0;
+    const branches = listed.flatMap((status) =>
+      parts.map((part) => {
+        const sql = found(
+          pageParams,
+          part,
+          status,
+          () => `ORDER BY ${newest} LIMIT ${pageParams.bind(offset + pageSize)}`,
+        );
+        return `SELECT "formId", "updatedAt" FROM (${sql}) AS "s${alias++}"`;
+      }),
+    );
     const pageSql =
-      `SELECT * FROM "eservice_form" WHERE "id" IN (SELECT "formId" FROM (${union}) AS "found"` +
+      `SELECT * FROM "eservice_form" WHERE "id" IN (SELECT "formId" FROM (${branches.join(' UNION ')}) AS "found"` +
       ` ORDER BY ${newest} LIMIT ${pageParams.bind(pageSize)} OFFSET ${pageParams.bind(offset)})` +
       ` ORDER BY "updatedAt" DESC, "id" DESC`;
-    // A count: the union of each part's forms, each stopping at EXACT_TOTAL_UP_TO + 1.
+    // Each status's count: the union of each part's forms, each stopping at EXACT_TOTAL_UP_TO + 1.
     const countParams = new Params((n) => this.sql.param(n));
     const limit = `LIMIT ${EXACT_TOTAL_UP_TO + 1}`;
-    const count = (onlyStatus: FormStatus | undefined, i: number) =>
-      `(SELECT COUNT(*) FROM (${parts
-        .map((part, j) => `SELECT "formId" FROM (${found(countParams, part, onlyStatus, () => limit)}) AS "p${i}_${j}"`)
-        .join(' UNION ')}) AS "c${i}")`;
-    const countSql = `SELECT ${[count(undefined, 0), ...statuses.map((x, i) => count(x, i + 1))]
-      .map((c, i) => `${c} AS "n${i}"`)
+    const countSql = `SELECT ${statuses
+      .map(
+        (status, i) =>
+          `(SELECT COUNT(*) FROM (${parts
+            .map((part, j) => `SELECT "formId" FROM (${found(countParams, part, status, () => limit)}) AS "p${i}_${j}"`)
+            .join(' UNION ')}) AS "c${i}") AS "n${i}"`,
+      )
       .join(', ')}`;
     const [forms, [row]] = await Promise.all([
-      this.sql.many(this.reads.manager, EServiceForm, pageSql, pageParams.values),
+      branches.length ? this.sql.many(this.reads.manager, EServiceForm, pageSql, pageParams.values) : [],
       this.reads.manager.query(countSql, countParams.values) as Promise<Record<string, number | string>[]>,
     ]);
-    const capped = (n: number): StatusCount => ({
-      count: Math.min(n, EXACT_TOTAL_UP_TO),
-      exact: n <= EXACT_TOTAL_UP_TO,
-    });
-    const total = capped(Number(row.n0));
     const countsByStatus: CountsByStatus = {};
-    statuses.forEach((x, i) => (countsByStatus[x] = capped(Number(row[`n${i + 1}`]))));
-    return { forms, page: pageNumber, pageSize, total: total.count, totalExact: total.exact, countsByStatus };
+    let n = 0;
+    statuses.forEach((status, i) => {
+      const count = Number(row[`n${i}`]);
+      countsByStatus[status] = { count: Math.min(count, EXACT_TOTAL_UP_TO), exact: count <= EXACT_TOTAL_UP_TO };
+      if (listed.includes(status)) n += count;
+    });
+    return {
+      forms,
+      page: pageNumber,
+      pageSize,
+      total: Math.min(n, EXACT_TOTAL_UP_TO),
+      totalExact: n <= EXACT_TOTAL_UP_TO,
+      countsByStatus,
+    };
   }
 
   /**

@@ -14,7 +14,7 @@ import { EServiceForm } from './eservice-form.entity';
  *
  * Each term row also carries a copy of the form's `status`, `companyId` and `updatedAt` (same
  * column names as the form's), kept equal in the transaction of every write of the form: a
- * search reads (term, updatedAt, formId, status, companyId) newest first and stops after its
+ * search reads (term, status, updatedAt, formId, companyId) newest first and stops after its
  * page, and counts by status without reading a form. Without them a term that many forms carry
  * (a company's DA User ID: every DA3 of the company) read and sorted every such form (bench:
  * p50 55–115 ms at 100k forms).

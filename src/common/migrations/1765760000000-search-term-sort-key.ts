@@ -2,8 +2,9 @@ import { MigrationInterface, QueryRunner, TableIndex } from 'typeorm';
 
 /**
  * The search terms carry the form's status, company and last update (src/eservices/form-search.ts),
- * so a search (SPEC §11, `q`) reads (term, updatedAt, formId, status, companyId) newest first and
- * stops after its page, and counts by status from the index alone. Before, a term many forms
+ * so a search (SPEC §11, `q`) reads (term, status, updatedAt, formId, companyId) newest first per
+ * status and stops after its page, and counts each status from the index alone, stopping at the
+ * lists' cap. Before, a term many forms
  * carry (a company's DA User ID) read and sorted all of them for every page and count.
  */
 export class SearchTermSortKey1765760000000 implements MigrationInterface {
@@ -25,7 +26,7 @@ export class SearchTermSortKey1765760000000 implements MigrationInterface {
       'form_search_term',
       new TableIndex({
         name: 'IDX_search_term_sorted',
-        columnNames: ['term', 'updatedAt', 'formId', 'status', 'companyId'],
+        columnNames: ['term', 'status', 'updatedAt', 'formId', 'companyId'],
       }),
     );
   }
