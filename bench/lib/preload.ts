@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { searchTerms, TERM_COLUMNS, termRow } from '../../src/eservices/form-search';
+import { da4Fee } from '../../src/eservices/forms/form-content';
 import { round } from './util';
 
 /**
@@ -27,6 +28,7 @@ export interface PreloadReport {
   deliveries: number;
   outboxRows: number;
   searchTerms?: number;
+  billingRows?: number;
   seconds: number;
   /** Of `seconds`: the rows' inserts, and building the tables' indexes after them. */
   insertSeconds?: number;
@@ -58,7 +60,7 @@ function lcg(seed: number): () => number {
 }
 
 /** The tables the preload fills: their indexes are built after the rows (sorted once, not updated row by row). */
-const BULK_TABLES = ['eservice_form', 'form_history', 'delivery', 'outbox_message', 'form_search_term'];
+const BULK_TABLES = ['eservice_form', 'form_history', 'delivery', 'outbox_message', 'form_search_term', 'billing_record'];
 
 /**
  * Outbox rows done longer ago than this are deleted by the service (OUTBOX_RETENTION_DAYS,
@@ -140,6 +142,10 @@ export function preloadForms(dbFile: string, count: number, onProgress: (done: n
     const insertTerm = db.prepare(
       `INSERT INTO form_search_term (${TERM_COLUMNS.join(', ')}) VALUES (${TERM_COLUMNS.map(() => '?').join(', ')})`,
     );
+    // A completed DA4's fee, as HKEX's completion writes it (src/eservices/processing): the billing export's rows.
+    const insertBilling = db.prepare(`INSERT INTO billing_record (id, formId, participantshipId, referenceNumber,
+      accounts, currency, amount, createdAt) VALUES (?, ?, ?, ?, 1, ?, ?, ?)`);
+    const fee = da4Fee(1);
     const insertOutbox = db.prepare(`INSERT INTO outbox_message (queue, name, payload, createdAt, publishedAt, doneAt)
       VALUES (?, ?, ?, ?, ?, ?)`);
 
@@ -149,6 +155,7 @@ export function preloadForms(dbFile: string, count: number, onProgress: (done: n
     let deliveries = 0;
     let outboxRows = 0;
     let terms = 0;
+    let billingRows = 0;
     const now = Date.now();
     const DAY = 86_400_000;
     const pruned = new Date(now - OUTBOX_RETENTION_DAYS * DAY).toISOString();
@@ -227,6 +234,10 @@ export function preloadForms(dbFile: string, count: number, onProgress: (done: n
           createdAt,
           updatedAt,
         );
+        if (status === 'COMPLETED' && formType === 'DA4') {
+          insertBilling.run(randomUUID(), id, c.shipId, referenceNumber, fee.currency, fee.amount, updatedAt);
+          billingRows++;
+        }
         const actor = (by: 'maker' | 'checker' | 'operator') =>
           by === 'maker'
             ? { id: c.makerId, name: c.makerName, email: c.makerEmail }
@@ -315,6 +326,7 @@ export function preloadForms(dbFile: string, count: number, onProgress: (done: n
       deliveries,
       outboxRows,
       searchTerms: terms,
+      billingRows,
       byStatus,
       seconds: round((performance.now() - started) / 1000, 1),
       insertSeconds: round((inserted - started) / 1000, 1),
