@@ -90,6 +90,13 @@ class Conditions {
   }
 }
 
+/** One kind of form a search lists (FormLists.search): its status, and its conditions on the term row or on the form's. */
+interface SearchKind {
+  status: FormStatus;
+  onTerm?: Predicate;
+  onForm?: Predicate;
+}
+
 /** One kind of form a list shows: its conditions, and on SQLite the index to read it through. */
 interface Kind {
   where: (conditions: Conditions) => void;
@@ -122,7 +129,13 @@ export class FormLists {
     checkListFilters(kind, q);
     const policy = visibleTo({ id: caller.id, kind, companyId: caller.companyId });
     const statuses = kind === 'operator' ? OPERATOR_VISIBLE_STATUSES : FORM_STATUSES;
-    if (q.q?.trim()) return this.search(policy, statuses, q);
+    // The policy (a status among HKEX's, or the company) reads the term's copy of those columns.
+    if (q.q?.trim())
+      return this.search(
+        statuses.map((status) => ({ status, onTerm: policy })),
+        q,
+        { byReference: false, direction: 'DESC' },
+      );
     const visible = (query: ListFormsQueryDto) => (where: Conditions) => {
       where.add((v) => toSql(policy, v));
       filters(where, query);
@@ -142,15 +155,22 @@ export class FormLists {
   /**
    * A list with `q` (SPEC §11), read from the search terms (form-search.ts), which carry the
    * form's status, company and last update, through (term, status, updatedAt, formId, companyId):
-   * for each term the query looks for and each status listed, the forms newest first up to the
-   * end of the page (the caller's visibility and the company and day filters tested in the
-   * index), the page taken from their union; each status's count stops at EXACT_TOTAL_UP_TO + 1
-   * terms and reads no form, and the total is their sum (the statuses a caller sees partition
-   * what it sees). The other filters (form type, participant, clearing house, reference number)
-   * are the form's own: tested on its row, found by id. A name's start is a range of terms (a
-   * form can have several), read whole and sorted: names on Add lines are few per form.
+   * for each term the query looks for and each kind of form listed (one status each), the forms
+   * newest first up to the end of the page (the kind's conditions on the term's copy of the
+   * form's columns, and the company and day filters, tested in the index), the page taken from
+   * their union; each kind's count stops at EXACT_TOTAL_UP_TO + 1 terms, and the total is their
+   * sum (the kinds partition the list). What only the form's row holds (a task's claim and
+   * contributors, form type, participant, clearing house, reference number, overdue) is tested
+   * on the row, found by id, for the terms of the kind's status only. A name's start is a range
+   * of terms (a form can have several), read whole and sorted: names on Add lines are few per
+   * form. Sorted by reference number (tasks), a kind's matches are read whole and sorted.
    */
-  private async search(policy: Predicate, statuses: readonly FormStatus[], q: ListFormsQueryDto): Promise<FormSlice> {
+  private async search<T>(
+    kinds: SearchKind[],
+    q: TasksQueryDto,
+    order: { byReference: boolean; direction: 'ASC' | 'DESC' },
+    columns?: readonly string[],
+  ): Promise<FormSlice<T>> {
     const { pageNumber, pageSize } = paging(q);
     const offset = (pageNumber - 1) * pageSize;
     const { exact, prefix } = queryTerms(q.q!);
@@ -162,55 +182,61 @@ export class FormLists {
         several: true,
       })),
     ];
-    const { company, updatedFrom, updatedTo, formType, participantId, clearingHouse, referenceNumber } = q;
+    const { company, updatedFrom, updatedTo, formType, participantId, clearingHouse, referenceNumber, overdue } = q;
     const own = { formType, participantId, clearingHouse, referenceNumber };
-    const ofForm = Object.values(own).some((x) => x !== undefined && x !== '');
+    const ofForm = Object.values(own).some((x) => x !== undefined && x !== '') || overdue !== undefined;
+    const now = this.clock.now();
     const terms = this.sqlite ? `"form_search_term" INDEXED BY "IDX_search_term_sorted"` : '"form_search_term"';
-    /** The forms (formId, updatedAt) of one part's terms in one status, with the list's other conditions; `tail` after the WHERE. */
-    const found = (params: Params, part: (typeof parts)[number], status: FormStatus, tail: () => string): string => {
+    /** The forms (formId, updatedAt) of one part's terms of one kind, with the list's other conditions; `tail` after the WHERE. */
+    const found = (params: Params, part: (typeof parts)[number], kind: SearchKind, tail: () => string): string => {
       const where = new Conditions(params);
       where.add(part.term);
-      // The same column names as the form's: the policy and the filters read the term's copy of them.
-      where.add(() => `"status" = '${status}'`);
-      where.add((v) => toSql(policy, v));
+      // The same column names as the form's: the conditions read the term's copy of them.
+      where.add(() => `"status" = '${kind.status}'`);
+      if (kind.onTerm) where.add((v) => toSql(kind.onTerm!, v));
       filters(where, { company, updatedFrom, updatedTo });
-      // The form's own filters, on its row (unqualified names resolve to the innermost table).
-      if (ofForm)
+      // The rest on the form's row (unqualified names resolve to the innermost table).
+      if (ofForm || kind.onForm)
         where.add(() => {
           const form = new Conditions(params);
+          if (kind.onForm) form.add((v) => toSql(kind.onForm!, v));
           filters(form, own);
+          overdueFilter(form, overdue, now);
           return `EXISTS (SELECT 1 FROM "eservice_form" WHERE "eservice_form"."id" = "form_search_term"."formId" AND ${form.sql})`;
         });
       // tail() binds after the WHERE's values: SQLite's placeholders are numbered in the order of the text.
       return `SELECT ${part.several ? 'DISTINCT ' : ''}"formId", "updatedAt" FROM ${terms} WHERE ${where.sql} ${tail()}`;
     };
-    const newest = '"updatedAt" DESC, "formId" DESC';
-    const listed = statuses.filter((x) => !q.status || x === q.status);
+    const { byReference, direction } = order;
+    const termOrder = `"updatedAt" ${direction}, "formId" ${direction}`;
+    const formOrder = `${byReference ? '"referenceNumber"' : '"updatedAt"'} ${direction}, "id" ${direction}`;
+    const listed = kinds.filter((kind) => !q.status || kind.status === q.status);
     const pageParams = new Params((n) => this.sql.param(n));
     let alias = 0;
-    const branches = listed.flatMap((status) =>
+    const branches = listed.flatMap((kind) =>
       parts.map((part) => {
-        const sql = found(
-          pageParams,
-          part,
-          status,
-          () => `ORDER BY ${newest} LIMIT ${pageParams.bind(offset + pageSize)}`,
+        const sql = found(pageParams, part, kind, () =>
+          byReference ? '' : `ORDER BY ${termOrder} LIMIT ${pageParams.bind(offset + pageSize)}`,
         );
         return `SELECT "formId", "updatedAt" FROM (${sql}) AS "s${alias++}"`;
       }),
     );
-    const pageSql =
-      `SELECT * FROM "eservice_form" WHERE "id" IN (SELECT "formId" FROM (${branches.join(' UNION ')}) AS "found"` +
-      ` ORDER BY ${newest} LIMIT ${pageParams.bind(pageSize)} OFFSET ${pageParams.bind(offset)})` +
-      ` ORDER BY "updatedAt" DESC, "id" DESC`;
-    // Each status's count: the union of each part's forms, each stopping at EXACT_TOTAL_UP_TO + 1.
+    const union = branches.join(' UNION ');
+    const selected = columns ? columns.map((c) => `"${c}"`).join(', ') : '*';
+    const pageSql = byReference
+      ? `SELECT ${selected} FROM "eservice_form" WHERE "id" IN (SELECT "formId" FROM (${union}) AS "found")` +
+        ` ORDER BY ${formOrder} LIMIT ${pageParams.bind(pageSize)} OFFSET ${pageParams.bind(offset)}`
+      : `SELECT ${selected} FROM "eservice_form" WHERE "id" IN (SELECT "formId" FROM (${union}) AS "found"` +
+        ` ORDER BY ${termOrder} LIMIT ${pageParams.bind(pageSize)} OFFSET ${pageParams.bind(offset)})` +
+        ` ORDER BY ${formOrder}`;
+    // Each kind's count: the union of each part's forms, each stopping at EXACT_TOTAL_UP_TO + 1.
     const countParams = new Params((n) => this.sql.param(n));
     const limit = `LIMIT ${EXACT_TOTAL_UP_TO + 1}`;
-    const countSql = `SELECT ${statuses
+    const countSql = `SELECT ${kinds
       .map(
-        (status, i) =>
+        (kind, i) =>
           `(SELECT COUNT(*) FROM (${parts
-            .map((part, j) => `SELECT "formId" FROM (${found(countParams, part, status, () => limit)}) AS "p${i}_${j}"`)
+            .map((part, j) => `SELECT "formId" FROM (${found(countParams, part, kind, () => limit)}) AS "p${i}_${j}"`)
             .join(' UNION ')}) AS "c${i}") AS "n${i}"`,
       )
       .join(', ')}`;
@@ -220,13 +246,13 @@ export class FormLists {
     ]);
     const countsByStatus: CountsByStatus = {};
     let n = 0;
-    statuses.forEach((status, i) => {
+    kinds.forEach((kind, i) => {
       const count = Number(row[`n${i}`]);
-      countsByStatus[status] = { count: Math.min(count, EXACT_TOTAL_UP_TO), exact: count <= EXACT_TOTAL_UP_TO };
-      if (listed.includes(status)) n += count;
+      countsByStatus[kind.status] = { count: Math.min(count, EXACT_TOTAL_UP_TO), exact: count <= EXACT_TOTAL_UP_TO };
+      if (listed.includes(kind)) n += count;
     });
     return {
-      forms,
+      forms: forms as T[],
       page: pageNumber,
       pageSize,
       total: Math.min(n, EXACT_TOTAL_UP_TO),
@@ -264,6 +290,14 @@ export class FormLists {
       };
     const anyStatus = { ...q, status: undefined };
     const tasks = tasksOf({ id: caller.id, kind, companyId: caller.companyId });
+    // With q: from the terms of each task's status, the task's condition on the form's row.
+    if (q.q?.trim())
+      return this.search(
+        tasks.map((task) => ({ status: task.status, onForm: task.where })),
+        q,
+        { byReference, direction },
+        TASK_COLUMNS,
+      );
     const [slice, countsByStatus] = await Promise.all([
       this.slice(
         tasks.map((task) => ({ where: branch(task), index: index[task.name] })),
