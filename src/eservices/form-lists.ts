@@ -290,8 +290,12 @@ export class FormLists {
       };
     const anyStatus = { ...q, status: undefined };
     const tasks = tasksOf({ id: caller.id, kind, companyId: caller.companyId });
-    // With q: from the terms of each task's status, the task's condition on the form's row.
-    if (q.q?.trim())
+    // HKEX's tasks with q: from the terms of the task's status, the task's condition on the form's
+    // row (every form Sent to HKEX tested against the terms was 20 ms at 100k). A participant's
+    // tasks are bounded by the company's forms of the task's status: read as below, each tested
+    // against its own terms (bench at 1M: 22 ms p50 from the terms, whose Drafts of a company's
+    // DA User ID are many, and none of them returned to the caller).
+    if (q.q?.trim() && kind === 'operator')
       return this.search(
         tasks.map((task) => ({ status: task.status, onForm: task.where })),
         q,
@@ -304,10 +308,16 @@ export class FormLists {
         q,
         order,
         TASK_COLUMNS,
+        false,
       ),
       this.countsByStatus(tasks.map((task) => [task.status, branch(task, anyStatus)])),
     ]);
-    return { ...slice, countsByStatus };
+    // Each kind of task has a status of its own: the total is the listed statuses' counts summed,
+    // not counted again (with q, each count tests every candidate's terms).
+    const listed = tasks.filter((task) => !q.status || task.status === q.status).map((t) => countsByStatus[t.status]!);
+    const sum = listed.reduce((n, c) => n + c.count, 0);
+    const exact = listed.every((c) => c.exact) && sum <= EXACT_TOTAL_UP_TO;
+    return { ...slice, total: Math.min(sum, EXACT_TOTAL_UP_TO), totalExact: exact, countsByStatus };
   }
 
   /**
@@ -348,6 +358,7 @@ export class FormLists {
     q: { page?: number; pageSize?: number },
     order: string,
     columns?: readonly string[],
+    counted = true,
   ): Promise<Omit<FormSlice, 'countsByStatus'>> {
     const { pageNumber, pageSize } = paging(q);
     const offset = (pageNumber - 1) * pageSize;
@@ -382,9 +393,11 @@ export class FormLists {
     );
     const [forms, countRows] = await Promise.all([
       this.sql.many(this.reads.manager, EServiceForm, pageSql, pageParams.values),
-      this.reads.manager.query(`SELECT ${counts.join(' + ')} AS "n"`, countParams.values) as Promise<
-        { n: number | string }[]
-      >,
+      counted
+        ? (this.reads.manager.query(`SELECT ${counts.join(' + ')} AS "n"`, countParams.values) as Promise<
+            { n: number | string }[]
+          >)
+        : [{ n: 0 }],
     ]);
     const n = Number(countRows[0].n);
     return {
@@ -409,7 +422,9 @@ function filters(where: Conditions, q: ListFormsQueryDto): void {
         ...exact.map((term) => `"term" = ${v(term)}`),
         ...prefix.map((term) => `("term" >= ${v(term)} AND "term" < ${v(term + PREFIX_END)})`),
       ];
-      return `"id" IN (SELECT "formId" FROM "form_search_term" WHERE ${found.join(' OR ')})`;
+      // Per form, through the form's own terms: the tasks' forms are bounded by company and status,
+      // where the forms of a common term (a company's DA User ID) are not.
+      return `EXISTS (SELECT 1 FROM "form_search_term" WHERE "form_search_term"."formId" = "eservice_form"."id" AND (${found.join(' OR ')}))`;
     });
   }
   if (q.clearingHouse) where.add((v) => `"clearingHouse" = ${v(q.clearingHouse)}`);
