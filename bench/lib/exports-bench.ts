@@ -38,7 +38,7 @@ export async function measureExport(
   const started = performance.now();
   let bytes = 0;
   let lines = 0;
-  let status = 0;
+  let status: number;
   try {
     const res = await fetch(`${origin}${path}`, { headers: { authorization: `Bearer ${token}` } });
     status = res.status;

@@ -60,7 +60,14 @@ function lcg(seed: number): () => number {
 }
 
 /** The tables the preload fills: their indexes are built after the rows (sorted once, not updated row by row). */
-const BULK_TABLES = ['eservice_form', 'form_history', 'delivery', 'outbox_message', 'form_search_term', 'billing_record'];
+const BULK_TABLES = [
+  'eservice_form',
+  'form_history',
+  'delivery',
+  'outbox_message',
+  'form_search_term',
+  'billing_record',
+];
 
 /**
  * Outbox rows done longer ago than this are deleted by the service (OUTBOX_RETENTION_DAYS,
