@@ -22,6 +22,13 @@ export class SearchTermSortKey1765760000000 implements MigrationInterface {
         .map((c) => `"${c}" = (SELECT f."${c}" FROM "eservice_form" f WHERE f."id" = "form_search_term"."formId")`)
         .join(', ')}`,
     );
+    // A form's own terms, term included: deleting them, and testing one form against a query
+    // (a participant's task search) from the index alone.
+    await q.dropIndex('form_search_term', 'IDX_search_term_form');
+    await q.createIndex(
+      'form_search_term',
+      new TableIndex({ name: 'IDX_search_term_form_term', columnNames: ['formId', 'term'] }),
+    );
     await q.createIndex(
       'form_search_term',
       new TableIndex({
@@ -33,6 +40,8 @@ export class SearchTermSortKey1765760000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.dropIndex('form_search_term', 'IDX_search_term_sorted');
+    await q.dropIndex('form_search_term', 'IDX_search_term_form_term');
+    await q.createIndex('form_search_term', new TableIndex({ name: 'IDX_search_term_form', columnNames: ['formId'] }));
     for (const column of ['updatedAt', 'companyId', 'status'])
       await q.query(`ALTER TABLE "form_search_term" DROP COLUMN "${column}"`);
   }
