@@ -19,6 +19,7 @@ import {
 import { bareRouteCeiling, bullmqCeiling, smtpCeiling, sqliteCeiling } from './lib/ceilings';
 import { startCluster } from './lib/cluster';
 import { Api, Recorder } from './lib/http';
+import { measureExport } from './lib/exports-bench';
 import { preloadForms } from './lib/preload';
 import { Children, CpuWindow, ProcessMemory, Watched } from './lib/procs';
 import { Progress } from './lib/progress';
@@ -53,6 +54,8 @@ interface Options {
   profile: boolean;
   traceSql: boolean;
   keep: boolean;
+  /** With --preload: download audit.csv and billing.csv whole after the reads (rows, time, the service's RSS). */
+  exports: boolean;
   out: string;
 }
 
@@ -97,6 +100,7 @@ function parseArgs(argv: string[]): Options {
   --companies N      companies in the registry (default 50; quick 10)
   --duration S       seconds of measured workflow load (default 60; quick 8)
   --no-ceilings      skip the ceiling measurements
+  --exports          with --preload: download audit.csv and billing.csv whole (rows/s, the service's RSS before and peak)
   --keep             keep the temporary folder (database, logs, profiles)
   --out DIR          where results go (default bench/results)
   --console          the console's tasks page in Chromium instead: --preload N forms (default 10000),
@@ -176,6 +180,7 @@ function parseArgs(argv: string[]): Options {
     profile,
     traceSql: has('--trace-sql') || profile || mode === 'preload',
     keep: has('--keep'),
+    exports: has('--exports') && mode === 'preload' && !cluster,
     out: resolve(has('--out') ? (argv[argv.indexOf('--out') + 1] ?? '') : join(ROOT, 'bench/results')),
   };
 }
@@ -437,6 +442,24 @@ async function main(): Promise<void> {
       }
     };
     if (o.preload > 0) await readSuite(sampleForms(dbFileOf(varDir), seed));
+    if (o.exports) {
+      const service = t.watched.find((w) => w.role === 'service')!;
+      const token = tokens.get(seed.operators[0])!;
+      run.exports = [];
+      for (const [route, path] of [
+        ['GET /admin/audit.csv', '/api/v1/admin/audit.csv'],
+        ['GET /admin/billing.csv', '/api/v1/admin/billing.csv'],
+      ]) {
+        progress.phase(`export ${route}`, 1, '');
+        const r = await measureExport(t.origins[0], route, path, token, service.pid);
+        run.exports.push(r);
+        progress.log(
+          `bench: ${route}: ${fmt(r.rows)} rows, ${fmt(r.bytes / 2 ** 20, 1)} MiB in ${r.seconds} s (${fmt(r.rowsPerSec)} rows/s), ` +
+            `service RSS ${r.rssBeforeMiB} → peak ${r.peakRssMiB} MiB`,
+        );
+        await trace(route);
+      }
+    }
 
     // --- the workflow load ---
     const totalMs = (o.warmupS + o.durationS) * 1000;

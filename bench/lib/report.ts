@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { BareRouteCeiling, BullmqCeiling, SmtpCeiling, SqliteCeiling } from './ceilings';
 import { ProfileSummary, SqlTrace } from './analysis';
 import { CpuUse, ProcessMemory } from './procs';
+import { ExportResult } from './exports-bench';
 import { PreloadReport } from './preload';
 import { fmt, LatencySummary, pct, ratio, round } from './util';
 import { ReadPhaseResult, TRANSITION_ROUTES } from './workload';
@@ -50,6 +51,8 @@ export interface RunResult {
     spread: string;
   };
   preload?: PreloadReport;
+  /** `--exports`: the CSV exports downloaded whole after the reads. */
+  exports?: ExportResult[];
   db?: Record<string, number>;
   workflow?: {
     clients: number;
@@ -517,6 +520,61 @@ export function renderMarkdown(file: ResultsFile, dir: string): string {
       );
     }
     out.push('');
+    // Every search of SPEC §11 (bench/lib/search-suite.ts) by size: the query alone, one client.
+    const preloaded = bySize.filter((x) => x.preload);
+    const searches = [
+      ...new Set(
+        preloaded.flatMap((x) =>
+          x.reads.filter((r) => r.concurrency === 1 && r.route.includes('?')).map((r) => r.route),
+        ),
+      ),
+    ];
+    if (searches.length) {
+      out.push(
+        '## Searches by database size: p50 / p99 in ms with 1 client',
+        '',
+        `| route | ${preloaded.map((x) => `${fmt(x.db?.forms)} forms`).join(' | ')} |`,
+        `|---|${preloaded.map(() => '---:').join('|')}|`,
+        ...searches.map((route) => {
+          const cells = preloaded.map((x) => {
+            const one = x.reads.find((r) => r.route === route && r.concurrency === 1);
+            return one ? `${ms(one.latency.p50)} / ${ms(one.latency.p99)}` : '';
+          });
+          return `| ${route} | ${cells.join(' | ')} |`;
+        }),
+        '',
+      );
+    }
+    const exported = preloaded.filter((x) => x.exports?.length);
+    if (exported.length) {
+      out.push(
+        '## CSV exports downloaded whole (`--exports`)',
+        '',
+        '| run | route | rows | MiB | seconds | rows/s | service RSS before | peak | growth |',
+        '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+        ...exported.flatMap((x) =>
+          (x.exports ?? []).map(
+            (e) =>
+              `| ${x.mode} | ${e.route} | ${fmt(e.rows)} | ${fmt(e.bytes / 2 ** 20, 1)} | ${e.seconds} | ${fmt(e.rowsPerSec)} | ${e.rssBeforeMiB} MiB | ${e.peakRssMiB} MiB | ${e.rssGrowthMiB} MiB |`,
+          ),
+        ),
+        '',
+      );
+    }
+    const loads = preloaded.filter((x) => x.preload?.insertSeconds !== undefined);
+    if (loads.length) {
+      out.push(
+        '## Preload',
+        '',
+        '| run | forms | history | deliveries | outbox | search terms | inserts s | indexes s | total s | MiB |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+        ...loads.map((x) => {
+          const p = x.preload!;
+          return `| ${x.mode} | ${fmt(p.forms)} | ${fmt(p.historyRows)} | ${fmt(p.deliveries)} | ${fmt(p.outboxRows)} | ${fmt(p.searchTerms)} | ${p.insertSeconds} | ${p.indexSeconds} | ${p.seconds} | ${fmt(p.dbSizeMiB)} |`;
+        }),
+        '',
+      );
+    }
     for (const run of bySize.filter((x) => x.sqlTrace && x.preload)) {
       out.push(`### Slowest statements per route at ${fmt(run.db?.forms)} forms (\`${run.mode}\`, SQL trace)`, '');
       for (const [route, trace] of Object.entries(run.sqlTrace ?? {})) {

@@ -31,6 +31,8 @@ import { DeliveryLanguage1765730000000 } from '../common/migrations/176573000000
 import { CompletionFailures1765600000000 } from '../common/migrations/1765600000000-completion-failures';
 import { ExportIndexes1765740000000 } from '../common/migrations/1765740000000-export-indexes';
 import { DueDates1765750000000 } from '../common/migrations/1765750000000-due-dates';
+import { SearchTermSortKey1765760000000 } from '../common/migrations/1765760000000-search-term-sort-key';
+import { ListFilterIndex1765770000000 } from '../common/migrations/1765770000000-list-filter-index';
 import { ClosedDay } from '../eservices/due-dates/closed-day.entity';
 import { LoginChallenge } from '../auth/login-challenge.entity';
 import { LoginState } from '../auth/login-state.entity';
@@ -76,6 +78,8 @@ export const MIGRATIONS = [
   DeliveryLanguage1765730000000,
   ExportIndexes1765740000000,
   DueDates1765750000000,
+  SearchTermSortKey1765760000000,
+  ListFilterIndex1765770000000,
 ];
 
 /** SQLite durability: WAL with synchronous=FULL, so a committed transition survives a power cut. */

@@ -1,5 +1,5 @@
 import { Metrics } from '../common/metrics';
-import { indexForSearch } from './form-search';
+import { followForSearch, indexForSearch } from './form-search';
 import { Preview, previewForm } from './forms/form-preview';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -526,8 +526,10 @@ export class EServicesService {
       });
     }
     const written = Object.assign(new EServiceForm(), form, next);
-    // An edit or a completion (the User IDs an Add received) changes what the form is found by.
+    // An edit or a completion (the User IDs an Add received) changes what the form is found by;
+    // any write changes the status and last update its terms carry.
     if ('lines' in changes) await indexForSearch(em, this.sql, written);
+    else await followForSearch(em, this.sql, written);
     return written;
   }
 

@@ -171,6 +171,39 @@ describe('list filters', () => {
       expect(await ids(maker, '/eservices?q=han')).toEqual([]);
     });
 
+    it('lists and counts a form once when several of its names start with q', async () => {
+      t.clock.advance(60_000);
+      const two = await maker.createForm(
+        da3({
+          requestType: 'ADD',
+          lines: [
+            { surname: 'Cheung', otherNames: 'Chi Kin', email: 'ck.cheung@bank.com.hk', daRole: 'maker' },
+            { surname: 'Chow', otherNames: 'Wing', email: 'w.chow@bank.com.hk', daRole: 'maker' },
+          ],
+        }),
+      );
+      const res = await maker.get('/eservices?q=ch&pageSize=1');
+      expect(res.body.items.map((i: { id: string }) => i.id)).toEqual([two.id]);
+      expect(res.body).toMatchObject({
+        total: 2,
+        totalExact: true,
+        countsByStatus: { DRAFT: { count: 2, exact: true } },
+      });
+      expect(await ids(maker, '/eservices?q=ch&page=2&pageSize=1')).toEqual([add.id]);
+    });
+
+    it('combines q with the other filters, and follows the form through the workflow', async () => {
+      expect(await ids(maker, '/eservices?q=1&formType=DA4')).toEqual([ready.id]);
+      expect(await ids(maker, '/eservices?q=1&status=SENT_TO_HKEX')).toEqual([sent.id]);
+      expect(await ids(maker, '/eservices?q=1&clearingHouse=HKCC')).toEqual([]);
+      const res = await maker.get('/eservices?q=1&formType=DA3');
+      expect(res.body.countsByStatus).toMatchObject({
+        SENT_TO_HKEX: { count: 1, exact: true },
+        READY_TO_SEND: { count: 0, exact: true },
+      });
+      expect(await ids(operator, `/eservices?q=${ready.referenceNumber}`)).toEqual([]);
+    });
+
     it('finds only what the caller may see, in the tasks too', async () => {
       expect(await ids(otherMaker, '/eservices?q=1')).toEqual([]);
       expect(await ids(operator, '/eservices?q=1')).toEqual([sent.id]);
