@@ -121,7 +121,7 @@ describe('Bulk actions', () => {
     }
   });
 
-  it("a colleague releases in bulk the claims of a checker away: the message is the reason, and without one nothing moves", async () => {
+  it('a colleague releases in bulk the claims of a checker away: the message is the reason, and without one nothing moves', async () => {
     const a = await submitted(t, da3());
     const b = await submitted(t, da3());
     await resultsOf(bulk(checker, 'claim', { ids: [a.id, b.id] }));
