@@ -73,6 +73,17 @@ export function draftBody(formType: 'DA3' | 'DA4', d: Draft): UpdateEService {
   } as unknown as UpdateEService;
 }
 
+/** The body of POST /eservices (and of its preview): the draft's content and its participantship. */
+export function createBody(formType: 'DA3' | 'DA4', d: Draft): CreateEService {
+  const [clearingHouse, participantId] = d.participantship.split(' ');
+  return {
+    ...draftBody(formType, d),
+    formType,
+    clearingHouse: clearingHouse as CreateEService['clearingHouse'],
+    participantId: participantId!,
+  } as CreateEService;
+}
+
 export function initialDraft(formType: 'DA3' | 'DA4', me: Me, form?: EServiceForm): Draft {
   if (form)
     return {
@@ -139,19 +150,7 @@ export function FormEditor({ formType, form, me }: { formType: 'DA3' | 'DA4'; fo
   const [typed] = useDebouncedValue(d, 500);
   const live = useQuery({
     queryKey: ['typed-preview', formType, typed],
-    queryFn: async () => {
-      const [clearingHouse, participantId] = typed.participantship.split(' ');
-      return (
-        await previewContent({
-          body: {
-            ...draftBody(formType, typed),
-            formType,
-            clearingHouse: clearingHouse as CreateEService['clearingHouse'],
-            participantId: participantId!,
-          } as CreateEService,
-        })
-      ).data;
-    },
+    queryFn: async () => (await previewContent({ body: createBody(formType, typed) })).data,
     placeholderData: keepPreviousData,
     staleTime: Infinity,
     retry: false,
@@ -196,17 +195,7 @@ export function FormEditor({ formType, form, me }: { formType: 'DA3' | 'DA4'; fo
           })
         ).data;
       } else {
-        const [clearingHouse, participantId] = d.participantship.split(' ');
-        result = (
-          await createEService({
-            body: {
-              ...draftBody(formType, d),
-              formType,
-              clearingHouse: clearingHouse as CreateEService['clearingHouse'],
-              participantId: participantId!,
-            } as CreateEService,
-          })
-        ).data;
+        result = (await createEService({ body: createBody(formType, d) })).data;
       }
       setSaved(result);
       // Read again rather than cached from the answer: GET carries the form's allowedActions.
