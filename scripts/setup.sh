@@ -43,6 +43,9 @@ fi
 # Build when dist/ is missing or older than any source file.
 if [ ! -f dist/src/main.js ] || [ -n "$(find src ormconfig.ts tsconfig.json tsconfig.build.json -newer dist/src/main.js -print -quit)" ]; then
   echo "setup: building"
+  # From scratch: entities and migrations are found by file name (src/config/data-source-options.ts),
+  # so the output of a file since moved or removed must not stay behind.
+  rm -rf dist/src dist/ormconfig.js dist/ormconfig.js.map
   npx tsc -p tsconfig.build.json
 fi
 

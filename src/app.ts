@@ -7,6 +7,7 @@ import { ProblemFilter, sendProblem, toProblem } from './common/problem.filter';
 import { strictValidationPipe } from './common/validation';
 import { AppModule } from './app.module';
 import { mountQueueDashboard } from './queue/queue-dashboard';
+import { AuthService } from './auth/auth.service';
 import helmet from '@fastify/helmet';
 import fastifyCookie from '@fastify/cookie';
 import { appConfig, authConfig } from './config/configuration';
@@ -148,7 +149,11 @@ export async function configureApp(
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   await serveConsole(app, appConfig().consoleDir);
   await app.init();
-  mountQueueDashboard(app);
+  const auth = app.get(AuthService);
+  mountQueueDashboard(
+    app,
+    async (username, secret, origin) => (await auth.verifyStaff(username, secret, origin)) !== null,
+  );
   return app;
 }
 

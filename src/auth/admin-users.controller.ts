@@ -16,8 +16,8 @@ import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { OptionalNotNull } from '../common/validation';
 import { DomainError, notFound } from '../common/errors';
 import { AUDIT_EVENTS, AuditEventName } from './audit-event.entity';
-import { AuthService, RequestOrigin } from './auth.service';
-import { Caller, CurrentCaller, Origin } from './caller';
+import { AuthService } from './auth.service';
+import { Caller, CurrentCaller, Origin, RequestOrigin } from './caller';
 
 const toInt = Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value));
 

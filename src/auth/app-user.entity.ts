@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { IdColumn, TimestampColumn } from '../common/columns';
+import { UserLanguage } from '../i18n/languages';
 
 /** Client Connect users of participant companies, and HKEX staff. */
 export const USER_KINDS = ['participant', 'operator', 'admin'] as const;
@@ -7,9 +8,6 @@ export type UserKind = (typeof USER_KINDS)[number];
 
 /** The access right that makes a participant user a maker or checker of DA3/DA4 (SPEC §1). */
 export const RIGHT_USER_MAINTENANCE = 'EU_UserMaintenance';
-
-export const USER_LANGUAGES = ['en', 'zh-HK'] as const;
-export type UserLanguage = (typeof USER_LANGUAGES)[number];
 
 @Entity('app_user')
 export class AppUser {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Patch, Post, Put, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Patch, Post, Put, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -13,9 +13,6 @@ import {
 } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiCallerRefusals, ApiRefusals } from '../common/problem.view';
-import { USER_KINDS, USER_LANGUAGES } from './app-user.entity';
-import { CLEARING_HOUSES, PARTICIPANT_KINDS } from '../registry/user-id';
-import { RegistryService } from '../registry/registry.service';
 import {
   ChangePasswordDto,
   EnrolmentConfirmDto,
@@ -36,40 +33,16 @@ import type { CookieSerializeOptions } from '@fastify/cookie';
 import { DomainError } from '../common/errors';
 import { REFRESH_COOKIE, REFRESH_COOKIE_PATH } from './browser-sessions';
 import { ProfileService } from './profile.service';
-import { AuthService, LoginAnswer, RequestOrigin, RequestSite, Session } from './auth.service';
-import { AllowedWithExpiredPassword, Caller, CurrentCaller, Origin, Public } from './caller';
-
-class CompanyRef {
-  @ApiProperty({ type: String, format: 'uuid' }) id!: string;
-  @ApiProperty({ type: String, example: 'ABC Company' }) name!: string;
-}
-
-class ParticipantshipRef {
-  @ApiProperty({ enum: CLEARING_HOUSES, enumName: 'ClearingHouse', example: 'HKSCC' }) clearingHouse!: string;
-  @ApiProperty({ type: String, example: 'B01234' }) participantId!: string;
-  @ApiProperty({ enum: PARTICIPANT_KINDS, example: 'CP', description: 'CP: Clearing Participant; DB: Designated Bank' })
-  kind!: string;
-  @ApiProperty({ type: String, example: 'B01234' }) userIdPrefix!: string;
-}
-
-@ApiSchema({ name: 'Me' })
-export class MeView {
-  @ApiProperty({ type: String, format: 'uuid' }) id!: string;
-  @ApiProperty({ type: String, example: 'aaa@bank.com.hk' }) username!: string;
-  @ApiProperty({ type: String, example: 'AAA' }) name!: string;
-  @ApiProperty({ enum: USER_KINDS, enumName: 'UserKind' }) kind!: string;
-  @ApiProperty({ type: String, nullable: true, example: '29797111' }) phone!: string | null;
-  @ApiProperty({ type: [String], example: ['EU_UserMaintenance'] }) rights!: readonly string[];
-  @ApiProperty({ type: CompanyRef, nullable: true, description: 'null for HKEX staff' }) company!: CompanyRef | null;
-  @ApiProperty({ type: [ParticipantshipRef] }) participantships!: ParticipantshipRef[];
-  @ApiProperty({ enum: USER_LANGUAGES, enumName: 'Language' }) language!: 'en' | 'zh-HK';
-  @ApiProperty({
-    enum: ['totp', 'email'],
-    enumName: 'OtpChannel',
-    description: 'How the second login step reaches the user',
-  })
-  otpChannel!: 'totp' | 'email';
-}
+import { AuthService, LoginAnswer, Session } from './auth.service';
+import {
+  AllowedWithExpiredPassword,
+  Caller,
+  CurrentCaller,
+  Origin,
+  Public,
+  RequestOrigin,
+  RequestSite,
+} from './caller';
 
 @ApiSchema({ name: 'PasswordResetChallenge' })
 class ChallengeView {
@@ -285,43 +258,12 @@ export class AuthController {
   }
 }
 
+/** The caller's own settings: language, the second login step. */
 @ApiBearerAuth()
+@ApiTags('Me')
 @Controller()
-export class MeController {
-  constructor(
-    private readonly registry: RegistryService,
-    private readonly profiles: ProfileService,
-  ) {}
-
-  @Get('me')
-  @AllowedWithExpiredPassword()
-  @ApiTags('Me')
-  @ApiOperation({ operationId: 'getMe', summary: 'The caller: user, company, participantships, rights' })
-  @ApiOkResponse({ type: MeView, description: 'The caller' })
-  @ApiRefusals(401)
-  async me(@CurrentCaller() caller: Caller): Promise<MeView> {
-    const [company, participantships, profile] = await Promise.all([
-      caller.companyId ? this.registry.companyOf(caller.companyId) : null,
-      caller.companyId ? this.registry.participantshipsOf(caller.companyId) : [],
-      this.profiles.profile(caller),
-    ]);
-    return {
-      ...profile,
-      id: caller.id,
-      username: caller.email,
-      name: caller.name,
-      kind: caller.kind,
-      phone: caller.phone,
-      rights: caller.rights,
-      company: company ? { id: company.id, name: company.name } : null,
-      participantships: participantships.map((p) => ({
-        clearingHouse: p.clearingHouse,
-        participantId: p.participantId,
-        kind: p.kind,
-        userIdPrefix: p.userIdPrefix,
-      })),
-    };
-  }
+export class SettingsController {
+  constructor(private readonly profiles: ProfileService) {}
 
   @Patch('me')
   @ApiTags('Me')

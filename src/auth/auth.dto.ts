@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { OptionalNotNull } from '../common/validation';
-import { USER_LANGUAGES, UserLanguage } from './app-user.entity';
+import { USER_LANGUAGES, UserLanguage } from '../i18n/languages';
 
 /** How the second login step reaches a user: an authenticator app, or e-mail. */
 const OTP_CHANNELS = ['totp', 'email'];

@@ -13,7 +13,7 @@ import { appConfig, authConfig } from '../config/configuration';
 import { OutboxService } from '../queue/outbox.service';
 import { AppUser } from './app-user.entity';
 import { AuditEvent, AuditEventName } from './audit-event.entity';
-import { Caller } from './caller';
+import { Caller, RequestOrigin, RequestSite } from './caller';
 import { LoginChallenge, OtpChannel } from './login-challenge.entity';
 import { afterFailure, LOGIN_POLICY, passwordExpired } from './login-policy';
 import { LoginState } from './login-state.entity';
@@ -47,17 +47,6 @@ export interface RefreshCookie {
 }
 
 export type LoginAnswer = Session | { otpRequired: true; challengeId: string; channel: OtpChannel };
-
-/** Where a browser request says it comes from (`Origin`) and which host it was sent to (`Host`). */
-export interface RequestSite {
-  origin: string | undefined;
-  host: string | undefined;
-}
-
-/** Where a request came from, for the audit log. */
-export interface RequestOrigin {
-  ip: string | null;
-}
 
 const invalidLogin = (): DomainError => new DomainError('UNAUTHENTICATED', 'The username or password is incorrect.');
 const locked = (): DomainError =>

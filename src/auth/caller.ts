@@ -1,7 +1,17 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiSecurity } from '@nestjs/swagger';
 import { RIGHT_USER_MAINTENANCE, UserKind } from './app-user.entity';
-import { RequestOrigin } from './auth.service';
+
+/** Where a browser request says it comes from (`Origin`) and which host it was sent to (`Host`). */
+export interface RequestSite {
+  origin: string | undefined;
+  host: string | undefined;
+}
+
+/** Where a request came from, for the audit log. */
+export interface RequestOrigin {
+  ip: string | null;
+}
 
 /** The authenticated user of a request, as every service sees it. */
 export interface Caller {

@@ -4,12 +4,12 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/errors';
 import { Reads } from '../common/reads';
 import { Transactions } from '../common/transactions';
-import { AppUser, UserLanguage } from './app-user.entity';
+import { AppUser } from './app-user.entity';
 import { AuditEvent, AuditEventName } from './audit-event.entity';
-import { RequestOrigin } from './auth.service';
-import { Caller } from './caller';
+import { Caller, RequestOrigin } from './caller';
 import { checkTotp, newTotpSecret, otpauthUri } from './one-time-passwords';
 import { OtpChannel } from './login-challenge.entity';
+import { UserLanguage } from '../i18n/languages';
 
 export interface Profile {
   language: UserLanguage;

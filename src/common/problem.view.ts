@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiResponse, ApiSchema, getSchemaPath } from '@nestjs/swagger';
-import { FORM_STATUSES, FormStatus } from '../eservices/workflow/status';
 import { ERROR_STATUS, ErrorCode } from './errors';
+import { FORM_STATUSES, FormStatus } from './form-status';
 
 @ApiSchema({ name: 'FieldError', description: 'One field-level reason of a refusal' })
 export class FieldErrorView {

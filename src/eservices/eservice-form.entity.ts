@@ -3,7 +3,7 @@ import { IdColumn, TimestampColumn } from '../common/columns';
 import { ClearingHouse } from '../registry/user-id';
 import { FieldError } from '../common/errors';
 import { Contact, Da3Line, RequestType } from './forms/form-content';
-import { FormStatus, FormType } from './workflow/status';
+import { FormStatus, FormType } from '../common/form-status';
 
 /** The result of the HKEX arrival check, attached to the form for the operator (SPEC §6). */
 export interface ArrivalCheck {

@@ -25,16 +25,15 @@ import { FormLists } from './form-lists';
 import { contentOf, FormView, isOverdue, toFormView } from './form-view';
 import { Contact, Da3Line, FormContent } from './forms/form-content';
 import { FieldChange, formChanges } from './forms/form-changes';
-import { formConcerns } from './forms/registry-effects';
+import { formConcerns, planRegistryEffects } from './forms/registry-effects';
 import { contentProblems } from './forms/submission-rules';
-import { planRegistryEffects } from './forms/registry-effects';
 import { ProcessingService } from './processing/processing.service';
 import { COMPLETION_FAILED, failedCompletion, failureReason } from './processing/completion-state';
 import { OutboxMessage } from '../queue/outbox-message.entity';
 import { pdfLanguage, renderFormPdf } from './form-pdf';
 import { Language } from '../i18n/glossary';
 import { OutboxService } from '../queue/outbox.service';
-import { NotificationsService } from '../notifications/notifications.service';
+import { FormNoticeBoard } from './form-notices';
 import {
   Action,
   ACTIONS,
@@ -47,9 +46,9 @@ import {
   WorkflowField,
 } from './workflow/transition-table';
 import { mayView } from './workflow/policies';
-import { FORM_TITLES, FormStatus, STATUS_LABELS } from './workflow/status';
 import { Reads } from '../common/reads';
 import { DueDates } from './due-dates/due-dates.service';
+import { FORM_TITLES, FormStatus, STATUS_LABELS } from '../common/form-status';
 
 /** The HTTP-facing actions that `POST /eservices/{id}/{action}` accepts (SPEC §9): every action but `edit` (PATCH). */
 export type UrlAction = Exclude<Action, 'edit'>;
@@ -70,7 +69,7 @@ export class EServicesService {
     private readonly registry: RegistryService,
     private readonly processing: ProcessingService,
     private readonly outbox: OutboxService,
-    private readonly notifications: NotificationsService,
+    private readonly notices: FormNoticeBoard,
     private readonly clock: Clock,
     private readonly names: DisplayNames,
     private readonly sql: FixedSql,
@@ -298,7 +297,7 @@ export class EServicesService {
       failureReason(problems),
       now,
     );
-    await this.notifications.plan(em, saved, step, COMPLETION_FAILED);
+    await this.notices.plan(em, saved, step, COMPLETION_FAILED);
   }
 
   /**
@@ -346,7 +345,7 @@ export class EServicesService {
           : (trimmed(dto.message) ?? (effects.history === 'message-or-reason' ? trimmed(dto.reason) : null));
       const step = await this.record(em, saved, action, current.status, caller, message, now);
       if (effects.notify && (effects.notifyIf !== 'returned' || current.returned))
-        await this.notifications.plan(em, saved, step, effects.notify, current);
+        await this.notices.plan(em, saved, step, effects.notify, current);
     }
     for (const job of effects.jobs ?? []) await this.outbox.add(em, job, { formId: saved.id });
     if (effects.referenceNumber === 'assign-once' && saved.referenceNumber === null)

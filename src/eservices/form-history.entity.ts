@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { IdColumn, TimestampColumn } from '../common/columns';
 import { FieldChange } from './forms/form-changes';
-import { FormStatus } from './workflow/status';
+import { FormStatus } from '../common/form-status';
 
 /** One step of a form's life: append-only (nothing updates or deletes these rows). */
 @Entity('form_history')

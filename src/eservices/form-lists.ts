@@ -7,10 +7,10 @@ import { ListFormsQueryDto, TasksQueryDto } from './dto/query.dto';
 import { EServiceForm } from './eservice-form.entity';
 import { PREFIX_END, queryTerms } from './form-search';
 import { Predicate, TaskKind, tasksOf, toSql, visibleTo } from './workflow/policies';
-import { FORM_STATUSES, FormStatus, OPERATOR_VISIBLE_STATUSES } from './workflow/status';
 import { ActorKind } from './workflow/transition-table';
 import { Clock } from '../common/clock';
 import { Reads } from '../common/reads';
+import { FORM_STATUSES, FormStatus, OPERATOR_VISIBLE_STATUSES } from '../common/form-status';
 
 /**
  * A list's `total` is exact up to this many forms; beyond it the list says "at least this many"

@@ -97,3 +97,15 @@ export async function followForSearch(
 
 /** The highest code point: `term < prefix + END` bounds a range of the index to one start. */
 export const PREFIX_END = '\u{10FFFF}';
+
+/** Did a completed DA3 Delete form remove this User ID from the participantship? (Found through the search terms' index.) */
+export async function removedByForm(em: EntityManager, participantshipId: string, userId: string): Promise<boolean> {
+  const p = (n: number): string => (em.connection.options.type === 'postgres' ? `$${n}` : '?');
+  const rows: unknown[] = await em.query(
+    `SELECT 1 FROM "form_search_term" t JOIN "eservice_form" f ON f."id" = t."formId"
+      WHERE t."term" = ${p(1)} AND f."participantshipId" = ${p(2)} AND f."formType" = 'DA3'
+        AND f."requestType" = 'DELETE' AND f."status" = 'COMPLETED' LIMIT 1`,
+    [userIdTerm(userId), participantshipId],
+  );
+  return rows.length > 0;
+}

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { USER_LANGUAGES, UserLanguage } from '../auth/app-user.entity';
 import { ERROR_STATUS, ErrorCode, FieldError } from '../common/errors';
 import { FieldErrorView } from '../common/problem.view';
 import { CLEARING_HOUSES } from '../registry/user-id';
@@ -7,8 +6,6 @@ import { formatHkt } from '../common/hkt';
 import { contentWarnings } from './forms/submission-rules';
 import {
   Contact,
-  DA_ROLES,
-  DaRole,
   Da3Line,
   da4Fee,
   FormContent,
@@ -20,7 +17,9 @@ import {
 import { Action, ACTIONS } from './workflow/transition-table';
 import { ArrivalCheck, EServiceForm } from './eservice-form.entity';
 import { completionOf, CompletionView } from './processing/completion-state';
-import { FORM_STATUSES, FORM_TITLES, FORM_TYPES, FormStatus, FormType, STATUS_LABELS } from './workflow/status';
+import { USER_LANGUAGES, UserLanguage } from '../i18n/languages';
+import { FORM_STATUSES, FORM_TITLES, FORM_TYPES, FormStatus, FormType, STATUS_LABELS } from '../common/form-status';
+import { DA_ROLES, DaRole } from '../registry/da-roles';
 
 export class PersonRef {
   @ApiProperty({ type: String, format: 'uuid', description: "The user's id" }) id!: string;

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { USER_LANGUAGES, UserLanguage } from '../auth/app-user.entity';
 import { formatHkt } from '../common/hkt';
-import { FormStatus, FormType } from '../eservices/workflow/status';
+import { USER_LANGUAGES, UserLanguage } from './languages';
+import { FormStatus, FormType } from '../common/form-status';
 
 /** The languages of e-mails and PDF records (SPEC §11, §13): a user's, or a contact person's. */
 export type Language = UserLanguage;

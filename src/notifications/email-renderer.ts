@@ -2,7 +2,8 @@ import Handlebars from 'handlebars';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isLanguage, term } from '../i18n/glossary';
-import { EmailData, NOTIFICATION_EVENTS, NotificationEvent } from './events';
+import { EmailData } from './events';
+import { NOTIFICATION_EVENTS, NotificationEvent } from '../eservices/form-notices';
 
 export interface RenderedEmail {
   subject: string;

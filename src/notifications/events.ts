@@ -1,26 +1,13 @@
-import { FormStatus } from '../eservices/workflow/status';
+import { FormStatus } from '../common/form-status';
+import { NotificationEvent } from '../eservices/form-notices';
 import type { Language } from '../i18n/glossary';
 
 /**
  * The notifications of SPEC §6: each e-mail, to whom and of which type. The action that
  * sends it names it in the transition table (workflow/transition-table.ts, `notify`);
- * adding an event is one row here, its name on the action's row, and one template set in
- * templates/emails/<locale>/.
+ * adding an event is its name in eservices/form-notices.ts, its name on the action's row,
+ * one rule here, and one template set in templates/emails/<locale>/.
  */
-export const NOTIFICATION_EVENTS = [
-  'submitted',
-  'returned',
-  'sent-to-hkex',
-  'completed',
-  'rejected',
-  'completion-failed',
-  'reclaimed',
-  'discarded',
-  'arrival-check-failed',
-  'overdue',
-  'claim-released',
-] as const;
-export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
 /**
  * `actor`: the user in whose name the history entry is written (the operator whose completion failed).

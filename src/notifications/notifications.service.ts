@@ -18,11 +18,13 @@ import { isEligibleChecker } from '../eservices/workflow/policies';
 import { HKEX_AS_SHOWN, shownActor } from '../eservices/display-names';
 import { formatTime, formTitle, isLanguage, Language, statusLabel, term } from '../i18n/glossary';
 import { OutboxService } from '../queue/outbox.service';
+import { RetryLater } from '../queue/job-handlers';
 import { Delivery } from './delivery.entity';
 import { EmailRenderer, RenderedEmail } from './email-renderer';
-import { eventRule, EventRule, NotificationEvent } from './events';
+import { eventRule, EventRule } from './events';
 import { MailTransport } from './mail-transport';
 import { Reads } from '../common/reads';
+import { NotificationEvent } from '../eservices/form-notices';
 
 interface Person {
   email: string;
@@ -36,8 +38,15 @@ type SendStep =
   | { outcome: 'wait'; delivery: Delivery }
   | { outcome: 'send'; delivery: Delivery; rendered: RenderedEmail };
 
+/** How long a delivery waits before looking again whether the form's earlier e-mails went out. */
+const ORDER_WAIT_MS = 250;
+
 /** Thrown when an earlier e-mail of the same form is still waiting: this one waits too (order per form). */
-export class EarlierDeliveryPending extends Error {}
+export class EarlierDeliveryPending extends RetryLater {
+  constructor(message: string) {
+    super(ORDER_WAIT_MS, message);
+  }
+}
 
 /**
  * Notifications of SPEC §6. `plan` runs inside the transaction of the workflow action

@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
-import { FormStatus } from '../eservices/workflow/status';
 import { formatTime, formTitle, isLanguage, LANGUAGES, statusLabel, term } from '../i18n/glossary';
 import { EmailRenderer } from './email-renderer';
-import { EmailData, eventRule, NOTIFICATION_EVENTS, NotificationEvent } from './events';
+import { EmailData, eventRule } from './events';
+import { FormStatus } from '../common/form-status';
+import { NOTIFICATION_EVENTS, NotificationEvent } from '../eservices/form-notices';
 
 /** The status each event leaves the form in. */
 const STATUS_AFTER: Record<NotificationEvent, FormStatus> = {

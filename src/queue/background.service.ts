@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { queueConfig } from '../config/configuration';
-import { MailTransport } from '../notifications/mail-transport';
+import { JobHandlers } from './job-handlers';
 import { OutboxRetention } from './outbox-retention';
 import { OutboxService } from './outbox.service';
 import { QueueStats } from './queue-stats';
@@ -31,7 +31,7 @@ export class BackgroundService implements OnApplicationBootstrap, BeforeApplicat
     private readonly workers: WorkersService,
     private readonly retention: OutboxRetention,
     private readonly stats: QueueStats,
-    private readonly transport: MailTransport,
+    private readonly handlers: JobHandlers,
     @Inject(queueConfig.KEY) private readonly config: ConfigType<typeof queueConfig>,
   ) {}
 
@@ -53,7 +53,7 @@ export class BackgroundService implements OnApplicationBootstrap, BeforeApplicat
     await this.retention.stop();
     await this.outbox.stop();
     await this.stats.close();
-    this.transport.close();
+    await this.handlers.closeAll();
   }
 
   async onApplicationShutdown(): Promise<void> {

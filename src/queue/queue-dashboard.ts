@@ -5,9 +5,11 @@ import { Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AuthService } from '../auth/auth.service';
 import { OutboxService } from './outbox.service';
 import { QUEUE_NAMES } from './queues';
+
+/** Checks an HKEX staff login (password followed by the current code); failures count towards the lock. */
+export type StaffCheck = (username: string, secret: string, origin: { ip: string | null }) => Promise<boolean>;
 
 export const DASHBOARD_PATH = '/api/admin/queues';
 const REMEMBER_MS = 60_000;
@@ -19,7 +21,7 @@ const REMEMBER_MS = 60_000;
  * (HTTP Basic), checked by the login policy (failures count towards the lock). A verified
  * login is remembered for a minute (argon2 is deliberately slow and the page polls).
  */
-export function mountQueueDashboard(app: NestFastifyApplication): void {
+export function mountQueueDashboard(app: NestFastifyApplication, verifyStaff: StaffCheck): void {
   const logger = new Logger('QueueDashboard');
   let queues;
   try {
@@ -29,7 +31,6 @@ export function mountQueueDashboard(app: NestFastifyApplication): void {
     logger.warn(`queue dashboard not mounted: ${(e as Error).message}`);
     return;
   }
-  const auth = app.get(AuthService);
   const board = new BoardAdapter();
   board.setBasePath(DASHBOARD_PATH);
   createBullBoard({ queues, serverAdapter: board });
@@ -41,7 +42,7 @@ export function mountQueueDashboard(app: NestFastifyApplication): void {
     if ((verified.get(key) ?? 0) > Date.now()) return;
     const match = /^Basic\s+(\S+)$/i.exec(header);
     const [username, ...rest] = match ? Buffer.from(match[1], 'base64').toString('utf8').split(':') : [];
-    if (username && (await auth.verifyStaff(username, rest.join(':'), { ip: request.ip ?? null }))) {
+    if (username && (await verifyStaff(username, rest.join(':'), { ip: request.ip ?? null }))) {
       verified.set(key, Date.now() + REMEMBER_MS);
       return;
     }

@@ -1,17 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { DelayedError, Job, Queue, Worker } from 'bullmq';
-import { Transactions } from '../common/transactions';
 import { queueConfig } from '../config/configuration';
-import { HkexJobs, JobAttempt } from '../eservices/processing/hkex-jobs';
-import { EarlierDeliveryPending, NotificationsService } from '../notifications/notifications.service';
+import { Transactions } from '../common/transactions';
+import { JobAttempt, JobHandlers, RetryLater } from './job-handlers';
 import { OutboxService } from './outbox.service';
-import { DueDates } from '../eservices/due-dates/due-dates.service';
-import { JobData, OVERDUE_SWEEP, QUEUE_NAMES } from './queues';
+import { OVERDUE_SWEEP, QUEUE_NAMES } from './queues';
 import { RedisConnections } from './redis-connections';
-
-/** How long a delivery waits before looking again whether the form's earlier e-mails went out. */
-const ORDER_WAIT_MS = 250;
 
 /**
  * The BullMQ workers: HKEX processing and notifications. They run inside the service
@@ -28,11 +23,9 @@ export class WorkersService {
 
   constructor(
     private readonly redis: RedisConnections,
-    private readonly hkex: HkexJobs,
-    private readonly notifications: NotificationsService,
+    private readonly handlers: JobHandlers,
     private readonly tx: Transactions,
     private readonly outbox: OutboxService,
-    private readonly dueDates: DueDates,
     @Inject(queueConfig.KEY) private readonly config: ConfigType<typeof queueConfig>,
   ) {}
 
@@ -42,57 +35,34 @@ export class WorkersService {
       lockDuration: this.config.lockDurationMs,
       stalledInterval: Math.max(1000, Math.floor(this.config.lockDurationMs / 2)),
     };
-    const processing = new Worker(
-      QUEUE_NAMES.processing,
-      this.tracked(async (job: Job) => {
-        if (job.name === 'arrival-check') return this.hkex.arrivalCheck(job.data as JobData<'arrival-check'>);
-        if (job.name === 'complete') return this.hkex.complete(job.data as JobData<'complete'>, attemptOf(job));
-        if (job.name === OVERDUE_SWEEP) return this.dueDates.escalateOverdue();
-        throw new Error(`unknown job ${job.name}`);
-      }),
-      { ...options, connection: this.redis.worker() },
-    );
-    const notifications = new Worker(
-      QUEUE_NAMES.notifications,
-      this.tracked(async (job: Job, token?: string) => {
-        if (job.name === 'send-otp') {
-          const otp = job.data as JobData<'send-otp'>;
-          return this.notifications.sendOtp(otp.challengeId, otp.outboxId);
-        }
-        const data = job.data as JobData<'send-email'>;
-        try {
-          return await this.notifications.send(data.deliveryId, data.outboxId);
-        } catch (e) {
-          if (e instanceof EarlierDeliveryPending) {
-            // Not a failure: wait for the form's earlier e-mail without using up an attempt.
-            await job.moveToDelayed(Date.now() + ORDER_WAIT_MS, token);
-            throw new DelayedError();
-          }
-          throw e;
-        }
-      }),
-      { ...options, concurrency: this.config.mailConcurrency, connection: this.redis.worker() },
-    );
-    notifications.on('failed', (job, error) => {
-      if (!job || job.name !== 'send-email' || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-      const data = job.data as JobData<'send-email'>;
-      this.logger.error(`delivery ${data.deliveryId} failed for good: ${error.message}`);
-      void this.notifications.markFailed(data.deliveryId, data.outboxId, error.message).catch(() => undefined);
+    const processing = new Worker(QUEUE_NAMES.processing, this.processor(), {
+      ...options,
+      connection: this.redis.worker(),
     });
-    processing.on('failed', (job, error) => {
-      if (!job || job.name === OVERDUE_SWEEP || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-      this.logger.error(`job ${job.name} ${job.id} failed for good: ${error.message}`);
-      // Closed like a failed delivery's: the job stays in the failed set (the dashboard) for the
-      // retention period, and once it has expired there the relay must not publish the row again.
-      // A completion is given up on the form too (done already when its last attempt threw;
-      // not when it stalled too often).
-      const data = job.data as JobData<'complete'>;
-      const closing =
-        job.name === 'complete'
-          ? this.hkex.completionFailedForGood(data, { ...attemptOf(job), number: Math.max(1, job.attemptsMade) })
-          : this.tx.run((em) => this.outbox.markDone(em, data.outboxId));
-      void closing.catch(() => undefined);
+    const notifications = new Worker(QUEUE_NAMES.notifications, this.processor(), {
+      ...options,
+      concurrency: this.config.mailConcurrency,
+      connection: this.redis.worker(),
     });
+    for (const w of [processing, notifications]) {
+      w.on('failed', (job, error) => {
+        if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+        const data = job.data as { outboxId?: number };
+        const handler = this.handlers.find(job.name);
+        if (!handler?.failedForGood && data.outboxId === undefined) return; // the overdue sweep: it runs again
+        this.logger.error(`job ${job.name} ${job.id} failed for good: ${error.message}`);
+        // The job stays in the failed set (the dashboard) for the retention period; once it has
+        // expired there the relay must not publish its outbox row again. So the row is closed:
+        // where the work belongs when its module says how (a delivery is marked FAILED, a
+        // completion given up: done already when its last attempt threw, not when it stalled too
+        // often), else here.
+        const attempt = { ...attemptOf(job), number: Math.max(1, job.attemptsMade) };
+        const closing = handler?.failedForGood
+          ? handler.failedForGood(job.data, attempt, error)
+          : this.tx.run((em) => this.outbox.markDone(em, data.outboxId!));
+        void closing.catch(() => undefined);
+      });
+    }
     for (const w of [processing, notifications]) w.on('error', () => undefined); // reported by RedisConnections
     this.workers = [processing, notifications];
     this.scheduleOverdueSweep();
@@ -156,13 +126,21 @@ export class WorkersService {
       .catch((e: Error) => this.logger.error(`overdue check not scheduled: ${e.message}`));
   }
 
-  /** The processor, with its job counted in hand while it runs. */
-  private tracked<R>(processor: (job: Job, token?: string) => Promise<R>) {
-    return async (job: Job, token?: string): Promise<R> => {
+  /**
+   * Runs each job by its registered handler, with the job counted in hand while it runs. A
+   * handler that must wait (a form's earlier e-mail still pending) moves its job back by the
+   * time it asks, without using up an attempt.
+   */
+  private processor() {
+    return async (job: Job, token?: string): Promise<unknown> => {
       const key = `${job.queueName}/${job.id}`;
       this.inHand.set(key, { job, token });
       try {
-        return await processor(job, token);
+        return await this.handlers.of(job.name).run(job.data, attemptOf(job));
+      } catch (e) {
+        if (!(e instanceof RetryLater)) throw e;
+        await job.moveToDelayed(Date.now() + e.delayMs, token);
+        throw new DelayedError();
       } finally {
         this.inHand.delete(key);
       }

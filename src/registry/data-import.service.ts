@@ -6,6 +6,7 @@ import { Transactions } from '../common/transactions';
 import { Company } from './company.entity';
 import { DataFile, hashPasswordsOf, loadDataFile, LoadReport, Progress } from './data-loader';
 import { DEMO_DATA } from './demo-data';
+import { RemovedUserIds } from './removed-user-ids';
 
 /** Loads data files (SPEC §10), and on start the SEED_FILE or the demo data into an empty database. */
 @Injectable()
@@ -16,11 +17,12 @@ export class DataImportService {
     private readonly dataSource: DataSource,
     private readonly tx: Transactions,
     private readonly clock: Clock,
+    private readonly removed: RemovedUserIds,
   ) {}
 
   async load(file: DataFile, progress?: Progress): Promise<LoadReport> {
     const hashes = await hashPasswordsOf(file);
-    return this.tx.run((em) => loadDataFile(em, file, this.clock, hashes, progress));
+    return this.tx.run((em) => loadDataFile(em, file, this.clock, hashes, this.removed.removedByForm, progress));
   }
 
   /** At start: an empty database gets the seed file, or the demo data when none is given. */

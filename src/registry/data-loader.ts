@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { AppUser, UserKind, USER_LANGUAGES, UserLanguage } from '../auth/app-user.entity';
+import { AppUser, UserKind } from '../auth/app-user.entity';
 import { hashPassword, PASSWORD_NOT_SET } from '../auth/password';
 import { passwordProblems } from '../auth/password-policy';
 import { Clock } from '../common/clock';
 import { isEmailAddress } from '../common/email';
-import { userIdTerm } from '../eservices/form-search';
 import { Company } from './company.entity';
+import { RemovedByForm } from './removed-user-ids';
 import { Participantship } from './participantship.entity';
 import { UserProfile } from './user-profile.entity';
 import {
@@ -18,6 +18,7 @@ import {
   prefixProblem,
   userIdProblem,
 } from './user-id';
+import { USER_LANGUAGES, UserLanguage } from '../i18n/languages';
 
 /** The data file of SPEC §10. Loading is an upsert: loading the same file twice changes nothing. */
 export interface DataFile {
@@ -83,6 +84,7 @@ export async function loadDataFile(
   file: DataFile,
   clock: Clock,
   hashes: Map<string, string>,
+  removedByForm: RemovedByForm,
   progress: Progress = () => undefined,
 ): Promise<LoadReport> {
   const report: LoadReport = { created: 0, updated: 0, unchanged: 0, rejected: [] };
@@ -149,7 +151,7 @@ export async function loadDataFile(
       if (!shipOk || !ship) continue;
       for (const [ri, profile] of profiles.entries()) {
         await row(`${pPath}.profiles[${ri}]`, () =>
-          upsertProfile(em, profile, ship as unknown as Participantship, shipIsNew),
+          upsertProfile(em, profile, ship as unknown as Participantship, shipIsNew, removedByForm),
         );
       }
     }
@@ -211,6 +213,7 @@ async function upsertProfile(
   r: unknown,
   ship: Participantship,
   shipIsNew: boolean,
+  removedByForm: RemovedByForm,
 ): Promise<'created' | 'updated' | 'unchanged'> {
   if (!isObj(r)) reject('a profile must be an object');
   const o = r as Obj;
@@ -253,18 +256,6 @@ async function upsertProfile(
   if (sameValues(existing, names)) return 'unchanged';
   await em.save(Object.assign(existing, names));
   return 'updated';
-}
-
-/** Did a completed DA3 Delete form remove this User ID from the participantship? (Found through the search terms' index.) */
-async function removedByForm(em: EntityManager, participantshipId: string, userId: string): Promise<boolean> {
-  const p = (n: number): string => (em.connection.options.type === 'postgres' ? `$${n}` : '?');
-  const rows: unknown[] = await em.query(
-    `SELECT 1 FROM "form_search_term" t JOIN "eservice_form" f ON f."id" = t."formId"
-      WHERE t."term" = ${p(1)} AND f."participantshipId" = ${p(2)} AND f."formType" = 'DA3'
-        AND f."requestType" = 'DELETE' AND f."status" = 'COMPLETED' LIMIT 1`,
-    [userIdTerm(userId), participantshipId],
-  );
-  return rows.length > 0;
 }
 
 async function upsertUser(

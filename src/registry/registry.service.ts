@@ -3,13 +3,13 @@ import { EntityManager, Repository } from 'typeorm';
 import { Caller, canMaintainUsers } from '../auth/caller';
 import { notFound } from '../common/errors';
 import { FixedSql } from '../common/fixed-sql';
-import { countUsers, RegistrySnapshot } from '../eservices/forms/registry-effects';
 import { Company } from './company.entity';
 import { Participantship } from './participantship.entity';
 import { UserProfile } from './user-profile.entity';
 import { ClearingHouse } from './user-id';
 import { ProfileListing } from './registry.views';
 import { Reads } from '../common/reads';
+import { countUsers, RegistrySnapshot } from './registry-snapshot';
 
 @Injectable()
 export class RegistryService {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { DA_ROLES } from '../eservices/forms/form-content';
 import { CLEARING_HOUSES } from './user-id';
+import { DA_ROLES } from './da-roles';
 
 /** One user profile of the DMS listing (SPEC §3). */
 @ApiSchema({ name: 'UserProfile' })

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { IdColumn } from '../common/columns';
-import { DaRole } from '../eservices/forms/form-content';
+import { DaRole } from './da-roles';
 
 /** One DMS user profile of a participantship (SPEC §3): what the forms change. */
 @Entity('user_profile')

@@ -13,10 +13,10 @@ import { dataSourceOptions } from '../../src/config/data-source-options';
 import { EServiceForm } from '../../src/eservices/eservice-form.entity';
 import { FormLists } from '../../src/eservices/form-lists';
 import { isEligibleChecker, mayView, PolicyActor, PolicyForm, waitsFor } from '../../src/eservices/workflow/policies';
-import { FORM_STATUSES, FormStatus } from '../../src/eservices/workflow/status';
 import { Company } from '../../src/registry/company.entity';
 import { Participantship } from '../../src/registry/participantship.entity';
 import { freshDatabase } from '../support/test-app';
+import { FORM_STATUSES, FormStatus } from '../../src/common/form-status';
 
 /**
  * The oracle for the two policies of workflow/policies.ts: over generated companies, users

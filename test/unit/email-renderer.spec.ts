@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatTime, formTitle, glossaryKeys, statusLabel, term } from '../../src/i18n/glossary';
 import { EmailRenderer } from '../../src/notifications/email-renderer';
-import { EmailData, NOTIFICATION_EVENTS } from '../../src/notifications/events';
+import { EmailData } from '../../src/notifications/events';
+import { NOTIFICATION_EVENTS } from '../../src/eservices/form-notices';
 
 const data = (overrides: Partial<EmailData> = {}): EmailData => ({
   recipientName: 'D Wong',

@@ -10,9 +10,9 @@ import { Reads } from '../../src/common/reads';
 import { dataSourceOptions } from '../../src/config/data-source-options';
 import { EServiceForm } from '../../src/eservices/eservice-form.entity';
 import { EXACT_TOTAL_UP_TO, FormLists, PAGING_WINDOW, TASK_COLUMNS } from '../../src/eservices/form-lists';
-import { FormStatus } from '../../src/eservices/workflow/status';
 import { Company } from '../../src/registry/company.entity';
 import { Participantship } from '../../src/registry/participantship.entity';
+import { FormStatus } from '../../src/common/form-status';
 
 /**
  * The forms and tasks lists on the real schema (migrations) in a real SQLite file, with more

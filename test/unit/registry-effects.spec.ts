@@ -1,12 +1,7 @@
-import { Da3Line, DaRole, FormContent, RequestType } from '../../src/eservices/forms/form-content';
-import {
-  countUsers,
-  formConcerns,
-  planRegistryEffects,
-  ProfileFacts,
-  RegistryEffects,
-  RegistrySnapshot,
-} from '../../src/eservices/forms/registry-effects';
+import { Da3Line, FormContent, RequestType } from '../../src/eservices/forms/form-content';
+import { formConcerns, planRegistryEffects, RegistryEffects } from '../../src/eservices/forms/registry-effects';
+import { DaRole } from '../../src/registry/da-roles';
+import { countUsers, ProfileFacts, RegistrySnapshot } from '../../src/registry/registry-snapshot';
 
 /**
  * What completing a DA3/DA4 form does to the registry, and the business rules it must

@@ -1,5 +1,4 @@
 import { DomainError, ErrorCode } from '../../src/common/errors';
-import { FORM_STATUSES, FormStatus, STATUS_LABELS } from '../../src/eservices/workflow/status';
 import {
   Action,
   ACTIONS,
@@ -11,6 +10,7 @@ import {
   TransitionPlan,
   TRANSITIONS,
 } from '../../src/eservices/workflow/transition-table';
+import { FORM_STATUSES, FormStatus, STATUS_LABELS } from '../../src/common/form-status';
 
 /**
  * The workflow of SPEC §5 (and the four-eyes rules of §1) as a specification of

@@ -14,20 +14,13 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { USER_LANGUAGES, UserLanguage } from '../../auth/app-user.entity';
 import { IsEmailAddress } from '../../common/email';
 import { OptionalNotNull, OptionalOrNull } from '../../common/validation';
 import { CLEARING_HOUSES, ClearingHouse } from '../../registry/user-id';
-import {
-  DA_ROLES,
-  DaRole,
-  MAX_ACCOUNTS,
-  MAX_LINES,
-  MAX_REMARKS,
-  REQUEST_TYPES,
-  RequestType,
-} from '../forms/form-content';
-import { FORM_TYPES, FormType } from '../workflow/status';
+import { MAX_ACCOUNTS, MAX_LINES, MAX_REMARKS, REQUEST_TYPES, RequestType } from '../forms/form-content';
+import { USER_LANGUAGES, UserLanguage } from '../../i18n/languages';
+import { FORM_TYPES, FormType } from '../../common/form-status';
+import { DA_ROLES, DaRole } from '../../registry/da-roles';
 
 /**
  * What a client may write on a form. A draft may be incomplete, so every content field is

@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
 import { OptionalNotNull } from '../../common/validation';
 import { CLEARING_HOUSES, ClearingHouse } from '../../registry/user-id';
-import { FORM_STATUSES, FORM_TYPES, FormStatus, FormType } from '../workflow/status';
+import { FORM_STATUSES, FORM_TYPES, FormStatus, FormType } from '../../common/form-status';
 
 /** A calendar day written YYYY-MM-DD that exists (no 2026-02-30). */
 export function IsHktDay(): PropertyDecorator {

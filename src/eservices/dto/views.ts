@@ -3,7 +3,7 @@ import { FieldErrorView } from '../../common/problem.view';
 import { ListingTotals } from '../../registry/registry.views';
 import { CLEARING_HOUSES } from '../../registry/user-id';
 import { FormView, PersonRef } from '../form-view';
-import { FORM_STATUSES, FORM_TYPES, FormStatus } from '../workflow/status';
+import { FORM_STATUSES, FORM_TYPES, FormStatus } from '../../common/form-status';
 
 @ApiSchema({ name: 'StatusCount' })
 export class StatusCountView {

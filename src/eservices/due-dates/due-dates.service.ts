@@ -9,7 +9,7 @@ import { formatHkt } from '../../common/hkt';
 import { Reads } from '../../common/reads';
 import { Transactions } from '../../common/transactions';
 import { appConfig } from '../../config/configuration';
-import { NotificationsService } from '../../notifications/notifications.service';
+import { FormNoticeBoard } from '../form-notices';
 import { EServiceForm } from '../eservice-form.entity';
 import { FormHistory } from '../form-history.entity';
 import { dueInstantOf, HongKongHolidays, hktDayOf, nthBusinessDayAfter } from './business-calendar';
@@ -47,7 +47,7 @@ export class DueDates {
     private readonly reads: Reads,
     private readonly sql: FixedSql,
     private readonly clock: Clock,
-    private readonly notifications: NotificationsService,
+    private readonly notices: FormNoticeBoard,
     @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
   ) {}
 
@@ -162,7 +162,7 @@ export class DueDates {
           at: now,
         });
         step.id = Number(await this.sql.insert(em, FormHistory, step));
-        await this.notifications.plan(em, form, step, 'overdue');
+        await this.notices.plan(em, form, step, 'overdue');
         escalated += 1;
       }
       if (escalated) this.logger.log({ msg: 'overdue forms escalated', count: escalated });

@@ -8,7 +8,7 @@ import { Reads } from '../../common/reads';
 import { HistoryEntry } from '../dto/views';
 import { EServicesService } from '../eservices.service';
 import { hktDayStart } from '../form-lists';
-import { STATUS_LABELS } from '../workflow/status';
+import { STATUS_LABELS } from '../../common/form-status';
 
 /** Rows per query: each page is one indexed range read; memory holds one page per source. */
 export const EXPORT_PAGE = 1000;

@@ -1,12 +1,10 @@
-import type { UserLanguage } from '../../auth/app-user.entity';
-import { FormType } from '../workflow/status';
+import { DaRole } from '../../registry/da-roles';
+import { type UserLanguage } from '../../i18n/languages';
+import { FormType } from '../../common/form-status';
 
 /** DA3 maintenance request types (SPEC §4). */
 export const REQUEST_TYPES = ['CHANGE', 'ADD', 'UNLOCK', 'ENABLE', 'DISABLE', 'DELETE'] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];
-
-export const DA_ROLES = ['maker', 'checker'] as const;
-export type DaRole = (typeof DA_ROLES)[number];
 
 export const MAX_LINES = 20;
 export const MAX_REMARKS = 1000;

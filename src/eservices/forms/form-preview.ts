@@ -1,15 +1,10 @@
 import { ErrorCode, FieldError } from '../../common/errors';
 import { normalizeUserId } from '../../registry/user-id';
-import { DaRole, FormContent } from './form-content';
-import {
-  countUsers,
-  DA_MINIMUM,
-  planRegistryEffects,
-  ProfileChange,
-  ProfileFacts,
-  RegistrySnapshot,
-} from './registry-effects';
+import { FormContent } from './form-content';
+import { DA_MINIMUM, planRegistryEffects, ProfileChange } from './registry-effects';
 import { contentProblems, contentWarnings } from './submission-rules';
+import { DaRole } from '../../registry/da-roles';
+import { countUsers, ProfileFacts, RegistrySnapshot } from '../../registry/registry-snapshot';
 
 /** A problem of the preview: the field, the refusal's code (as submit would answer it) and the words. */
 export interface PreviewProblem {

@@ -1,21 +1,8 @@
 import { FieldError } from '../../common/errors';
 import { MAX_DAS, nextFreeDaUserId, normalizeUserId } from '../../registry/user-id';
-import { DaRole, FormContent } from './form-content';
-
-/** The registry as the rules need it: one participantship's profiles and quota. */
-export interface ProfileFacts {
-  userId: string;
-  email: string;
-  isDa: boolean;
-  daRole: DaRole | null;
-  status: 'ENABLED' | 'DISABLED';
-}
-
-export interface RegistrySnapshot {
-  userIdPrefix: string;
-  maxUsers: number;
-  profiles: readonly ProfileFacts[];
-}
+import { DaRole } from '../../registry/da-roles';
+import { countUsers, ProfileFacts, RegistrySnapshot } from '../../registry/registry-snapshot';
+import { FormContent } from './form-content';
 
 /** Each participantship keeps at least this many enabled DAs of each role (SPEC §3). */
 export const DA_MINIMUM: Record<DaRole, number> = { maker: 1, checker: 2 };
@@ -161,26 +148,6 @@ export function planRegistryEffects(form: FormContent, registry: RegistrySnapsho
       });
   }
   return { problems, changes, quotaIncrease: 0 };
-}
-
-/** The User Profile Listing totals, plus enabled DAs per role (SPEC §3). */
-export function countUsers(profiles: readonly ProfileFacts[]): {
-  total: number;
-  das: number;
-  maker: number;
-  checker: number;
-} {
-  let das = 0;
-  let maker = 0;
-  let checker = 0;
-  for (const p of profiles) {
-    if (!p.isDa) continue;
-    das++;
-    if (p.status !== 'ENABLED') continue;
-    if (p.daRole === 'maker') maker++;
-    if (p.daRole === 'checker') checker++;
-  }
-  return { total: profiles.length, das, maker, checker };
 }
 
 /** Does the form name this person (SPEC §1): a line's User ID registered with their e-mail, or their e-mail. */

@@ -1,21 +1,15 @@
-import { forwardRef, Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { FixedSql } from '../../common/fixed-sql';
 import { Transactions } from '../../common/transactions';
-import { NotificationsService } from '../../notifications/notifications.service';
+import { FormNoticeBoard } from '../form-notices';
 import { OutboxService } from '../../queue/outbox.service';
 import { JobData } from '../../queue/queues';
+import { JobAttempt } from '../../queue/job-handlers';
 import { EServiceForm } from '../eservice-form.entity';
 import { EServicesService } from '../eservices.service';
 import { exhaustedAttempts } from './completion-state';
 import { ProcessingService } from './processing.service';
-
-/** Which attempt of its job a worker is running (1-based), out of how many. */
-export interface JobAttempt {
-  number: number;
-  of: number;
-  jobId?: string;
-}
 
 /** The HKEX processing queue's jobs (SPEC §6). Each closes its outbox row in the transaction that does its work. */
 @Injectable()
@@ -24,10 +18,10 @@ export class HkexJobs {
     private readonly tx: Transactions,
     private readonly processing: ProcessingService,
     private readonly outbox: OutboxService,
-    @Inject(forwardRef(() => EServicesService)) private readonly eservices: EServicesService,
+    private readonly eservices: EServicesService,
     private readonly clock: Clock,
     private readonly sql: FixedSql,
-    private readonly notifications: NotificationsService,
+    private readonly notices: FormNoticeBoard,
   ) {}
 
   /**
@@ -42,7 +36,7 @@ export class HkexJobs {
         const check = await this.processing.arrivalCheck(em, form, this.clock.now());
         await em.update(EServiceForm, { id: formId }, { arrivalCheck: check });
         if (!check.ok) {
-          await this.notifications.planArrivalCheckFailed(em, { ...form, arrivalCheck: check });
+          await this.notices.planArrivalCheckFailed(em, { ...form, arrivalCheck: check });
           problems = true;
         }
       }

@@ -1,5 +1,5 @@
 import { RIGHT_USER_MAINTENANCE, UserKind } from '../../auth/app-user.entity';
-import { FormStatus, OPERATOR_VISIBLE_STATUSES } from './status';
+import { FormStatus, OPERATOR_VISIBLE_STATUSES } from '../../common/form-status';
 
 /**
  * Who may see a form, who may check it and what waits for whom (SPEC §1, §5), each written

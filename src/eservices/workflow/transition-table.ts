@@ -1,8 +1,8 @@
 import { DomainError, ErrorCode } from '../../common/errors';
-import type { NotificationEvent } from '../../notifications/events';
 import type { JobName } from '../../queue/queues';
 import { checkableBy, holds, PolicyForm } from './policies';
-import { FormStatus, FORM_STATUSES, STATUS_LABELS } from './status';
+import { FormStatus, FORM_STATUSES, STATUS_LABELS } from '../../common/form-status';
+import { type NotificationEvent } from '../form-notices';
 
 /**
  * The workflow of SPEC §5 in one table: who may take which action from which status,

@@ -306,9 +306,6 @@ export type DaCount = {
     minimum: number;
 };
 
-/**
- * Add lines
- */
 export type DaRole = 'maker' | 'checker';
 
 export type Delivery = {
@@ -539,6 +536,9 @@ export type HistoryEntry = {
     changes?: Array<FieldChange>;
 };
 
+/**
+ * The language of e-mails, PDF records and the console
+ */
 export type Language = 'en' | 'zh-HK';
 
 export type LineImpact = {

@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
-import { searchTerms } from '../../eservices/form-search';
-import type { Da3Line } from '../../eservices/forms/form-content';
+import { searchTerms } from '../eservices/form-search';
+import type { Da3Line } from '../eservices/forms/form-content';
 
 /** The search terms of forms (SPEC §11, `q`): (term, formId) for lookups and name ranges, formId for rewrites. */
 export class FormSearchTerms1765000000000 implements MigrationInterface {
