@@ -17,7 +17,7 @@ import { Idempotent } from '../common/idempotency.interceptor';
 import { toProblem } from '../common/problem.filter';
 import { ApiCallerRefusals, ProblemView } from '../common/problem.view';
 import { OptionalOrNull } from '../common/validation';
-import { EServicesService } from './eservices.service';
+import { FormWorkflow } from './workflow/form-workflow';
 import { FormView } from './form-view';
 
 /** SPEC §13: the actions a list offers on many rows at once, per kind of caller. */
@@ -80,7 +80,7 @@ class BulkResultsView {
 export class BulkController {
   private readonly logger = new Logger('BulkActions');
 
-  constructor(private readonly eservices: EServicesService) {}
+  constructor(private readonly workflow: FormWorkflow) {}
 
   @Post(':action')
   @HttpCode(200)
@@ -119,7 +119,7 @@ export class BulkController {
       try {
         // A release's words are its reason: releasing a colleague's claim needs one (SPEC §13).
         const input = action === 'release' ? { reason: dto.message } : { message: dto.message };
-        results.push({ id, ok: true, form: await this.eservices.act(caller, id, action, input) });
+        results.push({ id, ok: true, form: await this.workflow.act(caller, id, action, input) });
       } catch (e) {
         const problem = toProblem(e, `/api/v1/eservices/${id}/${action}`);
         if (problem.status >= 500) this.logger.error({ msg: 'bulk item failed', id, action });

@@ -28,7 +28,9 @@ import { DomainError } from '../common/errors';
 import { Idempotent } from '../common/idempotency.interceptor';
 import { ActionDto, CreateFormDto, UpdateFormDto } from './dto/form.dto';
 import { ListFormsQueryDto, TasksQueryDto } from './dto/query.dto';
-import { EServicesService, URL_ACTIONS, UrlAction } from './eservices.service';
+import { FormQueries } from './form-queries';
+import { FormDrafts } from './forms/form-drafts';
+import { FormWorkflow, URL_ACTIONS, UrlAction } from './workflow/form-workflow';
 import { FormPage, HistoryEntry, PreviewView, TaskPage } from './dto/views';
 import { ApiCallerRefusals } from '../common/problem.view';
 import { FormView } from './form-view';
@@ -64,7 +66,11 @@ const etag = (reply: FastifyReply, form: FormView): FormView => {
 @ApiBearerAuth()
 @Controller('eservices')
 export class EServicesController {
-  constructor(private readonly eservices: EServicesService) {}
+  constructor(
+    private readonly drafts: FormDrafts,
+    private readonly queries: FormQueries,
+    private readonly workflow: FormWorkflow,
+  ) {}
 
   @Post()
   @Idempotent()
@@ -76,7 +82,7 @@ export class EServicesController {
     @Body() dto: CreateFormDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<FormView> {
-    const form = await this.eservices.create(caller, dto);
+    const form = await this.drafts.create(caller, dto);
     void reply.header('Location', `/api/v1/eservices/${form.id}`);
     return etag(reply, form);
   }
@@ -92,7 +98,7 @@ export class EServicesController {
   @ApiOkResponse({ type: PreviewView, description: 'What submit would find and do' })
   @ApiCallerRefusals(400, [404, "No such participantship, or another company's"])
   previewContent(@CurrentCaller() caller: Caller, @Body() dto: CreateFormDto): Promise<PreviewView> {
-    return this.eservices.previewContent(caller, dto);
+    return this.drafts.previewContent(caller, dto);
   }
 
   @Get()
@@ -100,7 +106,7 @@ export class EServicesController {
   @ApiOkResponse({ type: FormPage, description: 'A page of forms, the total and the counts per status' })
   @ApiCallerRefusals(400)
   list(@CurrentCaller() caller: Caller, @Query() query: ListFormsQueryDto): Promise<FormPage> {
-    return this.eservices.list(caller, query);
+    return this.queries.list(caller, query);
   }
 
   @Get(':id')
@@ -113,7 +119,7 @@ export class EServicesController {
     @Param('id') id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<FormView> {
-    return etag(reply, await this.eservices.get(caller, id));
+    return etag(reply, await this.queries.get(caller, id));
   }
 
   @Patch(':id')
@@ -129,7 +135,7 @@ export class EServicesController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<FormView> {
-    return etag(reply, await this.eservices.update(caller, id, dto, ifMatch));
+    return etag(reply, await this.drafts.update(caller, id, dto, ifMatch));
   }
 
   @Get(':id/preview')
@@ -141,7 +147,7 @@ export class EServicesController {
   @ApiOkResponse({ type: PreviewView, description: 'What submit or the completion would find and do' })
   @ApiCallerRefusals(404, [409, 'Completed, Rejected or Discarded: nothing to preview'])
   preview(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<PreviewView> {
-    return this.eservices.preview(caller, id);
+    return this.queries.preview(caller, id);
   }
 
   @Get(':id/history')
@@ -150,7 +156,7 @@ export class EServicesController {
   @ApiOkResponse({ type: [HistoryEntry], description: 'Oldest first' })
   @ApiCallerRefusals(404)
   history(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<HistoryEntry[]> {
-    return this.eservices.history(caller, id);
+    return this.queries.history(caller, id);
   }
 
   @Get(':id/pdf')
@@ -177,7 +183,7 @@ export class EServicesController {
     @Param('id') id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Buffer> {
-    const { fileName, content, language } = await this.eservices.pdf(caller, id);
+    const { fileName, content, language } = await this.queries.pdf(caller, id);
     void reply
       .header('Content-Type', 'application/pdf')
       .header('Content-Language', language)
@@ -219,7 +225,7 @@ export class EServicesController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<FormView> {
-    const form = await this.eservices.act(caller, id, action, dto ?? {}, ifMatch);
+    const form = await this.workflow.act(caller, id, action, dto ?? {}, ifMatch);
     if (action === 'clone') void reply.status(201).header('Location', `/api/v1/eservices/${form.id}`);
     // A worker applies the completion: the form reaches COMPLETED when it commits.
     if (action === 'complete') void reply.status(202);
@@ -234,7 +240,7 @@ const unknownAction = (): DomainError =>
 @ApiBearerAuth()
 @Controller('tasks')
 export class TasksController {
-  constructor(private readonly eservices: EServicesService) {}
+  constructor(private readonly queries: FormQueries) {}
 
   @Get()
   @ApiOperation({
@@ -246,6 +252,6 @@ export class TasksController {
   @ApiOkResponse({ type: TaskPage, description: 'A page of tasks, the total and the counts per status' })
   @ApiCallerRefusals(400)
   tasks(@CurrentCaller() caller: Caller, @Query() query: TasksQueryDto): Promise<TaskPage> {
-    return this.eservices.tasks(caller, query);
+    return this.queries.tasks(caller, query);
   }
 }

@@ -14,7 +14,6 @@ import { ClosedDaysController } from './due-dates/closed-days.controller';
 import { DueDates } from './due-dates/due-dates.service';
 import { EServiceForm } from './eservice-form.entity';
 import { EServicesController, TasksController } from './eservices.controller';
-import { EServicesService } from './eservices.service';
 import { CsvExports } from './exports/csv-exports';
 import { ExportsController } from './exports/exports.controller';
 import { FormHistory } from './form-history.entity';
@@ -23,6 +22,12 @@ import { FormNoticeBoard } from './form-notices';
 import { removedByForm } from './form-search';
 import { HkexJobs } from './processing/hkex-jobs';
 import { ProcessingService } from './processing/processing.service';
+import { FormCompletion } from './processing/form-completion';
+import { FormDrafts } from './forms/form-drafts';
+import { FormQueries } from './form-queries';
+import { FormStore } from './forms/form-store';
+import { FormViews } from './form-views.service';
+import { FormWorkflow } from './workflow/form-workflow';
 import { ReferenceCounter } from './reference-counter.entity';
 
 /**
@@ -39,7 +44,12 @@ import { ReferenceCounter } from './reference-counter.entity';
   ],
   controllers: [EServicesController, TasksController, BulkController, ClosedDaysController, ExportsController],
   providers: [
-    EServicesService,
+    FormStore,
+    FormViews,
+    FormWorkflow,
+    FormDrafts,
+    FormQueries,
+    FormCompletion,
     FormNoticeBoard,
     DisplayNames,
     FormLists,

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { URL_ACTIONS } from '../../src/eservices/eservices.service';
+import { URL_ACTIONS } from '../../src/eservices/workflow/form-workflow';
 import { Delivery } from '../../src/notifications/delivery.entity';
 import { API_PREFIX } from '../../src/app';
 import {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
 import request from 'supertest';
-import { URL_ACTIONS } from '../../src/eservices/eservices.service';
+import { URL_ACTIONS } from '../../src/eservices/workflow/form-workflow';
 import { REQUEST_TYPES } from '../../src/eservices/forms/form-content';
 import { ProblemJson } from '../support/fixtures';
 import { loadLoginUser } from '../support/login';

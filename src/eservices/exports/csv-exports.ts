@@ -6,7 +6,7 @@ import { FixedSql } from '../../common/fixed-sql';
 import { formatHktSortable } from '../../common/hkt';
 import { Reads } from '../../common/reads';
 import { HistoryEntry } from '../dto/views';
-import { EServicesService } from '../eservices.service';
+import { FormQueries } from '../form-queries';
 import { hktDayStart } from '../form-lists';
 import { STATUS_LABELS } from '../../common/form-status';
 
@@ -39,7 +39,7 @@ export class CsvExports {
   constructor(
     private readonly reads: Reads,
     private readonly sql: FixedSql,
-    private readonly eservices: EServicesService,
+    private readonly queries: FormQueries,
   ) {}
 
   /** One line per completed DA4 (its fee), by completion time. */
@@ -154,7 +154,7 @@ export class CsvExports {
    * participants); 404 for a form the caller may not see, before anything is sent.
    */
   async history(caller: Caller, id: string): Promise<CsvDownload> {
-    const entries = await this.eservices.history(caller, id);
+    const entries = await this.queries.history(caller, id);
     const [form] = (await this.reads.manager.query(
       `SELECT "referenceNumber", "formType" FROM "eservice_form" WHERE "id" = ${this.sql.param(1)}`,
       [id],

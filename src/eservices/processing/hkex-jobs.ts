@@ -7,7 +7,7 @@ import { OutboxService } from '../../queue/outbox.service';
 import { JobData } from '../../queue/queues';
 import { JobAttempt } from '../../queue/job-handlers';
 import { EServiceForm } from '../eservice-form.entity';
-import { EServicesService } from '../eservices.service';
+import { FormCompletion } from './form-completion';
 import { exhaustedAttempts } from './completion-state';
 import { ProcessingService } from './processing.service';
 
@@ -18,7 +18,7 @@ export class HkexJobs {
     private readonly tx: Transactions,
     private readonly processing: ProcessingService,
     private readonly outbox: OutboxService,
-    private readonly eservices: EServicesService,
+    private readonly completion: FormCompletion,
     private readonly clock: Clock,
     private readonly sql: FixedSql,
     private readonly notices: FormNoticeBoard,
@@ -54,7 +54,7 @@ export class HkexJobs {
    */
   async complete({ formId, outboxId }: JobData<'complete'>, attempt: JobAttempt): Promise<void> {
     try {
-      await this.eservices.applyRequestedCompletion(formId, outboxId);
+      await this.completion.applyRequestedCompletion(formId, outboxId);
     } catch (e) {
       // Recorded before the job fails; should that fail too, the queue's `failed` handler tries again.
       if (attempt.number >= attempt.of)
@@ -65,6 +65,6 @@ export class HkexJobs {
 
   /** The job failed for good (its last attempt, or it stalled too often): the request is given up. */
   async completionFailedForGood({ formId, outboxId }: JobData<'complete'>, attempt: JobAttempt): Promise<void> {
-    await this.eservices.giveUpRequestedCompletion(formId, outboxId, exhaustedAttempts(attempt.number, attempt.jobId));
+    await this.completion.giveUpRequestedCompletion(formId, outboxId, exhaustedAttempts(attempt.number, attempt.jobId));
   }
 }

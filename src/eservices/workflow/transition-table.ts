@@ -266,7 +266,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'same',
     claim: 'keep',
     guards: [],
-    // The content it changes comes from the request (EServicesService.update).
+    // The content it changes comes from the request (FormDrafts.update).
     effects: { set: { contributorIds: 'add-actor' }, history: 'message' },
   },
   {
