@@ -27,11 +27,12 @@ import {
 import type { ActionInput, CreateEService, EServiceForm, Me, Preview, UpdateEService } from '../api/types.gen';
 import { ApiProblem } from '../api-client';
 import { ConfirmDialog } from './ConfirmDialog';
+import { FormHeader } from './FormHeader';
 import { Section, type Contact, type Line } from './FormSections';
 import { actionBody } from '../form-actions';
 import { isFilled, liveFindings, type TypedContent } from '../live-check';
 import { useT } from '../i18n/i18n';
-import { FormHeader, formQueryKey } from '../pages/FormPage';
+import { formQueryKey } from '../queries';
 
 export const REQUEST_TYPES = ['CHANGE', 'ADD', 'UNLOCK', 'ENABLE', 'DISABLE', 'DELETE'] as const;
 type RequestType = (typeof REQUEST_TYPES)[number];

@@ -5,9 +5,8 @@ import { listEServices } from '../api/sdk.gen';
 import { FormList, PAGE_SIZE } from '../components/FormList';
 import { toListPage } from '../eservice-rows';
 import { useT } from '../i18n/i18n';
-import { meQuery } from '../queries';
+import { LIST_REFRESH_MS, meQuery } from '../queries';
 import { eservicesRoute } from '../router';
-import { LIST_REFRESH_MS } from './TasksPage';
 
 /** Every form the user may see (GET /api/v1/eservices), and "New eService". */
 export function EServicesPage() {
