@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, Button, Group, Loader, Paper, Stack, Text, Timeline, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useNavigate } from '@tanstack/react-router';
+import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { actOnEService, exportEServiceHistory, getEService, getEServiceHistory } from '../api/sdk.gen';
 import type { ActionInput, EServiceForm, FieldChange, Me } from '../api/types.gen';
 import { ApiProblem } from '../api-client';
@@ -18,7 +18,8 @@ import { formatAge, formatHkt } from '../hkt';
 import { useShortcuts } from '../keyboard';
 import { MESSAGES, useLanguage, useT, type MessageId } from '../i18n/i18n';
 import { formQueryKey, meQuery } from '../queries';
-import { formRoute } from '../router';
+
+const formRoute = getRouteApi('/app/eservices/$id');
 
 /** How often an open form looks for changes by others (a claim shows up without a reload). */
 const FORM_REFRESH_MS = 10_000;

@@ -1,12 +1,13 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useNavigate } from '@tanstack/react-router';
+import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { listEServices } from '../api/sdk.gen';
 import { ArrivalCheck } from '../components/ArrivalCheck';
 import { FormList, PAGE_SIZE, type ListPage } from '../components/FormList';
 import { toListRow } from '../eservice-rows';
 import { useT } from '../i18n/i18n';
 import { LIST_REFRESH_MS } from '../queries';
-import { queueRoute } from '../router';
+
+const queueRoute = getRouteApi('/app/queue');
 
 /** The HKEX operator's queue: forms Sent to HKEX with each one's arrival check. */
 export function QueuePage() {
