@@ -1,15 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Page } from 'playwright-core';
-import {
-  ConsolePage,
-  ConsoleWorld,
-  logIn,
-  openConsole,
-  SCREENSHOTS,
-  expectAccessible,
-  startConsoleWorld,
-} from './console';
+import { ConsolePage, consoleSuite, expectAccessible, logIn, SCREENSHOTS } from './console';
 
 /**
  * The web console in a real Chromium against the real service with the demo data (SPEC §12):
@@ -20,26 +11,7 @@ import {
 
 jest.setTimeout(300_000);
 
-let world: ConsoleWorld;
-const people: ConsolePage[] = [];
-const open = async (): Promise<ConsolePage> => {
-  const p = await openConsole(world);
-  people.push(p);
-  return p;
-};
-
-beforeAll(async () => {
-  world = await startConsoleWorld();
-  mkdirSync(SCREENSHOTS, { recursive: true });
-});
-afterEach(() => {
-  const errors = people.flatMap((p) => p.errors.splice(0));
-  expect(errors).toEqual([]);
-});
-afterAll(async () => {
-  for (const p of people) await p.context.close();
-  await world?.close();
-});
+const { open } = consoleSuite();
 
 /** Lets transitions (rows fading in, the loader fading out) finish before a screenshot. */
 const settled = (page: Page) => page.waitForTimeout(800);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
@@ -14,6 +14,8 @@ import { parseMail } from '../support/smtp-sink';
  */
 
 const ROOT = resolve(__dirname, '..', '..');
+/** Where the specs write the screenshots the README shows. */
+export const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
 export const CHROMIUM = '/usr/bin/chromium';
 /** Without the networking flags Chromium keeps calling home, refused on a closed network. */
 const CHROMIUM_ARGS = [
@@ -80,6 +82,53 @@ export async function openConsole(world: ConsoleWorld): Promise<ConsolePage> {
   });
   page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
   return { context, page, errors };
+}
+
+export interface ConsoleSuite {
+  /** The world of the spec file, started by its first beforeAll. */
+  readonly world: ConsoleWorld;
+  /** A person at their own browser: their console errors fail the test that caused them; closed after the file. */
+  open(): Promise<ConsolePage>;
+  /** Everyone opened so far, in order (a test that expects a refusal takes its error off the last one's list). */
+  readonly people: readonly ConsolePage[];
+}
+
+/**
+ * The hooks every browser spec file needs, declared in the file's top level before its own:
+ * one world for the file (`env` as for startConsoleWorld), the screenshots' folder, after
+ * each test no console error on any page opened, and after the file every page and the
+ * world closed.
+ */
+export function consoleSuite(env: Record<string, string> = {}): ConsoleSuite {
+  let world: ConsoleWorld | undefined;
+  const people: ConsolePage[] = [];
+  const started = (): ConsoleWorld => {
+    if (!world) throw new Error('the console world is started in beforeAll');
+    return world;
+  };
+  beforeAll(async () => {
+    world = await startConsoleWorld(env);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+  afterEach(() => {
+    const errors = people.flatMap((p) => p.errors.splice(0));
+    expect(errors).toEqual([]);
+  });
+  afterAll(async () => {
+    for (const p of people) await p.context.close();
+    await world?.close();
+  });
+  return {
+    get world() {
+      return started();
+    },
+    async open() {
+      const p = await openConsole(started());
+      people.push(p);
+      return p;
+    },
+    people,
+  };
 }
 
 /** The TOTP secret of a demo user (README "Logging in"). */
@@ -210,5 +259,3 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
   const found = await seriousViolations(page);
   expect({ screen, violations: found }).toEqual({ screen, violations: [] });
 }
-
-export const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');

@@ -1,17 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Page, Response } from 'playwright-core';
 import { totpNow } from '../../src/auth/one-time-passwords';
 import { qrDataUrl } from '../../web/src/qr';
-import {
-  ConsolePage,
-  ConsoleWorld,
-  emailedOtp,
-  openConsole,
-  SCREENSHOTS,
-  expectAccessible,
-  startConsoleWorld,
-} from './console';
+import { ConsolePage, consoleSuite, emailedOtp, expectAccessible, SCREENSHOTS } from './console';
 
 /**
  * First-time set-up in a real Chromium against the real service (information package,
@@ -28,22 +19,8 @@ jest.setTimeout(300_000);
 
 const NEW_PASSWORD = 'Fresh#Passw0rd-2027';
 
-let world: ConsoleWorld;
-const people: ConsolePage[] = [];
-const open = async (): Promise<ConsolePage> => {
-  const p = await openConsole(world);
-  people.push(p);
-  return p;
-};
-
-beforeAll(async () => {
-  world = await startConsoleWorld();
-  mkdirSync(SCREENSHOTS, { recursive: true });
-});
-afterEach(() => {
-  const errors = people.flatMap((p) => p.errors.splice(0));
-  expect(errors).toEqual([]);
-});
+const suite = consoleSuite();
+const { open } = suite;
 
 /**
  * The demo users at their first logon hold no access right (so the other tests' e-mails stay
@@ -52,10 +29,6 @@ afterEach(() => {
  */
 const NO_RIGHTS = 'No access to eServices';
 const NO_RIGHTS_ZH = '未能使用電子服務';
-afterAll(async () => {
-  for (const p of people) await p.context.close();
-  await world?.close();
-});
 
 /** The JSON answer of the next POST to an API path, while `act` runs. */
 async function answerOf<T>(page: Page, path: string, act: () => Promise<void>): Promise<T> {
@@ -142,7 +115,7 @@ describe('first-time set-up with an authenticator app (English)', () => {
     );
 
     // A wrong e-mailed code is refused and changes nothing.
-    const code = await emailedOtp(world, challengeId);
+    const code = await emailedOtp(suite.world, challengeId);
     await page.getByLabel('One-time password (e-mail)').fill(code === '000000' ? '111111' : '000000');
     await page.getByRole('button', { name: 'SUBMIT' }).click();
     await page.getByRole('alert').filter({ hasText: 'The one-time password is incorrect or has expired.' }).waitFor();
@@ -166,7 +139,7 @@ describe('first-time set-up with an authenticator app (English)', () => {
     );
     expect(login.channel).toBe('email');
     await page.getByText('A one-time password has been e-mailed to you').waitFor();
-    await page.getByLabel('One-time password').fill(await emailedOtp(world, login.challengeId));
+    await page.getByLabel('One-time password').fill(await emailedOtp(suite.world, login.challengeId));
     await page.getByRole('button', { name: 'SUBMIT OTP' }).click();
 
     await page.getByRole('heading', { name: 'Set Up OTP Channel' }).waitFor();
@@ -234,7 +207,7 @@ describe('first-time set-up with e-mailed codes (繁體中文)', () => {
     const { challengeId } = await answerOf<{ challengeId: string }>(page, '/api/v1/auth/password-reset', () =>
       page.getByRole('button', { name: '提交' }).click(),
     );
-    await page.getByLabel('一次性密碼（電郵）').fill(await emailedOtp(world, challengeId));
+    await page.getByLabel('一次性密碼（電郵）').fill(await emailedOtp(suite.world, challengeId));
     await page.getByRole('textbox', { name: '新密碼', exact: true }).fill('short1!');
     await expect(ticked(page)).resolves.toEqual(['number', 'lower', 'special']);
     await expect(page.locator('[data-rule="length"]').textContent()).resolves.toBe('✗ 最少16個字元 — 未符合');
@@ -249,7 +222,7 @@ describe('first-time set-up with e-mailed codes (繁體中文)', () => {
     const login = await answerOf<{ challengeId: string }>(page, '/api/v1/auth/login', () =>
       page.getByRole('button', { name: '登入' }).click(),
     );
-    await page.getByLabel('一次性密碼').fill(await emailedOtp(world, login.challengeId));
+    await page.getByLabel('一次性密碼').fill(await emailedOtp(suite.world, login.challengeId));
     await page.getByRole('button', { name: '提交一次性密碼' }).click();
     await page.getByRole('heading', { name: '設定一次性密碼渠道' }).waitFor();
     await expectAccessible(page, 'set-up: OTP channel (zh-HK)');
@@ -274,7 +247,7 @@ describe('first-time set-up with e-mailed codes (繁體中文)', () => {
       page.getByRole('button', { name: '登入' }).click(),
     );
     expect(login.channel).toBe('email');
-    await page.getByLabel('一次性密碼').fill(await emailedOtp(world, login.challengeId));
+    await page.getByLabel('一次性密碼').fill(await emailedOtp(suite.world, login.challengeId));
     await page.getByRole('button', { name: '提交一次性密碼' }).click();
     await page.getByRole('heading', { name: NO_RIGHTS_ZH }).waitFor();
   });

@@ -1,17 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Locator, Page } from 'playwright-core';
-import {
-  apiCall,
-  apiToken,
-  ConsolePage,
-  ConsoleWorld,
-  expectAccessible,
-  logIn,
-  openConsole,
-  SCREENSHOTS,
-  startConsoleWorld,
-} from './console';
+import { apiCall, apiToken, ConsolePage, consoleSuite, expectAccessible, logIn, SCREENSHOTS } from './console';
 
 /**
  * Every kind of request a maker files, typed into the console in a real Chromium against the
@@ -24,25 +13,16 @@ import {
 
 jest.setTimeout(300_000);
 
-let world: ConsoleWorld;
+const suite = consoleSuite({ AUTH_RATE_LIMIT_PER_MINUTE: '1000' });
 let maker: ConsolePage;
 let checkerToken = '';
 let operatorToken = '';
 
 beforeAll(async () => {
-  world = await startConsoleWorld({ AUTH_RATE_LIMIT_PER_MINUTE: '1000' });
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  maker = await openConsole(world);
+  maker = await suite.open();
   await logIn(maker.page, 'aaa@bank.com.hk', '/eservices');
-  checkerToken = await apiToken(world, 'dwong@bank.com.hk');
-  operatorToken = await apiToken(world, 'ops1@hkex.com.hk');
-});
-afterEach(() => {
-  expect(maker.errors.splice(0)).toEqual([]);
-});
-afterAll(async () => {
-  await maker?.context.close();
-  await world?.close();
+  checkerToken = await apiToken(suite.world, 'dwong@bank.com.hk');
+  operatorToken = await apiToken(suite.world, 'ops1@hkex.com.hk');
 });
 
 interface Form {
@@ -67,19 +47,19 @@ async function submitOnScreen(page: Page): Promise<Form> {
   await dialog(page).getByRole('button', { name: 'CONFIRM' }).click();
   await statusLine(page).filter({ hasText: 'Ready to Send to HKEX' }).waitFor();
   const id = new URL(page.url()).pathname.split('/').pop()!;
-  return apiCall<Form>(world, checkerToken, 'GET', `/eservices/${id}`);
+  return apiCall<Form>(suite.world, checkerToken, 'GET', `/eservices/${id}`);
 }
 
 /** D Wong claims and confirms; the HKEX operator claims and completes; the worker applies it. */
 async function completeOverApi(form: Form): Promise<Form> {
   const act = (token: string, action: string) =>
-    apiCall<Form>(world, token, 'POST', `/eservices/${form.id}/${action}`, {});
+    apiCall<Form>(suite.world, token, 'POST', `/eservices/${form.id}/${action}`, {});
   await act(checkerToken, 'claim');
   await act(checkerToken, 'confirm');
   await act(operatorToken, 'claim');
   await act(operatorToken, 'complete');
   for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
-    const now = await apiCall<Form>(world, operatorToken, 'GET', `/eservices/${form.id}`);
+    const now = await apiCall<Form>(suite.world, operatorToken, 'GET', `/eservices/${form.id}`);
     if (now.status === 'COMPLETED') return now;
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -1,20 +1,10 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Download, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../src/registry/demo-data';
 import { formatHkt as hkt } from '../../web/src/hkt';
-import {
-  apiCall,
-  apiToken,
-  ConsolePage,
-  ConsoleWorld,
-  expectAccessible,
-  logIn,
-  openConsole,
-  SCREENSHOTS,
-  startConsoleWorld,
-} from './console';
+import { apiCall, apiToken, consoleSuite, expectAccessible, logIn, SCREENSHOTS } from './console';
 
 /**
  * The day-to-day work in a real Chromium against the real service with the demo data
@@ -27,28 +17,10 @@ import {
 
 jest.setTimeout(300_000);
 
-let world: ConsoleWorld;
-const people: ConsolePage[] = [];
-const open = async (): Promise<ConsolePage> => {
-  const p = await openConsole(world);
-  people.push(p);
-  return p;
-};
-
-beforeAll(async () => {
-  // Seven people log in, some twice, and five wrong passwords lock a login: more than the
-  // default 30 login requests a minute from one address.
-  world = await startConsoleWorld({ AUTH_RATE_LIMIT_PER_MINUTE: '1000' });
-  mkdirSync(SCREENSHOTS, { recursive: true });
-});
-afterEach(() => {
-  const errors = people.flatMap((p) => p.errors.splice(0));
-  expect(errors).toEqual([]);
-});
-afterAll(async () => {
-  for (const p of people) await p.context.close();
-  await world?.close();
-});
+// Seven people log in, some twice, and five wrong passwords lock a login: more than the
+// default 30 login requests a minute from one address.
+const suite = consoleSuite({ AUTH_RATE_LIMIT_PER_MINUTE: '1000' });
+const { open, people } = suite;
 
 // --- the HTTP API, as a client other than the console ------------------------------------
 
@@ -61,8 +33,8 @@ interface Form {
 }
 
 const call = <T>(token: string | null, method: string, path: string, body?: unknown): Promise<T> =>
-  apiCall<T>(world, token, method, path, body);
-const tokenOf = (username: string): Promise<string> => apiToken(world, username);
+  apiCall<T>(suite.world, token, method, path, body);
+const tokenOf = (username: string): Promise<string> => apiToken(suite.world, username);
 
 const DA4 = {
   formType: 'DA4',
@@ -276,7 +248,7 @@ describe('bulk work, due dates, exports and administration', () => {
   it('a failed e-mail is queued again with RETRY and then written', async () => {
     // An e-mail that gave up: one of the form's deliveries, marked FAILED as the worker leaves
     // one after its last attempt, and its file gone (it was never written).
-    const db = new Database(join(world.dir, 'eservices.sqlite'));
+    const db = new Database(join(suite.world.dir, 'eservices.sqlite'));
     let delivery: { id: string; recipientEmail: string };
     try {
       db.pragma('busy_timeout = 5000');
@@ -290,7 +262,7 @@ describe('bulk work, due dates, exports and administration', () => {
     } finally {
       db.close();
     }
-    const outbox = join(world.dir, 'outbox');
+    const outbox = join(suite.world.dir, 'outbox');
     const written = () => readdirSync(outbox).filter((f) => f.endsWith(`-${delivery.id}.eml`));
     for (const file of written()) rmSync(join(outbox, file));
 
@@ -315,12 +287,12 @@ describe('bulk work, due dates, exports and administration', () => {
   it('the administrator unlocks a locked login and finds the lock in the audit log, in Chinese too', async () => {
     // E Lee types a wrong password five times: the login locks.
     for (let i = 0; i < 5; i++)
-      await fetch(`${world.origin}/api/v1/auth/login`, {
+      await fetch(`${suite.world.origin}/api/v1/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ username: 'elee@bank.com.hk', password: 'not-the-password-1A!' }),
       });
-    const locked = await fetch(`${world.origin}/api/v1/auth/login`, {
+    const locked = await fetch(`${suite.world.origin}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'elee@bank.com.hk', password: DEMO_PASSWORD }),

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Page } from 'playwright-core';
-import { ConsolePage, ConsoleWorld, logIn, openConsole, SCREENSHOTS, startConsoleWorld } from './console';
+import { ConsolePage, consoleSuite, logIn, SCREENSHOTS } from './console';
 
 /**
  * People acting on the same form at once, in browsers of their own against the real service
@@ -11,25 +11,7 @@ import { ConsolePage, ConsoleWorld, logIn, openConsole, SCREENSHOTS, startConsol
 
 jest.setTimeout(300_000);
 
-let world: ConsoleWorld;
-const people: ConsolePage[] = [];
-const open = async (): Promise<ConsolePage> => {
-  const p = await openConsole(world);
-  people.push(p);
-  return p;
-};
-
-beforeAll(async () => {
-  world = await startConsoleWorld();
-});
-afterEach(() => {
-  const errors = people.flatMap((p) => p.errors.splice(0));
-  expect(errors).toEqual([]);
-});
-afterAll(async () => {
-  for (const p of people) await p.context.close();
-  await world?.close();
-});
+const { open } = consoleSuite();
 
 const statusLine = (page: Page) => page.getByTestId('status-line');
 const dialog = (page: Page) => page.getByRole('dialog', { name: 'PLEASE CONFIRM TO PROCEED' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Me } from './api/types.gen';
-import { draftBody, initialDraft } from './components/FormEditor';
+import { draftBody, initialDraft } from './form-draft';
 import { formatAge, formatHkt, formatHktDate } from './hkt';
 import { listSearch, tasksSearch } from './list-search';
 

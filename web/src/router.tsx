@@ -11,6 +11,7 @@ import { LoginPage } from './pages/LoginPage';
 import { Shell } from './pages/Shell';
 import { getAccessToken, refreshSession, safeRedirect } from './session';
 import { listSearch, tasksSearch } from './list-search';
+import { ADMIN_TABS, type AdminTab } from './admin-tabs';
 
 const rootRoute = createRootRouteWithContext<{ queryClient: QueryClient }>()({ component: Outlet });
 
@@ -22,7 +23,11 @@ export const loginRoute = createRoute({
   component: LoginPage,
 });
 
-/** Every page but the login needs a session: the token in memory, or one the refresh cookie renews. */
+/**
+ * Every page but the login needs a session: the token in memory, or one the refresh cookie renews.
+ * Its id prefixes its pages' route ids, which the pages name in `getRouteApi('/app/tasks')` (a
+ * page imports no route from here, so this file alone knows the pages).
+ */
 const appRoute = createRoute({
   getParentRoute: () => rootRoute,
   id: 'app',
@@ -82,9 +87,6 @@ export const registryRoute = createRoute({
   path: '/registry',
   component: lazyRouteComponent(() => import('./pages/RegistryPage'), 'RegistryPage'),
 });
-
-export const ADMIN_TABS = ['deliveries', 'closed-days', 'exports', 'audit', 'users'] as const;
-export type AdminTab = (typeof ADMIN_TABS)[number];
 
 export const adminRoute = createRoute({
   getParentRoute: () => appRoute,

@@ -1,14 +1,16 @@
 import { Alert, Anchor, Group, Stack, Tabs, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useNavigate } from '@tanstack/react-router';
+import { getRouteApi, useNavigate } from '@tanstack/react-router';
+import type { AdminTab } from '../admin-tabs';
 import { useT, type MessageId } from '../i18n/i18n';
 import { meQuery } from '../queries';
-import { adminRoute, type AdminTab } from '../router';
 import { AuditLog } from './admin/AuditLog';
 import { ClosedDays } from './admin/ClosedDays';
 import { Exports } from './admin/Exports';
 import { FailedDeliveries } from './admin/FailedDeliveries';
 import { UserAdmin } from './admin/UserAdmin';
+
+const adminRoute = getRouteApi('/app/admin');
 
 /** The bull-board dashboard of the queues (HTTP Basic: username, and the password followed by the app's code). */
 const QUEUE_DASHBOARD = '/api/admin/queues';

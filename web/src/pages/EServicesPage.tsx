@@ -1,13 +1,13 @@
 import { Button, Group, Menu } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Link, useNavigate } from '@tanstack/react-router';
+import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { listEServices } from '../api/sdk.gen';
 import { FormList, PAGE_SIZE } from '../components/FormList';
 import { toListPage } from '../eservice-rows';
 import { useT } from '../i18n/i18n';
-import { meQuery } from '../queries';
-import { eservicesRoute } from '../router';
-import { LIST_REFRESH_MS } from './TasksPage';
+import { LIST_REFRESH_MS, meQuery } from '../queries';
+
+const eservicesRoute = getRouteApi('/app/eservices');
 
 /** Every form the user may see (GET /api/v1/eservices), and "New eService". */
 export function EServicesPage() {

@@ -1,12 +1,14 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Group, Loader, Paper, Stack, Text, Timeline, Title } from '@mantine/core';
+import { Alert, Button, Group, Loader, Paper, Stack, Text, Timeline, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useNavigate } from '@tanstack/react-router';
+import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { actOnEService, exportEServiceHistory, getEService, getEServiceHistory } from '../api/sdk.gen';
 import type { ActionInput, EServiceForm, FieldChange, Me } from '../api/types.gen';
 import { ApiProblem } from '../api-client';
+import { ArrivalCheck } from '../components/ArrivalCheck';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { FormEditor } from '../components/FormEditor';
+import { FormHeader } from '../components/FormHeader';
 import { FormSections } from '../components/FormSections';
 import { PreviewPanel } from '../components/PreviewPanel';
 import { saveDownload } from '../download';
@@ -15,14 +17,12 @@ import { actionBody, buttonsFor, needsDialog, type Action } from '../form-action
 import { formatAge, formatHkt } from '../hkt';
 import { useShortcuts } from '../keyboard';
 import { MESSAGES, useLanguage, useT, type MessageId } from '../i18n/i18n';
-import { meQuery } from '../queries';
-import { formRoute } from '../router';
-import { ArrivalCheck } from './QueuePage';
+import { formQueryKey, meQuery } from '../queries';
+
+const formRoute = getRouteApi('/app/eservices/$id');
 
 /** How often an open form looks for changes by others (a claim shows up without a reload). */
 const FORM_REFRESH_MS = 10_000;
-
-export const formQueryKey = (id: string) => ['form', id] as const;
 
 /** One form (`/eservices/{id}`): the status line, the seeds' sections, the actions, the history. */
 export function FormPage() {
@@ -42,58 +42,6 @@ export function FormPage() {
   if (edit && form.data.status === 'DRAFT')
     return <FormEditor formType={form.data.formType} form={form.data} me={me.data} />;
   return <FormRead form={form.data} me={me.data} />;
-}
-
-export function FormHeader({
-  form,
-}: {
-  form: Pick<EServiceForm, 'formType' | 'referenceNumber'> & Partial<EServiceForm>;
-}) {
-  const t = useT();
-  const { language } = useLanguage();
-  // Beside the seeds' absolute time, how long ago (the claim's, or the last change's).
-  const since = form.claimedBy?.at ?? form.updatedAt;
-  const statusLine = !form.status
-    ? ''
-    : form.claimedBy
-      ? t('form.claimedBy', { name: form.claimedBy.name, time: formatHkt(form.claimedBy.at) })
-      : `${formatHkt(form.updatedAt!)} ${t(`status.${form.status}` as MessageId)}`;
-  return (
-    <Stack gap={4}>
-      <Title order={1} size="h3">
-        {`${form.formType === 'DA3' ? 'DA 3' : 'DA 4'} ${t(`form.${form.formType}.title`).toUpperCase()}`}
-      </Title>
-      <Text data-testid="reference-number">{t('form.reference', { ref: form.referenceNumber ?? '' })}</Text>
-      <Group gap="xs" align="baseline">
-        <Text data-testid="status-line" fw={600}>
-          {t('form.status', { line: statusLine })}
-        </Text>
-        {form.status && since && (
-          <Text size="sm" c="dimmed" data-testid="status-age">
-            ({formatAge(since, new Date(), language)})
-          </Text>
-        )}
-      </Group>
-      {form.dueAt && (
-        <Group gap={6} data-testid="due-line">
-          <Text size="sm">{t('form.due', { time: formatHkt(form.dueAt) })}</Text>
-          {form.overdue && (
-            <Badge color="red.9" variant="filled" size="sm">
-              {t('due.overdue')}
-            </Badge>
-          )}
-        </Group>
-      )}
-      {form.completionRequested && (
-        <Badge color="blue.9" variant="outline" size="lg" w="fit-content" data-testid="completion-requested">
-          {t('form.completionRequested', {
-            name: form.completionRequested.name,
-            time: formatHkt(form.completionRequested.at),
-          })}
-        </Badge>
-      )}
-    </Stack>
-  );
 }
 
 function FormRead({ form, me }: { form: EServiceForm; me: Me }) {

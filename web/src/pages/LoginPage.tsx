@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, Anchor, Center, Group, Paper, PasswordInput, Text, TextInput, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { useNavigate } from '@tanstack/react-router';
+import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { changePassword, confirmPasswordReset, getMe, login, requestPasswordReset, verifyOtp } from '../api/sdk.gen';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { OtpChannelSetup } from '../components/OtpChannelSetup';
@@ -9,8 +9,9 @@ import { PasswordRules } from '../components/PasswordRules';
 import { StepForm } from '../components/StepForm';
 import { useStepRunner } from '../components/useStepRunner';
 import { useLanguage, useT, type MessageId } from '../i18n/i18n';
-import { loginRoute } from '../router';
 import { safeRedirect, setAccessToken } from '../session';
+
+const loginRoute = getRouteApi('/login');
 
 type Step =
   | { kind: 'password' }

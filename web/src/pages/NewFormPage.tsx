@@ -1,9 +1,11 @@
 import { Alert, Loader } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { getRouteApi } from '@tanstack/react-router';
 import { FormEditor } from '../components/FormEditor';
 import { useT } from '../i18n/i18n';
 import { meQuery } from '../queries';
-import { newFormRoute } from '../router';
+
+const newFormRoute = getRouteApi('/app/eservices/new/$formType');
 
 /** `/eservices/new/DA3` and `/eservices/new/DA4`: a new draft, "As:" the participantship when the company holds several. */
 export function NewFormPage() {

@@ -1,13 +1,13 @@
-import { Badge, Text } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useNavigate } from '@tanstack/react-router';
+import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { listEServices } from '../api/sdk.gen';
-import type { EServiceForm } from '../api/types.gen';
+import { ArrivalCheck } from '../components/ArrivalCheck';
 import { FormList, PAGE_SIZE, type ListPage } from '../components/FormList';
 import { toListRow } from '../eservice-rows';
 import { useT } from '../i18n/i18n';
-import { queueRoute } from '../router';
-import { LIST_REFRESH_MS } from './TasksPage';
+import { LIST_REFRESH_MS } from '../queries';
+
+const queueRoute = getRouteApi('/app/queue');
 
 /** The HKEX operator's queue: forms Sent to HKEX with each one's arrival check. */
 export function QueuePage() {
@@ -35,27 +35,5 @@ export function QueuePage() {
       showDue
       extraColumn={{ title: t('queue.arrival'), render: (row) => row.extra }}
     />
-  );
-}
-
-export function ArrivalCheck({ form }: { form: EServiceForm }) {
-  const t = useT();
-  const check = form.arrivalCheck as { ok: boolean; problems: { field: string; message: string }[] } | null;
-  if (!check)
-    return (
-      <Text size="sm" c="dimmed">
-        {t('form.arrivalCheck.pending')}
-      </Text>
-    );
-  if (check.ok)
-    return (
-      <Badge color="hkex.9" variant="outline">
-        {t('form.arrivalCheck.passed')}
-      </Badge>
-    );
-  return (
-    <Text size="sm" c="red.9">
-      {check.problems.map((p) => p.message).join('; ')}
-    </Text>
   );
 }

@@ -1,17 +1,15 @@
 import { useState } from 'react';
 import { Checkbox } from '@mantine/core';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useNavigate } from '@tanstack/react-router';
+import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { listTasks } from '../api/sdk.gen';
 import { BulkActions } from '../components/BulkActions';
 import { FormList, PAGE_SIZE, type ListPage, type ListRow } from '../components/FormList';
 import { useT } from '../i18n/i18n';
-import { meQuery } from '../queries';
-import { tasksRoute } from '../router';
+import { LIST_REFRESH_MS, meQuery } from '../queries';
 import { tasksSearch, type Status } from '../list-search';
 
-/** Refreshed about every 15 s while the tab is visible (TanStack Query pauses in the background). */
-export const LIST_REFRESH_MS = 15_000;
+const tasksRoute = getRouteApi('/app/tasks');
 
 /** What waits for the user (GET /api/v1/tasks), with the bulk actions of checkers and HKEX operators. */
 export function TasksPage() {
