@@ -6,9 +6,10 @@ import Database from 'better-sqlite3';
 import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import nodemailer from 'nodemailer';
-import { Children, memoryOf, waitForHttp } from './procs';
+import { Children, freePort, waitForHttp } from '../../tools/cluster/children';
+import { memoryOf } from './procs';
 import { SmtpSink } from './smtp-sink';
-import { freePort, mapLimit, round, sleep } from './util';
+import { mapLimit, round, sleep } from './util';
 import { readPhase, ReadPhaseResult } from './workload';
 import { redisServerArgs } from '../../src/queue/embedded-redis';
 
