@@ -6,9 +6,13 @@ import Database from 'better-sqlite3';
 import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import nodemailer from 'nodemailer';
-import { Children, memoryOf, waitForHttp } from './procs';
+import { Children, freePort, waitForHttp } from '../../tools/cluster/children';
+import { memoryOf } from './procs';
+import { Options } from './options';
+import { Progress } from './progress';
+import { RunResult } from './run-result';
 import { SmtpSink } from './smtp-sink';
-import { freePort, mapLimit, round, sleep } from './util';
+import { mapLimit, round, sleep } from './util';
 import { readPhase, ReadPhaseResult } from './workload';
 import { redisServerArgs } from '../../src/queue/embedded-redis';
 
@@ -281,4 +285,51 @@ export async function smtpCeiling(sink: SmtpSink, mails: number, onTick: (n: num
   } finally {
     transporter.close();
   }
+}
+
+/** The ceilings, with the service stopped: what its parts can do alone on this machine (bench/README.md). */
+export async function measureCeilings(
+  children: Children,
+  root: string,
+  tmp: string,
+  o: Options,
+  run: RunResult,
+  progress: Progress,
+  sink: SmtpSink,
+): Promise<void> {
+  run.ceilings = {};
+  progress.phase('ceiling: bare Nest route', (o.bareS + 0.5) * 1000, 'ms');
+  run.ceilings.bareRoute = await bareRouteCeiling(
+    children,
+    root,
+    join(tmp, 'bare-nest.log'),
+    o.clients,
+    500,
+    o.bareS * 1000,
+    (t) => progress.update(t),
+  );
+  for (const [mode, perCommit] of [
+    ['FULL', 1],
+    ['NORMAL', 1],
+    ['FULL', 10],
+  ] as const) {
+    const label = perCommit > 1 ? `${mode}, ${perCommit} per commit` : mode;
+    progress.phase(`ceiling: raw SQLite, ${label}`, o.sqliteS * 1000, 'ms');
+    const r = await sqliteCeiling(
+      join(tmp, 'sqlite-ceiling'),
+      mode,
+      o.sqliteS * 1000,
+      (t) => progress.update(t),
+      perCommit,
+    );
+    if (perCommit > 1) run.ceilings.sqliteFullGrouped = r;
+    else if (mode === 'FULL') run.ceilings.sqliteFull = r;
+    else run.ceilings.sqliteNormal = r;
+  }
+  progress.phase('ceiling: BullMQ no-op, concurrency 50', o.bullmqJobs * 2, 'jobs');
+  run.ceilings.bullmq = await bullmqCeiling(children, tmp, join(tmp, 'redis-ceiling.log'), o.bullmqJobs, 50, (n) =>
+    progress.update(n),
+  );
+  progress.phase('ceiling: SMTP sink, nodemailer pooled', o.smtpMails, 'mails');
+  run.ceilings.smtp = await smtpCeiling(sink, o.smtpMails, (n) => progress.update(n));
 }

@@ -1,19 +1,19 @@
-import { ChildProcess, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Redis from 'ioredis';
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { redisServerArgs } from '../../src/queue/embedded-redis';
+import { Children } from '../../tools/cluster/children';
+import { Cluster, launchCluster } from '../../tools/cluster/launcher';
 import { RawTrace } from './analysis';
-import { Children, GroupSampler, listeningOrigin, waitForHttp, waitForLog, Watched } from './procs';
+import { GroupSampler, Watched } from './procs';
 import { serviceEnv } from './service';
-import { freePort, sleep } from './util';
 
 /**
- * The scaled-out shape of `npm run cluster` (scripts/cluster.sh), started by the bench in its
- * own temporary folder: a PostgreSQL of its own (Debian's), one Redis, `apis` API processes
- * (WORKERS=off) and `workers` worker processes, every one a child the bench stops itself.
+ * The scaled-out shape of `npm run cluster` (tools/cluster/launcher.ts), started by the bench
+ * in its own temporary folder, with what the bench measures of it: a PostgreSQL of its own
+ * on a free port, one Redis, `apis` API processes and `workers` worker processes, every one
+ * a child the bench stops itself; CPU and memory of each, and a connection of its own to
+ * the database.
  */
 export interface ClusterOptions {
   root: string;
@@ -29,241 +29,75 @@ export interface ClusterOptions {
   onStep?: (what: string) => void;
 }
 
-export interface ClusterProcess {
-  name: string;
-  role: 'api' | 'worker';
-  child: ChildProcess;
-  pid: number;
-  /** http://127.0.0.1:PORT for an API, null for a worker. */
-  origin: string | null;
-  logFile: string;
-}
-
-export interface Postgres {
-  child: ChildProcess;
-  pid: number;
-  port: number;
-  /** The service's database. */
-  url: string;
-  version: string;
-  settings: string;
-  logFile: string;
-}
-
-export class Cluster {
+export class BenchCluster {
   readonly sampler: GroupSampler;
   private stopped = false;
 
   constructor(
-    private readonly children: Children,
-    readonly postgres: Postgres,
-    readonly redis: { child: ChildProcess; pid: number; socket: string; logFile: string },
-    readonly apis: ClusterProcess[],
-    readonly workers: ClusterProcess[],
+    readonly cluster: Cluster,
     readonly probe: PgProbe,
   ) {
     this.sampler = new GroupSampler(this.watched()).start();
   }
 
-  get origins(): string[] {
-    return this.apis.map((a) => a.origin!);
+  get postgres() {
+    return this.cluster.postgres;
   }
 
-  get logFiles(): string[] {
-    return [...this.apis, ...this.workers].map((p) => p.logFile).concat(this.postgres.logFile);
+  get apis() {
+    return this.cluster.apis;
+  }
+
+  get workers() {
+    return this.cluster.workers;
+  }
+
+  get origins(): string[] {
+    return this.cluster.origins;
   }
 
   /** Every process of the cluster, for CPU and memory: the Node processes, Redis, PostgreSQL. */
   watched(): Watched[] {
     return [
-      ...[...this.apis, ...this.workers].map((p) => ({ name: p.name, pid: p.pid, role: 'service' as const })),
-      { name: 'redis', pid: this.redis.pid, role: 'redis' },
-      { name: 'postgres', pid: this.postgres.pid, role: 'database' },
+      ...this.cluster.processes.map((p) => ({ name: p.name, pid: p.pid, role: 'service' as const })),
+      { name: 'redis', pid: this.cluster.redis.pid, role: 'redis' },
+      { name: 'postgres', pid: this.cluster.postgres.pid!, role: 'database' },
     ];
   }
 
-  /**
-   * APIs first (no new work), then the workers (they finish the jobs in hand), then Redis
-   * (it writes its append-only file) and PostgreSQL (fast shutdown). Anything still running
-   * after its grace time is killed.
-   */
+  /** The sampler and the probe, then the cluster in order (tools/cluster/launcher.ts). */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     this.sampler.stop();
     await this.probe.close();
-    await Promise.all(this.apis.map((p) => this.children.stop(p.child, 30_000)));
-    await Promise.all(this.workers.map((p) => this.children.stop(p.child, 30_000)));
-    await this.children.stop(this.redis.child, 10_000);
-    await this.children.stop(this.postgres.child, 20_000, 'SIGINT');
+    await this.cluster.stop();
   }
 }
 
 /** Starts the cluster; on failure whatever had started is left to the caller's Children to stop. */
-export async function startCluster(children: Children, o: ClusterOptions): Promise<Cluster> {
-  const step = o.onStep ?? (() => undefined);
-  const main = join(o.root, 'dist/src/main.js');
-  const worker = join(o.root, 'dist/src/worker.js');
-  for (const f of [main, worker])
-    if (!existsSync(f)) throw new Error(`${f} is missing: build the service first (npx tsc -p tsconfig.build.json)`);
-
-  step('PostgreSQL');
-  const postgres = await startPostgres(children, o.dir, o.traceSql);
-  step('Redis');
-  const redis = await startRedis(children, o.dir);
-  const probe = await PgProbe.connect(postgres.url, o.traceSql);
-
-  step(`${o.apis} APIs and ${o.workers} workers`);
+export async function startCluster(children: Children, o: ClusterOptions): Promise<BenchCluster> {
   const varDir = join(o.dir, 'var');
   mkdirSync(varDir, { recursive: true });
-  // One signing secret for all, as scripts/cluster.sh: a token from one API is good at the other.
-  const shared = {
-    DATABASE_URL: postgres.url,
-    REDIS_URL: `redis+unix://${redis.socket}`,
-    JWT_SECRET: randomBytes(48).toString('base64url'),
-  };
-  const base = { varDir, smtpUrl: o.smtpUrl, seedFile: o.seedFile };
-  // PORT=0: each API binds a free port of its own choosing and logs it (see listeningOrigin).
-  const apis: ClusterProcess[] = Array.from({ length: o.apis }, (_, i) => {
-    const logFile = join(o.dir, `api-${i + 1}.log`);
-    const env = serviceEnv({ ...base, extra: { ...shared, PORT: '0', WORKERS: 'off' } });
-    const child = children.start(process.execPath, [main], { cwd: o.root, env, logFile });
-    return { name: `api-${i + 1}`, role: 'api', child, pid: child.pid!, origin: null, logFile };
-  });
-  const workers: ClusterProcess[] = Array.from({ length: o.workers }, (_, i) => {
-    const logFile = join(o.dir, `worker-${i + 1}.log`);
-    const env = serviceEnv({ ...base, extra: { ...shared, METRICS_PORT: '0' } });
-    const child = children.start(process.execPath, [worker], { cwd: o.root, env, logFile });
-    return { name: `worker-${i + 1}`, role: 'worker', child, pid: child.pid!, origin: null, logFile };
-  });
-  const timeout = o.startTimeoutMs ?? 180_000;
-  await Promise.all([
-    ...apis.map(async (a) => {
-      a.origin = await listeningOrigin(a.logFile, 0, a.child, timeout, a.name);
-      await waitForHttp(`${a.origin}/api/health`, a.child, timeout, a.name);
+  const cluster = await launchCluster(children, {
+    root: o.root,
+    dir: o.dir,
+    postgres: {
+      own: { dataDir: join(o.dir, 'pg', 'data'), socketDir: join(o.dir, 'pg'), port: 0, traceSql: o.traceSql },
+    },
+    // One signing secret for all, as npm run cluster: a token from one API is good at the other.
+    env: serviceEnv({
+      varDir,
+      smtpUrl: o.smtpUrl,
+      seedFile: o.seedFile,
+      extra: { JWT_SECRET: randomBytes(48).toString('base64url') },
     }),
-    ...workers.map((w) => waitForLog(w.logFile, /worker process \d+ running/, w.child, timeout, w.name)),
-  ]);
-  return new Cluster(children, postgres, redis, apis, workers, probe);
-}
-
-/** Debian's PostgreSQL binaries, the newest major version installed. */
-function postgresBin(): string {
-  const root = '/usr/lib/postgresql';
-  const versions = existsSync(root)
-    ? readdirSync(root)
-        .filter((v) => existsSync(join(root, v, 'bin', 'postgres')))
-        .sort((a, b) => Number(b) - Number(a))
-    : [];
-  if (!versions.length)
-    throw new Error(
-      `no PostgreSQL under ${root}/*/bin: install Debian's (apt-get install postgresql; scripts/bench.sh does it for --cluster)`,
-    );
-  return join(root, versions[0], 'bin');
-}
-
-/** As root, PostgreSQL runs as the postgres user (it refuses root); otherwise as the current user. */
-function postgresOwner(): { uid: number; gid: number } | null {
-  if (process.getuid?.() !== 0) return null;
-  const line = readFileSync('/etc/passwd', 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('postgres:'));
-  if (!line) throw new Error('running as root, PostgreSQL needs the postgres user (apt-get install postgresql)');
-  const [, , uid, gid] = line.split(':');
-  return { uid: Number(uid), gid: Number(gid) };
-}
-
-/**
- * initdb into `dir`/pg/data (trust, loopback only) and `postgres` as a direct child of the
- * bench, so it is stopped like every other process: SIGINT (fast shutdown) at the end,
- * SIGQUIT (immediate shutdown) as the last resort. Durability as PostgreSQL ships it (fsync,
- * synchronous_commit on): the counterpart of the single service's SQLite at synchronous=FULL.
- */
-async function startPostgres(children: Children, dir: string, traceSql: boolean): Promise<Postgres> {
-  const bin = postgresBin();
-  const owner = postgresOwner();
-  const home = join(dir, 'pg');
-  mkdirSync(home, { recursive: true });
-  if (owner) {
-    // The temporary folder is root's (0700): the postgres user needs to pass through it.
-    chmodSync(dir, 0o711);
-    chownSync(home, owner.uid, owner.gid);
-  }
-  const asOwner = owner ? { uid: owner.uid, gid: owner.gid } : {};
-  const data = join(home, 'data');
-  const init = spawnSync(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync'], {
-    cwd: home,
-    ...asOwner,
-    encoding: 'utf8',
+    apis: Array.from({ length: o.apis }, () => ({})),
+    workers: Array.from({ length: o.workers }, () => ({})),
+    startTimeoutMs: o.startTimeoutMs,
+    onStep: o.onStep,
   });
-  if (init.status !== 0)
-    throw new Error(`initdb failed (${init.error?.message ?? `exit ${init.status}`}): ${init.stderr ?? ''}`);
-  const port = await freePort();
-  const args = ['-D', data, '-p', String(port), '-k', home];
-  args.push('-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200');
-  if (traceSql) args.push('-c', 'shared_preload_libraries=pg_stat_statements');
-  const logFile = join(dir, 'postgres.log');
-  const child = children.start(join(bin, 'postgres'), args, { cwd: home, ...asOwner, logFile, lastResort: 'SIGQUIT' });
-  const admin = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null)
-      throw new Error(`postgres exited (code ${child.exitCode}) before answering; see ${logFile}`);
-    const client = new Client({ connectionString: admin, connectionTimeoutMillis: 2000 });
-    try {
-      await client.connect();
-      await client.query('CREATE DATABASE eservices');
-      const show = async (name: string): Promise<string> =>
-        ((await client.query(`SHOW ${name}`)).rows[0] as Record<string, string>)[name];
-      const version = await show('server_version');
-      const settings = `fsync ${await show('fsync')}, synchronous_commit ${await show('synchronous_commit')}, max_connections ${await show('max_connections')}`;
-      return {
-        child,
-        pid: child.pid!,
-        port,
-        url: `postgres://postgres@127.0.0.1:${port}/eservices`,
-        version,
-        settings,
-        logFile,
-      };
-    } catch (e) {
-      if (Date.now() > deadline)
-        throw new Error(`postgres did not answer on port ${port}: ${(e as Error).message}`, { cause: e });
-      await sleep(100);
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  }
-}
-
-/** One Redis for every process, set up as the service's embedded one (append-only, noeviction). */
-async function startRedis(
-  children: Children,
-  dir: string,
-): Promise<{ child: ChildProcess; pid: number; socket: string; logFile: string }> {
-  const redisDir = join(dir, 'redis');
-  mkdirSync(redisDir, { recursive: true });
-  const socket = join(redisDir, 'redis.sock');
-  const logFile = join(dir, 'redis.log');
-  const child = children.start('redis-server', redisServerArgs(redisDir, socket), { logFile });
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited (code ${child.exitCode}); see ${logFile}`);
-    if (existsSync(socket)) {
-      const client = new Redis({ path: socket, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      client.on('error', () => undefined);
-      try {
-        await client.connect();
-        if ((await client.ping()) === 'PONG') return { child, pid: child.pid!, socket, logFile };
-      } catch {
-        /* not yet */
-      } finally {
-        client.disconnect();
-      }
-    }
-    await sleep(50);
-  }
-  throw new Error(`redis-server did not answer on ${socket}`);
+  return new BenchCluster(cluster, await PgProbe.connect(cluster.postgres.url, o.traceSql));
 }
 
 /**

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium, Page } from 'playwright-core';
 import { totpNow } from '../../src/auth/one-time-passwords';
 import { preloadForms } from './preload';
-import { Children } from './procs';
+import { Children } from '../../tools/cluster/children';
 import { BENCH_PASSWORD, makeSeed } from './seed';
 import { dbFileOf, startService, stopService } from './service';
 import { SmtpSink } from './smtp-sink';

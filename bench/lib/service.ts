@@ -2,7 +2,8 @@ import { ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
-import { Children, listeningOrigin, RssSampler, waitForHttp } from './procs';
+import { Children, listeningOrigin, waitForHttp } from '../../tools/cluster/children';
+import { RssSampler } from './procs';
 
 export interface ServiceOptions {
   root: string;

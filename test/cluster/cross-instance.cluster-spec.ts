@@ -5,6 +5,7 @@ import { DataFile } from '../../src/registry/data-loader';
 import { DEMO_DATA, DEMO_PASSWORD } from '../../src/registry/demo-data';
 import { eventOf, mailKey, referenceOf, report, tally } from '../support/mail';
 import { ReceivedMail, SmtpSink } from '../support/smtp-sink';
+import { completionSettled, waitForForm } from '../support/workflow';
 import { Cluster } from './cluster';
 
 /**
@@ -43,6 +44,8 @@ const LISTING = '/participantships/HKSCC/B01234/user-profiles';
 
 /** Forms raced over claim, confirm and complete; one in four is a DA3 Add (a new DA), the rest DA4s. */
 const RACED_FORMS = 24;
+/** How long a form may wait for a worker (arrival check, completion) on the cluster. */
+const SETTLE_MS = 30_000;
 /** Drafts submitted all at once for the reference numbers, per form type. */
 const SUBMITS_PER_TYPE = 22;
 
@@ -399,7 +402,7 @@ describe('two API processes and two worker processes on one PostgreSQL and one R
     expect(sent).toHaveLength(RACED_FORMS);
     const op = on(0, USERS.operator);
     // The arrival check (a job on a worker) is on every form before the operators act.
-    for (const f of sent) await waitForForm(op, f.id, (x) => x.arrivalCheck !== null, 'its arrival check');
+    for (const f of sent) await waitForForm(op, f.id, (x) => x.arrivalCheck !== null, SETTLE_MS, 'its arrival check');
     const before = ok(await on(0, USERS.maker).get(LISTING), 200, 'listing');
     const problems: string[] = [];
 
@@ -429,7 +432,8 @@ describe('two API processes and two worker processes on one PostgreSQL and one R
       const done = await waitForForm(
         on(i % 2, USERS.operator2),
         form.id,
-        (f) => f.completionRequested === null,
+        completionSettled,
+        SETTLE_MS,
         'its completion',
       );
       expect({ reference: form.reference, status: done.status, problems: done.completionProblems }).toEqual({
@@ -582,24 +586,6 @@ describe('two API processes and two worker processes on one PostgreSQL and one R
     return Object.fromEntries(rows.map((r) => [r.formType, Number(r.lastValue)])) as Record<'DA3' | 'DA4', number>;
   }
 });
-
-/** Polls a form until `done` holds; fails after `timeoutMs` with the form as last seen. */
-async function waitForForm(
-  api: Http,
-  id: string,
-  done: (f: Json) => boolean,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<Json> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const form = ok(await api.get(`/eservices/${id}`), 200, 'get');
-    if (done(form)) return form;
-    if (Date.now() > deadline)
-      throw new Error(`form ${id} waited ${timeoutMs} ms for ${what}: ${JSON.stringify(form)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function notLoggedIn(user: string): never {
   throw new Error(`${user} is not logged in`);

@@ -19,19 +19,8 @@ import {
   totpAt,
 } from '../support/login';
 import { fillPath, nestRoutes, RouteKey, servedRoutes } from '../support/routes';
-import {
-  Api,
-  arrivedAtHkex,
-  currentTotp,
-  da3,
-  DEMO_PASSWORD,
-  expectStatus,
-  FormJson,
-  startTestApp,
-  TestApp,
-  USERS,
-  waitForForm,
-} from '../support/test-app';
+import { Api, currentTotp, da3, DEMO_PASSWORD, expectStatus, startTestApp, TestApp, USERS } from '../support/test-app';
+import * as workflow from '../support/workflow';
 
 /**
  * SPEC §1 and §9 as one access-control matrix: every route the running app serves (read
@@ -113,33 +102,27 @@ describe('Access-control matrix: every served route × every kind of caller (SPE
   /** A DA3 Change of B01234X1 to the e-mail it has: completing it leaves the registry as it is. */
   const noOpChange = (): object => da3({ lines: [{ userId: 'B01234X1', email: 'taiman.chan@bank.com.hk' }] });
   const draft = async (): Promise<string> => (await api('maker').createForm(noOpChange())).id;
-  const readyToSend = async (): Promise<string> => {
-    const id = await draft();
-    await expectStatus(api('maker').act(id, 'submit'), 200);
-    return id;
+  /** The demo crew (AAA, D Wong, HKEX Operator 1) on this test's own tokens. */
+  const sessions: workflow.Sessions = {
+    as: async (username) => {
+      const person = (Object.keys(LOGIN) as Person[]).find((p) => LOGIN[p] === username);
+      if (!person) throw new Error(`${username} is not a caller of the matrix`);
+      return api(person);
+    },
   };
+  const readyToSend = async (): Promise<string> => (await workflow.submitted(sessions, noOpChange())).id;
   const claimedByChecker = async (): Promise<string> => {
     const id = await readyToSend();
     await expectStatus(api('checker').act(id, 'claim'), 200);
     return id;
   };
-  const sentToHkex = async (): Promise<string> => {
-    const id = await claimedByChecker();
-    await expectStatus(api('checker').act(id, 'confirm'), 200);
-    await waitForForm(api('operator'), id, arrivedAtHkex);
-    return id;
-  };
+  const sentToHkex = async (): Promise<string> => (await workflow.sentToHkex(sessions, noOpChange())).id;
   const claimedByOperator = async (): Promise<string> => {
     const id = await sentToHkex();
     await expectStatus(api('operator').act(id, 'claim'), 200);
     return id;
   };
-  const completedForm = async (): Promise<string> => {
-    const id = await sentToHkex();
-    await expectStatus(api('operator').act(id, 'complete'), 202);
-    await waitForForm(api('operator'), id, (f: FormJson) => f.status === 'COMPLETED');
-    return id;
-  };
+  const completedForm = async (): Promise<string> => (await workflow.completed(sessions, noOpChange())).id;
   /**
    * A form made by `make` for each caller the policy lets act on it, so every success starts
    * from the same state; the callers it refuses share one (a refusal changes nothing, and

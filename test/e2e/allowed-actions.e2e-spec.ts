@@ -1,17 +1,7 @@
 import { ERROR_STATUS, ErrorCode } from '../../src/common/errors';
 import { expectProblem, loadOperator } from '../support/fixtures';
-import {
-  Api,
-  completeAndWait,
-  da3,
-  da4,
-  expectStatus,
-  FormJson,
-  sendToHkex,
-  startTestApp,
-  TestApp,
-  USERS,
-} from '../support/test-app';
+import { Api, da3, da4, expectStatus, FormJson, startTestApp, TestApp, USERS } from '../support/test-app';
+import { completeByOperator, sentToHkex } from '../support/workflow';
 
 /**
  * The form view's allowedActions (SPEC §11) against the actions themselves, over HTTP: for
@@ -66,7 +56,7 @@ describe('allowedActions in the form view agree with the actions (SPEC §11)', (
     return (await expectStatus(api[checker].act(form.id, 'claim'), 200)).body as FormJson;
   };
   const sent = async (claimer?: Actor): Promise<FormJson> => {
-    const form = await sendToHkex(t, da4());
+    const form = await sentToHkex(t, da4());
     if (!claimer) return form;
     return (await expectStatus(api[claimer].act(form.id, 'claim'), 200)).body as FormJson;
   };
@@ -96,7 +86,7 @@ describe('allowedActions in the form view agree with the actions (SPEC §11)', (
     'Sent to HKEX, unclaimed': () => sent(),
     'Sent to HKEX, claimed by Operator 1': () => sent('operator'),
     'Sent to HKEX, claimed by Operator 2': () => sent('operator2'),
-    Completed: async () => completeAndWait(t, (await sent()).id),
+    Completed: async () => completeByOperator(t, (await sent()).id),
     Rejected: async () => {
       const form = await sent();
       return (await expectStatus(api.operator.act(form.id, 'reject', { reason: 'wrong quota' }), 200)).body as FormJson;
@@ -191,7 +181,7 @@ describe('allowedActions in the form view agree with the actions (SPEC §11)', (
   });
 
   it('names the status of a final form, and names an operator to another operator', async () => {
-    const done = await completeAndWait(t, (await sent()).id);
+    const done = await completeByOperator(t, (await sent()).id);
     expect((await allowedActionsOf('operator', done.id)).every((a) => !a.allowed)).toBe(true);
     expect(await reasonOf('maker', done.id, 'edit')).toEqual({
       action: 'edit',

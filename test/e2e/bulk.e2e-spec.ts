@@ -1,25 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import {
-  expectProblem,
-  expectUnchanged,
-  fieldsOf,
-  formState,
-  historyOf,
-  submitted,
-  sentToHkex,
-} from '../support/fixtures';
-import {
-  Api,
-  completionSettled,
-  da3,
-  da4,
-  expectStatus,
-  FormJson,
-  startTestApp,
-  TestApp,
-  USERS,
-  waitForForm,
-} from '../support/test-app';
+import { expectProblem, expectUnchanged, fieldsOf, formState, historyOf } from '../support/fixtures';
+import { Api, da3, da4, expectStatus, FormJson, startTestApp, TestApp, USERS } from '../support/test-app';
+import { completionSettled, sentToHkex, submitted, waitForForm } from '../support/workflow';
 
 interface BulkResult {
   id: string;

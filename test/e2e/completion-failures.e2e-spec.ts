@@ -15,20 +15,11 @@ import {
   listingOf,
   loadCompany,
   loadOperator,
-  sentToHkex,
 } from '../support/fixtures';
 import { outboxRows } from '../support/mail';
 import { SmtpSink } from '../support/smtp-sink';
-import {
-  Api,
-  completionSettled,
-  expectStatus,
-  FormJson,
-  startTestApp,
-  TestApp,
-  USERS,
-  waitForForm,
-} from '../support/test-app';
+import { Api, expectStatus, FormJson, startTestApp, TestApp, USERS } from '../support/test-app';
+import { completionSettled, sentToHkex, waitForForm } from '../support/workflow';
 
 /**
  * Issue 11, 6c: no form is left stuck at HKEX. `complete` answers 202 and a worker applies it;

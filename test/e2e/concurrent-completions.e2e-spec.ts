@@ -1,14 +1,5 @@
-import {
-  arrivedAtHkex,
-  completionSettled,
-  da3,
-  expectStatus,
-  FormJson,
-  startTestApp,
-  TestApp,
-  USERS,
-  waitForForm,
-} from '../support/test-app';
+import { da3, expectStatus, FormJson, startTestApp, TestApp, USERS } from '../support/test-app';
+import { completionSettled, sentToHkex, waitForForm } from '../support/workflow';
 
 /**
  * Completions change the registry from what they read of it. On PostgreSQL transactions run
@@ -21,20 +12,16 @@ describe('Concurrent completions of one participantship', () => {
   });
   afterAll(() => t.close());
 
-  const addForm = async (surname: string): Promise<FormJson> => {
-    const maker = await t.as(USERS.maker);
-    const checker = await t.as(USERS.checker2);
-    const form = await maker.createForm(
+  /** A DA3 Add of a new DA checker, made by AAA and checked by E Lee, Sent to HKEX. */
+  const addForm = (surname: string): Promise<FormJson> =>
+    sentToHkex(
+      t,
       da3({
         requestType: 'ADD',
         lines: [{ surname, otherNames: 'TEST', email: `${surname}@bank.com.hk`, daRole: 'checker' }],
       }),
+      { maker: USERS.maker, checker: USERS.checker2 },
     );
-    await expectStatus(maker.act(form.id, 'submit'), 200);
-    await expectStatus(checker.act(form.id, 'claim'), 200);
-    await expectStatus(checker.act(form.id, 'confirm'), 200);
-    return waitForForm(await t.as(USERS.operator), form.id, arrivedAtHkex);
-  };
 
   it('three ADD forms completed at once get three different new DA User IDs', async () => {
     const forms = [await addForm('ONE'), await addForm('TWO'), await addForm('THREE')];

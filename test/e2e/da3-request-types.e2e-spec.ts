@@ -2,20 +2,17 @@ import { DataSource } from 'typeorm';
 import { UserProfile } from '../../src/registry/user-profile.entity';
 import {
   CompanyFixture,
-  completed,
   crewOf,
   daProfile,
-  DEMO_CREW,
   expectProblem,
   fieldsOf,
   historyOf,
   ListingJson,
   listingOf,
   loadCompany,
-  sentToHkex,
-  submitted,
 } from '../support/fixtures';
 import { da3, expectStatus, startTestApp, TestApp, USERS } from '../support/test-app';
+import { completed, DEMO_CREW, sentToHkex, submitted } from '../support/workflow';
 
 /**
  * SPEC §4 (DA3 request types, "on completion by HKEX") and §3 (the registry listing and

@@ -1,5 +1,4 @@
 import {
-  completed,
   crewOf,
   expectProblem,
   expectUnchanged,
@@ -10,6 +9,7 @@ import {
   loadCompany,
 } from '../support/fixtures';
 import { da4, expectStatus, startTestApp, TestApp, USERS } from '../support/test-app';
+import { completed } from '../support/workflow';
 
 /**
  * SPEC §4 "DA4 — CCASS / CCMS User Account Application Form": 1 to 100 additional

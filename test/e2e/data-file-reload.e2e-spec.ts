@@ -5,10 +5,11 @@ import { DataSource } from 'typeorm';
 import { AppUser } from '../../src/auth/app-user.entity';
 import { newTotpSecret } from '../../src/auth/one-time-passwords';
 import { DataFile } from '../../src/registry/data-loader';
-import { Crew, completed, daProfile, listingOf, ListingJson, ProfileRow, userProfile } from '../support/fixtures';
+import { daProfile, listingOf, ListingJson, ProfileRow, userProfile } from '../support/fixtures';
 import { bearer, logInWith, NEW_PASSWORD, nextTotpStep, passwordStep, totpAt } from '../support/login';
 import { killAll, runCommand, ServiceProcess } from '../support/processes';
 import { DEMO_PASSWORD, expectStatus, startTestApp, TestApp, USERS } from '../support/test-app';
+import { completed, Crew } from '../support/workflow';
 
 /**
  * SPEC §10 with the decision of the README ("Data file"): loading the data file again — with

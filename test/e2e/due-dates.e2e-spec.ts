@@ -1,8 +1,9 @@
 import { Delivery } from '../../src/notifications/delivery.entity';
 import { deliveriesOf } from '../support/mail';
-import { expectProblem, fieldsOf, historyOf, loadOperator, sentToHkex } from '../support/fixtures';
+import { expectProblem, fieldsOf, historyOf, loadOperator } from '../support/fixtures';
 import { outboxMails } from '../support/login';
-import { completeAndWait, da3, expectStatus, FormJson, startTestApp, TestApp, USERS } from '../support/test-app';
+import { da3, expectStatus, FormJson, startTestApp, TestApp, USERS } from '../support/test-app';
+import { completeByOperator, sentToHkex } from '../support/workflow';
 
 const HOUR = 3600_000;
 /** The forms of this file are confirmed on Tuesday 7 Feb 2023, 10:43 HKT (the test clock's start). */
@@ -163,7 +164,7 @@ describe('Due dates on Hong Kong business days', () => {
     const op = await t.as(USERS.operator);
     const late = (await expectStatus(op.get('/tasks?overdue=true&pageSize=100'), 200)).body.items;
     expect(late.map((r: FormJson) => r.id)).toEqual([form.id]);
-    const done = await completeAndWait(t, form.id);
+    const done = await completeByOperator(t, form.id);
     expect(done).toMatchObject({ status: 'COMPLETED', overdue: false, dueAt: FRIDAY_DUE });
     expect((await expectStatus(op.get('/tasks?overdue=true&pageSize=100'), 200)).body.items).toEqual([]);
   });

@@ -1,5 +1,6 @@
-import { crewOf, historyOf, loadCompany, submitted } from '../support/fixtures';
+import { crewOf, historyOf, loadCompany } from '../support/fixtures';
 import { expectStatus, startTestApp, TestApp } from '../support/test-app';
+import { submitted } from '../support/workflow';
 
 /**
  * SPEC §11: an edit's history entry records what changed, field by field, so the checker who

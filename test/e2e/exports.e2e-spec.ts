@@ -1,8 +1,9 @@
 import { parse } from 'csv-parse/sync';
 import { AuditEvent } from '../../src/auth/audit-event.entity';
 import { DataSource } from 'typeorm';
-import { completed, crewOf, expectProblem, fieldsOf, loadCompany, sentToHkex } from '../support/fixtures';
+import { crewOf, expectProblem, fieldsOf, loadCompany } from '../support/fixtures';
 import { Api, da3, da4, expectStatus, startTestApp, TestApp, USERS } from '../support/test-app';
+import { completed, sentToHkex } from '../support/workflow';
 
 const HOUR = 3600_000;
 

@@ -20,7 +20,8 @@ import {
 import { SmtpSink } from '../support/smtp-sink';
 
 const DIE_AFTER_JOURNAL = join(__dirname, '..', 'support', 'die-after-journal.js');
-import { da4, FormJson, startTestApp, TestApp, USERS, waitForForm } from '../support/test-app';
+import { da4, FormJson, startTestApp, TestApp, USERS } from '../support/test-app';
+import { waitForForm } from '../support/workflow';
 
 /**
  * SPEC §6: "A state change and the notification it causes are written together, so

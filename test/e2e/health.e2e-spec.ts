@@ -5,10 +5,10 @@ import { HealthDocument } from '../../src/health/health.controller';
 import { EmbeddedRedis } from '../../src/queue/embedded-redis';
 import { OutboxService } from '../../src/queue/outbox.service';
 import { QUEUE_NAMES } from '../../src/queue/queues';
-import { submitted } from '../support/fixtures';
 import { outboxRows } from '../support/mail';
 import { eventually, killAll, redisDirOf, redisSocketOf, spawnWorker, terminateRedis } from '../support/processes';
 import { da4, startTestApp, TestApp } from '../support/test-app';
+import { submitted } from '../support/workflow';
 
 /**
  * `/api/health` is readiness (the scripts and the bench wait on it): 200 while the work

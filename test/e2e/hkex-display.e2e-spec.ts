@@ -1,6 +1,7 @@
 import { inflateSync } from 'node:zlib';
-import { completeByOperator, historyOf, HistoryJson, loadOperator, sentToHkex } from '../support/fixtures';
+import { historyOf, HistoryJson, loadOperator } from '../support/fixtures';
 import { Api, da3, expectStatus, FormJson, startTestApp, TestApp, USERS } from '../support/test-app';
+import { completeByOperator, sentToHkex } from '../support/workflow';
 
 /**
  * SPEC §11: participants read "HKEX" wherever the exchange's staff acted (form views, lists,

@@ -3,20 +3,12 @@ import { DataSource } from 'typeorm';
 import { AppUser } from '../../src/auth/app-user.entity';
 import { OutboxService } from '../../src/queue/outbox.service';
 import { QUEUE_NAMES } from '../../src/queue/queues';
-import { CompanyFixture, crewOf, loadCompany, loadOperator, sentToHkex, submitted } from '../support/fixtures';
+import { CompanyFixture, crewOf, loadCompany, loadOperator } from '../support/fixtures';
 import { deliveriesOf } from '../support/mail';
 import { embeddedFonts, pdfText } from '../support/pdf-text';
 import { ReceivedMail, SmtpSink } from '../support/smtp-sink';
-import {
-  Api,
-  completionSettled,
-  expectStatus,
-  FormJson,
-  startTestApp,
-  TestApp,
-  USERS,
-  waitForForm,
-} from '../support/test-app';
+import { Api, expectStatus, FormJson, startTestApp, TestApp, USERS } from '../support/test-app';
+import { completionSettled, sentToHkex, submitted, waitForForm } from '../support/workflow';
 
 /**
  * Issue 14 (SPEC §13): each e-mail in its recipient's language, English or Traditional

@@ -1,5 +1,5 @@
-import { sentToHkex, submitted } from '../support/fixtures';
 import { Api, da3, da4, FormJson, startTestApp, TestApp, USERS, WALKTHROUGH_TIME } from '../support/test-app';
+import { sentToHkex, submitted } from '../support/workflow';
 
 /**
  * The filters of the forms and tasks lists (SPEC §11): the reference number an e-mail names,

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { completed } from '../support/fixtures';
 import { eventually, killAll, spawnWorker } from '../support/processes';
 import { da3, startTestApp, TestApp, USERS } from '../support/test-app';
+import { completed } from '../support/workflow';
 
 /**
  * GET /metrics as Prometheus scrapes it: the text format, beside the API on its port, with

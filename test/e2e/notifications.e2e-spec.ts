@@ -1,19 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expectProblem, sentToHkex, submitted } from '../support/fixtures';
+import { expectProblem } from '../support/fixtures';
 import { allDelivered, deliveriesOf, eventOf, fieldOf, referenceOf } from '../support/mail';
 import { parseMail, ReceivedMail, SmtpSink } from '../support/smtp-sink';
-import {
-  completeAndWait,
-  da3,
-  da4,
-  expectStatus,
-  FormJson,
-  startTestApp,
-  TestApp,
-  USERS,
-  waitForForm,
-} from '../support/test-app';
+import { da3, da4, expectStatus, FormJson, startTestApp, TestApp, USERS } from '../support/test-app';
+import { completeByOperator, sentToHkex, submitted, waitForForm } from '../support/workflow';
 
 /**
  * SPEC §6, the notifications table: each workflow event sends exactly the e-mails it
@@ -183,7 +174,7 @@ describe('E-mail notifications (SPEC §6) over SMTP', () => {
       event: 'completed',
       who: 'maker, checker, contact persons',
       before: () => sentToHkex(t, da4({ contacts: [AAA_CONTACT, OPS_DESK] })),
-      act: (f) => completeAndWait(t, f.id),
+      act: (f) => completeByOperator(t, f.id),
       to: [USERS.maker, USERS.checker, OPS_DESK.email],
       type: 'For reference',
       status: 'Completed',
@@ -280,7 +271,7 @@ describe('E-mail notifications (SPEC §6) over SMTP', () => {
     const form = await sentToHkex(t, da4({ contacts }));
     const operator = await t.as(USERS.operator);
     const mails = await mailsCausedBy(form, async () => {
-      if (action === 'complete') await completeAndWait(t, form.id);
+      if (action === 'complete') await completeByOperator(t, form.id);
       else await expectStatus(operator.act(form.id, 'reject', { reason: 'Duplicate request' }), 200);
     });
     expect(recipientsOf(mails)).toEqual([USERS.maker, USERS.checker].sort());
@@ -323,7 +314,7 @@ describe('E-mail notifications (SPEC §6) over SMTP', () => {
 
   it('a whole journey: each person gets each e-mail once, in the order of the events', async () => {
     const form = await sentToHkex(t, da4({ contacts: [AAA_CONTACT, OPS_DESK] }));
-    await completeAndWait(t, form.id);
+    await completeByOperator(t, form.id);
     await allDelivered(t, sink, [form.id]);
     await sink.settle(200);
     const reference = form.referenceNumber as string;
@@ -425,7 +416,7 @@ describe('E-mail notifications (SPEC §6) with no SMTP server: .eml files in the
     await waitForForm(await t.as(USERS.operator), form.id, (f) => f.arrivalCheck !== null);
     await written(form.id);
     t.clock.advance(60_000);
-    await completeAndWait(t, form.id);
+    await completeByOperator(t, form.id);
     await written(form.id);
 
     const reference = ((await expectStatus(maker.get(`/eservices/${form.id}`), 200)).body as FormJson).referenceNumber;

@@ -1,15 +1,6 @@
 import request from 'supertest';
-import {
-  completeAndWait,
-  currentTotp,
-  da3,
-  DEMO_PASSWORD,
-  expectStatus,
-  sendToHkex,
-  startTestApp,
-  TestApp,
-  USERS,
-} from '../support/test-app';
+import { currentTotp, da3, DEMO_PASSWORD, expectStatus, startTestApp, TestApp, USERS } from '../support/test-app';
+import { completeByOperator, sentToHkex } from '../support/workflow';
 
 describe('The PDF record of a form (SPEC §6)', () => {
   let t: TestApp;
@@ -19,8 +10,8 @@ describe('The PDF record of a form (SPEC §6)', () => {
   afterAll(() => t.close());
 
   it('a completed form downloads as a PDF naming its reference number', async () => {
-    const sent = await sendToHkex(t, da3());
-    await completeAndWait(t, sent.id);
+    const sent = await sentToHkex(t, da3());
+    await completeByOperator(t, sent.id);
     const maker = await t.as(USERS.maker);
     const res = await expectStatus(maker.get(`/eservices/${sent.id}/pdf`).buffer(true), 200);
     expect(res.headers['content-type']).toBe('application/pdf');
@@ -30,7 +21,7 @@ describe('The PDF record of a form (SPEC §6)', () => {
   });
 
   it('a rejected form has one too; a form not yet ended is 409, another company cannot see it (404)', async () => {
-    const sent = await sendToHkex(t, da3());
+    const sent = await sentToHkex(t, da3());
     const operator = await t.as(USERS.operator);
     const maker = await t.as(USERS.maker);
     const other = await t.as(USERS.otherMaker);

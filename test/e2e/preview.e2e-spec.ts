@@ -1,5 +1,6 @@
-import { completed, historyOf, sentToHkex } from '../support/fixtures';
+import { historyOf } from '../support/fixtures';
 import { Api, da3, da4, startTestApp, TestApp, USERS } from '../support/test-app';
+import { completed, sentToHkex } from '../support/workflow';
 
 /**
  * GET /eservices/{id}/preview (SPEC §11): the submit's rules against the registry as it is,

@@ -1,5 +1,5 @@
-import { submitted } from '../support/fixtures';
 import { da3, da4, expectStatus, FormJson, startTestApp, TestApp, USERS } from '../support/test-app';
+import { submitted } from '../support/workflow';
 
 /**
  * SPEC §5 "submit": a reference number is assigned once, per form type, 8 digits, never

@@ -1,9 +1,6 @@
 import {
-  completeByOperator,
-  completed,
   crewOf,
   daProfile,
-  DEMO_CREW,
   expectProblem,
   expectUnchanged,
   fieldsOf,
@@ -11,20 +8,17 @@ import {
   historyOf,
   listingOf,
   loadCompany,
+} from '../support/fixtures';
+import { Api, da3, expectStatus, FormJson, startTestApp, TestApp, USERS } from '../support/test-app';
+import {
+  completeByOperator,
+  completed,
+  completionSettled,
+  DEMO_CREW,
   sentToHkex,
   submitted,
-} from '../support/fixtures';
-import {
-  Api,
-  completionSettled,
-  da3,
-  expectStatus,
-  FormJson,
-  startTestApp,
-  TestApp,
-  USERS,
   waitForForm,
-} from '../support/test-app';
+} from '../support/workflow';
 
 /**
  * SPEC §1 (four eyes, company isolation), §8 (bad input changes nothing, problem+json, no

@@ -1,17 +1,9 @@
 import { Delivery } from '../../src/notifications/delivery.entity';
 import { deliveriesOf } from '../support/mail';
-import {
-  expectProblem,
-  expectUnchanged,
-  fieldsOf,
-  formState,
-  historyOf,
-  loadOperator,
-  sentToHkex,
-  submitted,
-} from '../support/fixtures';
+import { expectProblem, expectUnchanged, fieldsOf, formState, historyOf, loadOperator } from '../support/fixtures';
 import { outboxMails } from '../support/login';
 import { da3, expectStatus, FormJson, startTestApp, TestApp, USERS } from '../support/test-app';
+import { sentToHkex, submitted } from '../support/workflow';
 
 /** Polls until `check` holds (the e-mail is sent by a worker). */
 async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {

@@ -1,13 +1,5 @@
-import {
-  arrivedAtHkex,
-  completionSettled,
-  da3,
-  expectStatus,
-  startTestApp,
-  TestApp,
-  USERS,
-  waitForForm,
-} from '../support/test-app';
+import { da3, expectStatus, startTestApp, TestApp, USERS } from '../support/test-app';
+import { arrivedAtHkex, completionSettled, waitForForm } from '../support/workflow';
 
 describe('The DA guideline walkthrough (seeds: DA e-mail registration)', () => {
   let t: TestApp;

@@ -1,6 +1,5 @@
 import {
   CompanyFixture,
-  completed,
   crewOf,
   expectProblem,
   expectUnchanged,
@@ -11,19 +10,9 @@ import {
   listingOf,
   loadCompany,
   loadOperator,
-  sentToHkex,
-  submitted,
 } from '../support/fixtures';
-import {
-  Api,
-  completionSettled,
-  expectStatus,
-  FormJson,
-  startTestApp,
-  TestApp,
-  USERS,
-  waitForForm,
-} from '../support/test-app';
+import { Api, expectStatus, FormJson, startTestApp, TestApp, USERS } from '../support/test-app';
+import { completed, completionSettled, sentToHkex, submitted, waitForForm } from '../support/workflow';
 
 /**
  * SPEC §5: the actions beyond the happy path (reclaim, return, release, reject, discard,

@@ -1,15 +1,6 @@
 import request from 'supertest';
-import {
-  Api,
-  arrivedAtHkex,
-  completionSettled,
-  DEMO_PASSWORD,
-  expectStatus,
-  FormJson,
-  TestApp,
-  USERS,
-  waitForForm,
-} from './test-app';
+import { Api, DEMO_PASSWORD, expectStatus, FormJson, TestApp, USERS } from './test-app';
+import { Crew } from './workflow';
 
 /**
  * Builders for e2e fixtures beyond the demo data: a fresh company per test (loaded with
@@ -243,54 +234,12 @@ export async function loadOperator(t: TestApp, username: string, name: string): 
   return username;
 }
 
-/** Who takes a form through the workflow: the demo's AAA, D Wong and HKEX Operator 1 unless told. */
-export interface Crew {
-  maker: string;
-  checker: string;
-  operator?: string;
-}
-
-export const DEMO_CREW: Crew = { maker: USERS.maker, checker: USERS.checker, operator: USERS.operator };
+/** A fixture company's crew: its maker, its second checker (not registered as a DA of its own) and HKEX Operator 1. */
 export const crewOf = (co: CompanyFixture): Crew => ({
   maker: co.maker,
   checker: co.checker2,
   operator: USERS.operator,
 });
-
-/** Creates and submits a form; returns it Ready to Send to HKEX. */
-export async function submitted(t: TestApp, body: object, crew: Crew = DEMO_CREW): Promise<FormJson> {
-  const maker = await t.as(crew.maker);
-  const form = await maker.createForm(body);
-  return (await expectStatus(maker.act(form.id, 'submit'), 200)).body as FormJson;
-}
-
-/** Creates, submits, claims and confirms a form; returns it Sent to HKEX. */
-export async function sentToHkex(t: TestApp, body: object, crew: Crew = DEMO_CREW): Promise<FormJson> {
-  const form = await submitted(t, body, crew);
-  const checker = await t.as(crew.checker);
-  await expectStatus(checker.act(form.id, 'claim'), 200);
-  await expectStatus(checker.act(form.id, 'confirm'), 200);
-  // The arrival check is HKEX's: only HKEX staff see it (SPEC §11).
-  return waitForForm(await t.as(USERS.operator), form.id, arrivedAtHkex);
-}
-
-/**
- * The operator completes a form; `complete` may answer 202 while a worker applies it
- * (SPEC §9), so this waits until the form leaves Sent to HKEX. Returns the form as GET shows it.
- */
-export async function completeByOperator(t: TestApp, id: string, operator: string = USERS.operator): Promise<FormJson> {
-  const op = await t.as(operator);
-  await expectStatus(op.act(id, 'complete'), 202);
-  return waitForForm(op, id, completionSettled);
-}
-
-/** Draft → Ready to Send → claimed → Sent to HKEX → Completed; returns the completed form. */
-export async function completed(t: TestApp, body: object, crew: Crew = DEMO_CREW): Promise<FormJson> {
-  const sent = await sentToHkex(t, body, crew);
-  const done = await completeByOperator(t, sent.id, crew.operator);
-  if (done.status !== 'COMPLETED') throw new Error(`form did not complete: ${JSON.stringify(done)}`);
-  return done;
-}
 
 export async function listingOf(api: Api, path: string): Promise<ListingJson> {
   return (await expectStatus(api.get(path), 200)).body as ListingJson;

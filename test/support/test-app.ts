@@ -262,49 +262,6 @@ export const da4 = (overrides: object = {}): object => ({
   ...overrides,
 });
 
-/**
- * Takes a form from draft to Sent to HKEX (maker submits, checker claims and confirms);
- * returns it once the HKEX arrival check (a queued job) is on it.
- */
-export async function sendToHkex(t: TestApp, body: object, checker: string = USERS.checker): Promise<FormJson> {
-  const maker = await t.as(USERS.maker);
-  const form = await maker.createForm(body);
-  await expectStatus(maker.act(form.id, 'submit'), 200);
-  const c = await t.as(checker);
-  await expectStatus(c.act(form.id, 'claim'), 200);
-  await expectStatus(c.act(form.id, 'confirm'), 200);
-  // The arrival check is HKEX's: only HKEX staff see it (SPEC §11).
-  return waitForForm(await t.as(USERS.operator), form.id, arrivedAtHkex);
-}
-
-/** The queued arrival check has run. */
-export const arrivedAtHkex = (f: FormJson): boolean => f.status !== 'SENT_TO_HKEX' || f.arrivalCheck !== null;
-/** No completion is waiting for a worker any more (it was applied, or refused with reasons). */
-export const completionSettled = (f: FormJson): boolean => f.completionRequested === null;
-
-/** Polls a form until `done` holds (queued work lands asynchronously); fails after `timeoutMs`. */
-export async function waitForForm(
-  api: Api,
-  id: string,
-  done: (f: FormJson) => boolean,
-  timeoutMs = 10_000,
-): Promise<FormJson> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const form = (await expectStatus(api.get(`/eservices/${id}`), 200)).body as FormJson;
-    if (done(form)) return form;
-    if (Date.now() > deadline) throw new Error(`form ${id} did not settle: ${JSON.stringify(form)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** The operator completes (202) and the worker applies it; returns the form after. */
-export async function completeAndWait(t: TestApp, id: string, operator: string = USERS.operator): Promise<FormJson> {
-  const op = await t.as(operator);
-  await expectStatus(op.act(id, 'complete'), 202);
-  return waitForForm(op, id, completionSettled);
-}
-
 /** Awaits a response and fails with its body when the status is not the expected one. */
 export async function expectStatus(
   test: request.Test | Promise<request.Response>,
