@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { CpuUse } from './procs';
 import { fmt, LatencySummary, pct, ratio } from './util';
 import { RunResult } from './run-result';

@@ -20,8 +20,6 @@ export async function workflowPhase(ctx: RunContext, sink: SmtpSink): Promise<Wo
   t.sampler.startWindow();
   await trace(null);
   const cpuWindow = new CpuWindow(t.watched);
-  let loadSinkAtEnd = 0;
-  let loadExpectedAtEnd = 0;
   const wf = await runWorkflows(
     apis,
     recorder,
@@ -42,8 +40,8 @@ export async function workflowPhase(ctx: RunContext, sink: SmtpSink): Promise<Wo
         `${fmt(completed)} workflows, ${recorder.errorCount} errors`,
       ),
   );
-  loadSinkAtEnd = sink.messages - sinkBefore.messages;
-  loadExpectedAtEnd = (await t.counts()).deliveries - dbBefore.deliveries;
+  const loadSinkAtEnd = sink.messages - sinkBefore.messages;
+  const loadExpectedAtEnd = (await t.counts()).deliveries - dbBefore.deliveries;
   run.memory.loadPeakRssMiB = round(t.sampler.windowPeakRssMiB, 1);
   run.cpu = cpuWindow.end();
   await trace('workflow');
