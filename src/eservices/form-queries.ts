@@ -19,7 +19,7 @@ import { FormViews } from './form-views.service';
 import { Preview, previewForm } from './forms/form-preview';
 import { actorKindOf, FormStore } from './forms/form-store';
 import { FormWorkflow } from './workflow/form-workflow';
-import { allowedActions } from './workflow/transition-table';
+import { allowedActions } from './workflow/decide';
 
 /** What a caller reads (SPEC §5, §9, §11): the forms list, one form, its preview, history and PDF, and the tasks. */
 @Injectable()

@@ -14,12 +14,12 @@ import {
   REQUEST_TYPES,
   RequestType,
 } from './forms/form-content';
-import { Action, ACTIONS } from './workflow/transition-table';
 import { ArrivalCheck, EServiceForm } from './eservice-form.entity';
 import { completionOf, CompletionView } from './processing/completion-state';
 import { USER_LANGUAGES, UserLanguage } from '../i18n/languages';
 import { FORM_STATUSES, FORM_TITLES, FORM_TYPES, FormStatus, FormType, STATUS_LABELS } from '../common/form-status';
 import { DA_ROLES, DaRole } from '../registry/da-roles';
+import { Action, ACTIONS } from './workflow/transition-types';
 
 export class PersonRef {
   @ApiProperty({ type: String, format: 'uuid', description: "The user's id" }) id!: string;

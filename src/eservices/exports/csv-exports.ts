@@ -7,7 +7,7 @@ import { formatHktSortable } from '../../common/hkt';
 import { Reads } from '../../common/reads';
 import { HistoryEntry } from '../dto/views';
 import { FormQueries } from '../form-queries';
-import { hktDayStart } from '../form-lists';
+import { hktDayStart } from '../list-sql';
 import { STATUS_LABELS } from '../../common/form-status';
 
 /** Rows per query: each page is one indexed range read; memory holds one page per source. */

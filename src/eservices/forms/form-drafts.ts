@@ -11,12 +11,12 @@ import { EServiceForm } from '../eservice-form.entity';
 import { contentOf, FormView } from '../form-view';
 import { FormViews } from '../form-views.service';
 import { fieldChanges, FormWorkflow } from '../workflow/form-workflow';
-import { planTransition } from '../workflow/transition-table';
 import { checkFieldsFit, contact, line, newContent, newDraft } from './draft-content';
 import { formChanges } from './form-changes';
 import { FormContent } from './form-content';
 import { Preview, previewForm } from './form-preview';
 import { actorKindOf, checkIfMatch, FormStore } from './form-store';
+import { planTransition } from '../workflow/decide';
 
 /** A maker's drafts (SPEC §4, §5 "create / save / edit"), and what submit would find in one not saved yet. */
 @Injectable()

@@ -8,8 +8,8 @@ import { EServiceForm } from '../eservice-form.entity';
 import { FormHistory } from '../form-history.entity';
 import { followForSearch, indexForSearch } from '../form-search';
 import { mayView } from '../workflow/policies';
-import { ActorKind } from '../workflow/transition-table';
 import { FieldChange } from './form-changes';
+import { ActorKind } from '../workflow/transition-types';
 
 /** Which kind of actor the caller is for eServices, or 403 for users without the access right. */
 export function actorKindOf(caller: Caller, only?: ActorKind): ActorKind {

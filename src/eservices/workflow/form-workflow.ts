@@ -19,15 +19,8 @@ import { actorKindOf, checkIfMatch, FormStore } from '../forms/form-store';
 import { formConcerns, planRegistryEffects } from '../forms/registry-effects';
 import { contentProblems } from '../forms/submission-rules';
 import { ProcessingService } from '../processing/processing.service';
-import {
-  Action,
-  ACTIONS,
-  Effects,
-  FieldSource,
-  planTransition,
-  TransitionFacts,
-  WorkflowField,
-} from './transition-table';
+import { Action, ACTIONS, Effects, FieldSource, TransitionFacts, WorkflowField } from './transition-types';
+import { planTransition } from './decide';
 
 /** The HTTP-facing actions that `POST /eservices/{id}/{action}` accepts (SPEC §9): every action but `edit` (PATCH). */
 export type UrlAction = Exclude<Action, 'edit'>;

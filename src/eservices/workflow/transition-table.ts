@@ -1,8 +1,7 @@
 import { DomainError, ErrorCode } from '../../common/errors';
-import type { JobName } from '../../queue/queues';
-import { checkableBy, holds, PolicyForm } from './policies';
-import { FormStatus, FORM_STATUSES, STATUS_LABELS } from '../../common/form-status';
-import { type NotificationEvent } from '../form-notices';
+import { FORM_STATUSES } from '../../common/form-status';
+import { checkableBy, holds } from './policies';
+import { ActorKind, Effects, Guard, Refusal, TransitionFacts, TransitionRule } from './transition-types';
 
 /**
  * The workflow of SPEC §5 in one table: who may take which action from which status,
@@ -22,121 +21,14 @@ import { type NotificationEvent } from '../form-notices';
  * The same evaluation answers the form view's `allowedActions` (SPEC §11), without the
  * guards that read the request's body (a message, a reason).
  */
-export const ACTIONS = [
-  'edit',
-  'discard',
-  'submit',
-  'reclaim',
-  'claim',
-  'release',
-  'return',
-  'confirm',
-  'complete',
-  'reject',
-  'clone',
-] as const;
-export type Action = (typeof ACTIONS)[number];
-
-/** A participant user holding EU_UserMaintenance in the form's company, or HKEX staff. */
-export type ActorKind = 'participant' | 'operator';
-
-/** What the table needs to know about the form and the caller. */
-export interface TransitionFacts extends PolicyForm {
-  actorKind: ActorKind;
-  actorId: string;
-  actorCompanyId: string | null;
-  /** A DA3 line names the actor (by a User ID registered with their e-mail, or their e-mail). */
-  concernsActor: boolean;
-  /** An operator's completion was requested and a worker has not applied it yet. */
-  completionPending?: boolean;
-  /** Who requested that completion: named in the refusal. */
-  completionRequestedById?: string | null;
-  message?: string | null;
-  reason?: string | null;
-  /** Names a person in a refusal's words ("claimed by D Wong"); to participants HKEX staff are "HKEX". */
-  nameOf?: (userId: string) => string;
-}
-
-/** What happens to the claim when the transition is taken. A status change always clears it. */
-export type ClaimEffect = 'take' | 'release' | 'keep';
-
-/** A refusal: the coded error the action answers with, and the words the form view shows. */
-export interface Refusal {
-  error: DomainError;
-  detail: string;
-}
-
-interface Guard {
-  /** Reads the request's body (a message, a reason), not the form: not part of allowedActions. */
-  input?: true;
-  check(f: TransitionFacts): Refusal | null;
-}
-
-// --- effects ---------------------------------------------------------------------------
-
-/** The workflow fields of a form an action writes (besides status and claim). */
-export type WorkflowField =
-  | 'submittedById'
-  | 'contributorIds'
-  | 'returned'
-  | 'confirmedById'
-  | 'rejectionReason'
-  | 'completionRequestedById'
-  | 'completionRequestedAt'
-  | 'completionMessage'
-  | 'completionProblems'
-  | 'completionFailedAt'
-  | 'sentAt'
-  | 'dueAt';
-
-/**
- * Where a written value comes from: the actor's id, the time of the action, nothing (null),
- * a constant, the request's trimmed message or reason, the contributors with the actor added, or
- * the due date counted from now in Hong Kong business days (SPEC §13, due-dates/).
- */
-export type FieldSource = 'actor' | 'now' | 'clear' | 'yes' | 'no' | 'message' | 'reason' | 'add-actor' | 'due-date';
-
-/** The background work an action causes, each job carrying the form's id. */
-export type FormJob = Extract<JobName, 'arrival-check' | 'complete'>;
-
-/** What taking an action does, in this order, in the action's transaction (STYLE: writes and what they cause commit together). */
-export interface Effects {
-  /** Checked against the registry before anything is written: 422 with every problem. */
-  check?: 'submittable' | 'completable';
-  /** A new form instead of a change of this one (the source's history records it). */
-  newForm?: 'clone';
-  /** Registry changes applied with the status: the completion's, returning the lines with assigned User IDs. */
-  registry?: 'apply-completion';
-  set?: Partial<Record<WorkflowField, FieldSource>>;
-  /** The history entry's message: the request's message, or else its reason (or the other way round). None: no entry. */
-  history?: 'message' | 'message-or-reason' | 'reason-or-message';
-  notify?: NotificationEvent;
-  /** Only then is `notify` sent: `returned`, when the form had been returned to its maker. */
-  notifyIf?: 'returned';
-  jobs?: readonly FormJob[];
-  /** A reference number is taken the first time the form gets here, and kept after (SPEC §5). */
-  referenceNumber?: 'assign-once';
-}
-
-export interface TransitionRule {
-  action: Action;
-  by: ActorKind;
-  from: readonly FormStatus[];
-  /** `same` keeps the status (claims, edits); clone makes a new form and leaves this one. */
-  to: FormStatus | 'same';
-  claim: ClaimEffect;
-  guards: readonly Guard[];
-  effects: Effects;
-  /**
-   * Requested by the actor and applied by a worker (complete may answer 202, SPEC §9): what
-   * the request writes and enqueues; `effects` are what the worker applies, guards checked again.
-   */
-  requested?: Effects;
-}
-
 // --- guards ----------------------------------------------------------------------------
 
-const refuse = (code: ErrorCode, message: string, detail: string, details?: Record<string, unknown>): Refusal => ({
+export const refuse = (
+  code: ErrorCode,
+  message: string,
+  detail: string,
+  details?: Record<string, unknown>,
+): Refusal => ({
   error: new DomainError(code, message, details),
   detail,
 });
@@ -421,101 +313,3 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     effects: { newForm: 'clone' },
   },
 ];
-
-// --- deciding --------------------------------------------------------------------------
-
-export interface TransitionPlan {
-  rule: TransitionRule;
-  to: FormStatus;
-  statusChanges: boolean;
-  claimedById: string | null;
-}
-
-export type Decision = { allowed: true; plan: TransitionPlan } | ({ allowed: false } & Refusal);
-
-/**
- * Decides one action: the plan, or the refusal with its words. Pure: no I/O, no clock.
- * `input: false` leaves out the guards that read the request's body (the form view's question:
- * may the caller take this action at all).
- */
-export function decide(action: Action, facts: TransitionFacts, options: { input?: boolean } = {}): Decision {
-  const forActor = TRANSITIONS.filter((r) => r.action === action && r.by === facts.actorKind);
-  if (forActor.length === 0) {
-    return {
-      allowed: false,
-      ...refuse(
-        'ACTION_NOT_ALLOWED',
-        `${describeActor(facts.actorKind)} cannot ${action} a form.`,
-        `${describeActor(facts.actorKind).toLowerCase()} cannot ${action} a form`,
-      ),
-    };
-  }
-  const rule = forActor.find((r) => r.from.includes(facts.status));
-  if (!rule) {
-    const label = STATUS_LABELS[facts.status];
-    return {
-      allowed: false,
-      ...refuse('WRONG_STATE', `Cannot ${action} a form that is ${label}.`, `the form is ${label}`, {
-        currentStatus: facts.status,
-        currentStatusLabel: label,
-      }),
-    };
-  }
-  for (const guard of rule.guards) {
-    if (guard.input && options.input === false) continue;
-    const refusal = guard.check(facts);
-    if (!refusal) continue;
-    // A conflict names the form's current state (SPEC §5), whichever guard found it.
-    if (refusal.error.status !== 409) return { allowed: false, ...refusal };
-    const { code, message, details } = refusal.error;
-    const error = new DomainError(code, message, {
-      ...details,
-      currentStatus: facts.status,
-      currentStatusLabel: STATUS_LABELS[facts.status],
-    });
-    return { allowed: false, error, detail: refusal.detail };
-  }
-  const to = rule.to === 'same' ? facts.status : rule.to;
-  const statusChanges = to !== facts.status;
-  let claimedById = facts.claimedById;
-  if (statusChanges) claimedById = null;
-  else if (rule.claim === 'take') claimedById = facts.actorId;
-  else if (rule.claim === 'release') claimedById = null;
-  return { allowed: true, plan: { rule, to, statusChanges, claimedById } };
-}
-
-/** Decides one action, or throws the coded refusal. */
-export function planTransition(action: Action, facts: TransitionFacts): TransitionPlan {
-  const decision = decide(action, facts);
-  if (!decision.allowed) throw decision.error;
-  return decision.plan;
-}
-
-/** One action of the form view's `allowedActions` (SPEC §11). */
-export interface AllowedAction {
-  action: Action;
-  allowed: boolean;
-  /** Why not: the code the action's refusal carries, and words for a person. */
-  reason?: { code: ErrorCode; detail: string };
-}
-
-/** The actions a kind of actor has in the table, in the order of ACTIONS. */
-export const actionsOf = (kind: ActorKind): Action[] =>
-  ACTIONS.filter((action) => TRANSITIONS.some((r) => r.action === action && r.by === kind));
-
-/**
- * Every action the caller's kind has, allowed or not with the refusal's code and words: the
- * same decision the action itself takes, without the request body's guards.
- */
-export function allowedActions(facts: TransitionFacts): AllowedAction[] {
-  return actionsOf(facts.actorKind).map((action) => {
-    const decision = decide(action, facts, { input: false });
-    return decision.allowed
-      ? { action, allowed: true }
-      : { action, allowed: false, reason: { code: decision.error.code, detail: decision.detail } };
-  });
-}
-
-function describeActor(kind: ActorKind): string {
-  return kind === 'operator' ? 'An HKEX operator' : 'A participant user';
-}
