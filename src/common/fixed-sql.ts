@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { columnName, hydrate, toDatabase } from './orm-seams';
 
 /**
  * Hot reads with fixed SQL: the same text every time, so the driver's statement cache always
  * hits and no query builder runs (building SQL was most of TypeORM's cost per request; the
  * form load alone, made fixed, doubled the form reads per second). Rows become entities the
  * way TypeORM's own reads do it: each column converted by the driver (booleans, JSON, value
- * transformers).
+ * transformers), through orm-seams.ts.
  */
 @Injectable()
 export class FixedSql {
@@ -62,7 +63,7 @@ export class FixedSql {
     const key = `insert ${metadata.tableName}(${keys.join(',')})`;
     let sql = this.statements.get(key);
     if (!sql) {
-      const columns = keys.map((k) => `"${this.column(target, k).databaseName}"`).join(', ');
+      const columns = keys.map((k) => `"${columnName(this.dataSource, target, k)}"`).join(', ');
       const params = keys.map((_, i) => this.param(i + 1)).join(', ');
       sql = `INSERT INTO "${metadata.tableName}" (${columns}) VALUES (${params}) RETURNING "id"`;
       this.statements.set(key, sql);
@@ -88,9 +89,9 @@ export class FixedSql {
     const key = `update ${metadata.tableName} ${sets.join(',')} where ${conditions.join(',')}`;
     let sql = this.statements.get(key);
     if (!sql) {
-      const set = sets.map((k, i) => `"${this.column(target, k).databaseName}" = ${this.param(i + 1)}`).join(', ');
+      const set = sets.map((k, i) => `"${columnName(this.dataSource, target, k)}" = ${this.param(i + 1)}`).join(', ');
       const filter = conditions
-        .map((k, i) => `"${this.column(target, k).databaseName}" = ${this.param(sets.length + i + 1)}`)
+        .map((k, i) => `"${columnName(this.dataSource, target, k)}" = ${this.param(sets.length + i + 1)}`)
         .join(' AND ');
       sql = `UPDATE "${metadata.tableName}" SET ${set} WHERE ${filter} RETURNING "id"`;
       this.statements.set(key, sql);
@@ -105,15 +106,8 @@ export class FixedSql {
     return (this.postgres ? result[0] : result) as R[];
   }
 
-  private column<T extends ObjectLiteral>(target: EntityTarget<T>, property: string) {
-    const column = this.dataSource.getMetadata(target).findColumnWithPropertyName(property);
-    if (!column) throw new Error(`${String(property)} is not a column of ${this.dataSource.getMetadata(target).name}`);
-    return column;
-  }
-
   private values<T extends ObjectLiteral>(target: EntityTarget<T>, values: Partial<T>, keys: string[]): unknown[] {
-    const driver = this.dataSource.driver;
-    return keys.map((k) => driver.preparePersistentValue(values[k], this.column(target, k)));
+    return keys.map((k) => toDatabase(this.dataSource, target, k, values[k]));
   }
 
   async many<T extends ObjectLiteral>(
@@ -123,15 +117,7 @@ export class FixedSql {
     params: unknown[],
   ): Promise<T[]> {
     const rows = (await em.query(sql, params)) as Record<string, unknown>[];
-    const metadata = this.dataSource.getMetadata(target);
-    const driver = this.dataSource.driver;
-    return rows.map((row) => {
-      const entity = metadata.create() as T;
-      // Only the columns selected: a list that reads a few columns gets entities with those set.
-      for (const column of metadata.columns)
-        if (column.databaseName in row)
-          column.setEntityValue(entity, driver.prepareHydratedValue(row[column.databaseName], column));
-      return entity;
-    });
+    // Only the columns selected: a list that reads a few columns gets entities with those set.
+    return rows.map((row) => hydrate(this.dataSource, target, row));
   }
 }

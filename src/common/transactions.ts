@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Metrics } from './metrics';
+import { beginImmediately } from './orm-seams';
 
 /** The most units one SQLite transaction takes, and how long (ms) it keeps taking more. */
 export interface GroupLimits {
@@ -45,6 +46,9 @@ export class Transactions {
     @Optional() @Inject(GROUP_LIMITS_TOKEN) private readonly limits: GroupLimits = GROUP_LIMITS,
   ) {
     this.serialize = dataSource.options.type === 'better-sqlite3';
+    // SQLite write transactions take the write lock when they begin, not at their first write:
+    // a deferred one that reads first fails at once with SQLITE_BUSY_SNAPSHOT when another
+    // process (a worker) committed meanwhile; an immediate one waits its turn (busy_timeout).
     if (this.serialize) beginImmediately(dataSource);
   }
 
@@ -121,18 +125,4 @@ async function runUnit(em: EntityManager, unit: Unit): Promise<Outcome> {
     await em.query('RELEASE unit');
     return { ok: false, error };
   }
-}
-
-/**
- * SQLite write transactions take the write lock when they begin (BEGIN IMMEDIATE), not at
- * their first write. A deferred transaction that reads first fails at once with
- * SQLITE_BUSY_SNAPSHOT when another process (a worker) committed meanwhile; an immediate
- * one waits its turn (busy_timeout). TypeORM always says BEGIN TRANSACTION, on the one
- * query runner its SQLite driver shares, so that one statement is rewritten there.
- */
-function beginImmediately(dataSource: DataSource): void {
-  const runner = dataSource.driver.createQueryRunner('master');
-  const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
-  runner.query = ((sql: string, ...rest: unknown[]) =>
-    query(sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql, ...rest)) as typeof runner.query;
 }
