@@ -16,7 +16,8 @@ import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { OptionalNotNull } from '../common/validation';
 import { DomainError, notFound } from '../common/errors';
 import { AUDIT_EVENTS, AuditEventName } from './audit-event.entity';
-import { AuthService } from './auth.service';
+import { AdminActions } from './admin-actions';
+import { AuditTrail } from './audit-trail';
 import { Caller, CurrentCaller, Origin, RequestOrigin } from './caller';
 
 const toInt = Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value));
@@ -74,7 +75,10 @@ const only = (caller: Caller, kinds: Caller['kind'][], what: string): void => {
 @ApiBearerAuth()
 @Controller('admin')
 export class AdminUsersController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly admin: AdminActions,
+    private readonly auditTrail: AuditTrail,
+  ) {}
 
   @Post('users/:username/unlock')
   @HttpCode(204)
@@ -84,7 +88,7 @@ export class AdminUsersController {
   @ApiCallerRefusals()
   async unlock(@CurrentCaller() caller: Caller, @Param('username') username: string, @Origin() origin: RequestOrigin) {
     only(caller, ['admin'], 'Unlocking');
-    await this.auth.unlock(caller, username, origin);
+    await this.admin.unlock(caller, username, origin);
   }
 
   @Post('users/:username/otp-reset')
@@ -99,7 +103,7 @@ export class AdminUsersController {
     @Origin() origin: RequestOrigin,
   ) {
     only(caller, ['admin'], 'Resetting an OTP device');
-    if (!(await this.auth.resetOtp(caller, username, origin))) throw notFound('User');
+    if (!(await this.admin.resetOtp(caller, username, origin))) throw notFound('User');
   }
 
   @Get('audit')
@@ -111,7 +115,7 @@ export class AdminUsersController {
   @ApiCallerRefusals(400)
   async audit(@CurrentCaller() caller: Caller, @Query() q: AuditQuery): Promise<AuditPage> {
     only(caller, ['operator', 'admin'], 'The audit log');
-    const [items, total] = await this.auth.auditLog(q, q.page ?? 1, q.pageSize ?? 50);
+    const [items, total] = await this.auditTrail.query(q, q.page ?? 1, q.pageSize ?? 50);
     return { items, total };
   }
 }

@@ -33,7 +33,9 @@ import type { CookieSerializeOptions } from '@fastify/cookie';
 import { DomainError } from '../common/errors';
 import { REFRESH_COOKIE, REFRESH_COOKIE_PATH } from './browser-sessions';
 import { ProfileService } from './profile.service';
+import { AccessTokens } from './access-tokens';
 import { AuthService, LoginAnswer, Session } from './auth.service';
+import { PasswordService } from './password.service';
 import {
   AllowedWithExpiredPassword,
   Caller,
@@ -92,7 +94,11 @@ const siteOf = (request: FastifyRequest): RequestSite => ({
 @ApiExtraModels(LoginAnswerView, OtpChallengeView)
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly tokens: AccessTokens,
+    private readonly passwords: PasswordService,
+  ) {}
 
   @Public()
   @Post('login')
@@ -186,7 +192,7 @@ export class AuthController {
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
     // Public, so that the cookie alone may end a session; a bearer token is still checked here.
     const caller = bearer
-      ? await this.auth.authenticate(bearer[1], true).catch((e: unknown) => {
+      ? await this.tokens.authenticate(bearer[1], true).catch((e: unknown) => {
           if (e instanceof DomainError) return null;
           throw e;
         })
@@ -216,7 +222,7 @@ export class AuthController {
     @Body() dto: ChangePasswordDto,
     @Origin() origin: RequestOrigin,
   ): Promise<void> {
-    return this.auth.changePassword(caller, dto.currentPassword, dto.newPassword, dto.confirmPassword, origin);
+    return this.passwords.changePassword(caller, dto.currentPassword, dto.newPassword, dto.confirmPassword, origin);
   }
 
   @Public()
@@ -230,7 +236,7 @@ export class AuthController {
   @ApiAcceptedResponse({ type: ChallengeView, description: 'A code is e-mailed (when the name may reset)' })
   @ApiRefusals(400, 429)
   requestReset(@Body() dto: ResetRequestDto, @Origin() origin: RequestOrigin): Promise<ChallengeView> {
-    return this.auth.requestPasswordReset(dto.username, origin);
+    return this.passwords.requestPasswordReset(dto.username, origin);
   }
 
   @Public()
@@ -247,7 +253,7 @@ export class AuthController {
     429,
   )
   confirmReset(@Body() dto: ResetConfirmDto, @Origin() origin: RequestOrigin): Promise<void> {
-    return this.auth.confirmPasswordReset(
+    return this.passwords.confirmPasswordReset(
       dto.challengeId,
       dto.emailOtp,
       dto.totp,

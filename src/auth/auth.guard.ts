@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DomainError } from '../common/errors';
 import { requestContext } from '../common/logging';
-import { AuthService } from './auth.service';
+import { AccessTokens } from './access-tokens';
 import { Caller, IS_PUBLIC, PASSWORD_CHANGE_ROUTE } from './caller';
 
 /** Every route needs a bearer token unless marked @Public(). */
@@ -10,7 +10,7 @@ import { Caller, IS_PUBLIC, PASSWORD_CHANGE_ROUTE } from './caller';
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly auth: AuthService,
+    private readonly auth: AccessTokens,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

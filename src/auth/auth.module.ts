@@ -13,10 +13,15 @@ import { AppUser } from './app-user.entity';
 import { AuditEvent } from './audit-event.entity';
 import { AuthController, SettingsController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
+import { AccessTokens } from './access-tokens';
+import { AdminActions } from './admin-actions';
+import { AuditTrail } from './audit-trail';
 import { AuthService } from './auth.service';
 import { BrowserSessions } from './browser-sessions';
 import { LoginChallenge } from './login-challenge.entity';
+import { LoginChallenges } from './login-challenges';
 import { LoginState } from './login-state.entity';
+import { PasswordService } from './password.service';
 import { ProfileService } from './profile.service';
 import { RefreshToken } from './refresh-token.entity';
 import { signingSecret } from './signing-key';
@@ -47,7 +52,17 @@ import { signingSecret } from './signing-key';
     }),
   ],
   controllers: [AuthController, SettingsController, AdminUsersController],
-  providers: [AuthService, BrowserSessions, ProfileService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService, ProfileService],
+  providers: [
+    AuthService,
+    AccessTokens,
+    LoginChallenges,
+    PasswordService,
+    AuditTrail,
+    AdminActions,
+    BrowserSessions,
+    ProfileService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [AuthService, AccessTokens, ProfileService],
 })
 export class AuthModule {}

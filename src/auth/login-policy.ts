@@ -1,6 +1,6 @@
 /**
  * The exchange's 2FA login policy (SPEC §7; seeds: 2FA information package), in numbers.
- * The rules that use them live in auth.service.ts; tests move an injected clock.
+ * The rules that use them live in login-challenges.ts and auth.service.ts; tests move an injected clock.
  */
 export const LOGIN_POLICY = {
   /** Consecutive failed logins that lock the account… */

@@ -4,7 +4,7 @@ import { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, In, LessThan, Not } from 'typeorm';
 import { AppUser } from '../auth/app-user.entity';
-import { AuthService } from '../auth/auth.service';
+import { AccessTokens } from '../auth/access-tokens';
 import { LoginChallenge } from '../auth/login-challenge.entity';
 import { LOGIN_POLICY } from '../auth/login-policy';
 import { emailOtpFor } from '../auth/one-time-passwords';
@@ -62,7 +62,7 @@ export class NotificationsService {
     private readonly renderer: EmailRenderer,
     private readonly transport: MailTransport,
     private readonly clock: Clock,
-    private readonly auth: AuthService,
+    private readonly auth: AccessTokens,
     private readonly sql: FixedSql,
     @Inject(mailConfig.KEY) private readonly config: ConfigType<typeof mailConfig>,
     private readonly metrics: Metrics,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppUser } from '../../auth/app-user.entity';
-import { toCaller } from '../../auth/auth.service';
+import { toCaller } from '../../auth/access-tokens';
 import { Clock } from '../../common/clock';
 import { DomainError, FieldError } from '../../common/errors';
 import { FixedSql } from '../../common/fixed-sql';
