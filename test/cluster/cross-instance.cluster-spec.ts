@@ -379,7 +379,7 @@ describe('two API processes and two worker processes on one PostgreSQL and one R
       expect(mine.filter((a) => a.instance === 'A')).toHaveLength(SUBMITS_PER_TYPE / 2);
       const numbers = mine.map((a) => a.body.referenceNumber as string);
       for (const n of numbers) expect(n).toMatch(new RegExp(`^${type}_\\d{8}$`));
-      // What eservices.service.ts promises on PostgreSQL: the counter row's lock serializes the
+      // What form-store.ts (assignReferenceNumber) promises on PostgreSQL: the counter row's lock serializes the
       // submits and a failed one rolls its increment back, so the numbers follow on without a gap.
       expect(numbers.map((n) => Number(n.slice(4))).sort((p, q) => p - q)).toEqual(
         Array.from({ length: SUBMITS_PER_TYPE }, (_, k) => before[type] + 1 + k),
